@@ -1,0 +1,282 @@
+"""The stretch catalogue: the typed model of one stretch, the library rules, and the set of all stretches.
+
+Parsing and checking are pure: text in, a Stretch or a list of Problems out. Problems name the file, the field
+and what is wrong, so that whoever wrote the file (us, a person, a physio) can fix it without reading code.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+
+from backstretch.core.figure import FigureSpec
+from backstretch.core.vocab import (
+    FLOOR_POSITIONS,
+    SOURCES,
+    Condition,
+    Equipment,
+    Position,
+    Region,
+    SpinalMovement,
+    condition_source,
+)
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=60)]
+Sentence = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=400)]
+
+# clinical-facts: hold-time. Adults hold 10–30 s (A1, A2); the planner extends this for people 65 and over.
+HOLD_MIN_S, HOLD_MAX_S, HOLD_DEFAULT_S = 10, 30, 20
+# clinical-facts: volume. 2–4 repetitions per stretch (A2); one is allowed so short routines keep their breadth.
+REPS_MIN, REPS_MAX = 1, 4
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Regions(_Strict):
+    primary: tuple[Region, ...] = Field(min_length=1)
+    secondary: tuple[Region, ...] = ()
+
+
+class HoldSeconds(_Strict):
+    default: int = Field(default=HOLD_DEFAULT_S, ge=HOLD_MIN_S, le=HOLD_MAX_S)
+    min: int = Field(default=HOLD_MIN_S, ge=HOLD_MIN_S, le=HOLD_MAX_S)
+    max: int = Field(default=HOLD_MAX_S, ge=HOLD_MIN_S, le=HOLD_MAX_S)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> HoldSeconds:
+        if not self.min <= self.default <= self.max:
+            raise ValueError(f"need min <= default <= max, got {self.min} <= {self.default} <= {self.max}")
+        return self
+
+
+class Steps(_Strict):
+    into: tuple[Sentence, ...] = Field(min_length=1)
+    out: tuple[Sentence, ...] = Field(min_length=1)
+
+
+class Cues(_Strict):
+    breathing: tuple[Sentence, ...] = Field(min_length=1)
+    alignment: tuple[Sentence, ...] = Field(min_length=1)
+    feel: tuple[Sentence, ...] = Field(min_length=1)
+    avoid_feeling: tuple[Sentence, ...] = Field(min_length=1)
+
+
+class Source(_Strict):
+    ref: str
+    supports: Sentence
+
+    @model_validator(mode="after")
+    def _known(self) -> Source:
+        if self.ref not in SOURCES:
+            raise ValueError(f"unknown source {self.ref!r}; known sources: {', '.join(SOURCES)}")
+        return self
+
+
+class Stretch(_Strict):
+    """One stretch as a data file describes it."""
+
+    id: Slug
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=80)]
+    also_known_as: tuple[str, ...] = ()
+    summary: Sentence
+    regions: Regions
+    position: Position
+    equipment: tuple[Equipment, ...] = (Equipment.NONE,)
+    spinal_movement: SpinalMovement
+    hold_seconds: HoldSeconds = HoldSeconds()
+    reps: int = Field(default=2, ge=REPS_MIN, le=REPS_MAX)
+    per_side: bool
+    steps: Steps
+    cues: Cues
+    avoid_if: tuple[Condition, ...] = ()
+    easier: tuple[Slug, ...] = ()
+    harder: tuple[Slug, ...] = ()
+    yoga_name: str | None = None
+    desk_friendly: bool = False
+    figure: FigureSpec | None = None
+    figure_from: Slug | None = None
+    sources: tuple[Source, ...] = Field(min_length=1)
+
+    @property
+    def all_regions(self) -> tuple[Region, ...]:
+        return self.regions.primary + tuple(r for r in self.regions.secondary if r not in self.regions.primary)
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong in one file; str() is the message a person sees."""
+
+    source: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: field '{self.field}': {self.message}"
+
+
+class CatalogueError(Exception):
+    """Raised with every problem found, so one run shows the author all there is to fix."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+_SPINE_REGIONS = frozenset({Region.LOWER_BACK, Region.UPPER_BACK, Region.SIDE_BODY})
+
+
+def required_avoid_if(stretch: Stretch) -> dict[Condition, str]:
+    """Conditions a stretch must list, derived from what it is; the value says why.
+
+    These make the clinical rules hold for every stretch, including ones a person adds, instead of trusting each
+    author to remember them.
+    """
+    need: dict[Condition, str] = {}
+    spine_involved = bool(_SPINE_REGIONS & set(stretch.all_regions))
+    if stretch.position in FLOOR_POSITIONS:
+        need[Condition.CANNOT_GET_TO_FLOOR] = f"position {stretch.position.value} is on the floor"
+    if stretch.position is Position.KNEELING:
+        need[Condition.CANNOT_KNEEL] = "the stretch is done kneeling"
+    if stretch.spinal_movement is SpinalMovement.FLEXION:
+        need[Condition.FLEXION_INTOLERANT] = "it bends the spine forward (clinical-facts section 4)"
+    if stretch.spinal_movement is SpinalMovement.EXTENSION:
+        need[Condition.EXTENSION_INTOLERANT] = "it bends the spine backward (clinical-facts section 4)"
+    if stretch.spinal_movement in (SpinalMovement.FLEXION, SpinalMovement.ROTATION) and spine_involved:
+        need[Condition.OSTEOPOROSIS] = "it bends forward or twists the back (R4: avoid with osteoporosis)"
+    if stretch.spinal_movement is not SpinalMovement.NEUTRAL or spine_involved:
+        need[Condition.RECENT_SPINE_SURGERY] = "it moves or loads the spine (only what the surgical team clears)"
+    if stretch.position is Position.FLOOR_PRONE:
+        need[Condition.PREGNANCY] = "it is done lying on the stomach (ACOG 804)"
+    if Equipment.BACK_STRETCHER in stretch.equipment:
+        need[Condition.OSTEOPOROSIS] = "the back-stretcher loads the spine into an arch"
+    return need
+
+
+def check_stretch(stretch: Stretch, source: str) -> list[Problem]:
+    """Rules within one stretch that a schema cannot express."""
+    problems: list[Problem] = []
+
+    def problem(field: str, message: str) -> None:
+        problems.append(Problem(source, field, message))
+
+    if len(set(stretch.regions.primary)) != len(stretch.regions.primary):
+        problem("regions.primary", "lists a region twice")
+    overlap = set(stretch.regions.primary) & set(stretch.regions.secondary)
+    if overlap:
+        problem("regions.secondary", f"repeats primary regions: {', '.join(sorted(overlap))}")
+    if Equipment.NONE in stretch.equipment and len(stretch.equipment) > 1:
+        problem("equipment", "'none' cannot be combined with other equipment")
+    if stretch.position is Position.CHAIR and Equipment.CHAIR not in stretch.equipment:
+        problem("equipment", "a chair stretch must list 'chair'")
+    if stretch.desk_friendly and stretch.position not in (Position.CHAIR, Position.STANDING):
+        problem("desk_friendly", "only chair or standing stretches can be done at a desk")
+    for condition, why in required_avoid_if(stretch).items():
+        if condition not in stretch.avoid_if:
+            problem("avoid_if", f"must include '{condition.value}' because {why}")
+    if len(set(stretch.avoid_if)) != len(stretch.avoid_if):
+        problem("avoid_if", "lists a condition twice")
+    cited = {s.ref for s in stretch.sources}
+    if not cited & {"A1", "A2"}:
+        problem("sources", "must cite A1 or A2 for the hold time and repetitions")
+    for condition in stretch.avoid_if:
+        ref = condition_source(condition)
+        if ref not in cited:
+            problem("sources", f"avoid_if '{condition.value}' needs a source entry with ref = \"{ref}\"")
+    if stretch.figure is None and stretch.figure_from is None:
+        problem("figure", "every stretch needs a figure, or figure_from naming a stretch whose figure it reuses")
+    if stretch.figure is not None and stretch.figure_from is not None:
+        problem("figure_from", "give either figure or figure_from, not both")
+    if stretch.id in stretch.easier or stretch.id in stretch.harder:
+        problem("easier" if stretch.id in stretch.easier else "harder", "a stretch cannot be its own variant")
+    return problems
+
+
+def _field_path(loc: tuple[int | str, ...]) -> str:
+    return ".".join(str(part) for part in loc) or "(file)"
+
+
+def parse_stretch(text: str, source: str) -> Stretch:
+    """Parse and check one stretch file's text; raises CatalogueError listing every problem."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise CatalogueError([Problem(source, "(file)", f"not valid TOML: {error}")]) from None
+    return stretch_from_data(data, source)
+
+
+def stretch_from_data(data: Mapping[str, Any], source: str) -> Stretch:
+    try:
+        stretch = Stretch.model_validate(data)
+    except ValidationError as error:
+        problems = []
+        for item in error.errors(include_url=False):
+            message = item["msg"].removeprefix("Value error, ")
+            if item["type"] == "enum" and "expected" in item.get("ctx", {}):
+                message = f"{item['input']!r} is not allowed; choose one of {item['ctx']['expected']}"
+            problems.append(Problem(source, _field_path(item["loc"]), message))
+        raise CatalogueError(problems) from None
+    problems = check_stretch(stretch, source)
+    if problems:
+        raise CatalogueError(problems)
+    return stretch
+
+
+class Catalogue(Mapping[str, Stretch]):
+    """All stretches a person can be given: the built-in library plus their own, with links checked."""
+
+    def __init__(self, stretches: Mapping[str, Stretch], sources: Mapping[str, str]) -> None:
+        self._stretches = dict(stretches)
+        self._sources = dict(sources)
+        problems = check_links(self._stretches, self._sources)
+        if problems:
+            raise CatalogueError(problems)
+
+    def __getitem__(self, key: str) -> Stretch:
+        return self._stretches[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._stretches)
+
+    def __len__(self) -> int:
+        return len(self._stretches)
+
+    def source_of(self, stretch_id: str) -> str:
+        return self._sources[stretch_id]
+
+    def figure_of(self, stretch_id: str) -> FigureSpec:
+        stretch = self._stretches[stretch_id]
+        if stretch.figure is not None:
+            return stretch.figure
+        assert stretch.figure_from is not None  # check_stretch guarantees one of the two
+        return self.figure_of(stretch.figure_from)
+
+
+def check_links(stretches: Mapping[str, Stretch], sources: Mapping[str, str]) -> list[Problem]:
+    """Rules across stretches: variants exist and point back, figures borrowed from real figures."""
+    problems: list[Problem] = []
+    for sid, stretch in stretches.items():
+        where = sources.get(sid, sid)
+        for field, back in (("easier", "harder"), ("harder", "easier")):
+            for other_id in getattr(stretch, field):
+                other = stretches.get(other_id)
+                if other is None:
+                    problems.append(Problem(where, field, f"no stretch has the id {other_id!r}"))
+                elif sid not in getattr(other, back):
+                    problems.append(
+                        Problem(where, field, f"{other_id!r} does not list {sid!r} in its {back!r} variants")
+                    )
+        if stretch.figure_from is not None:
+            target = stretches.get(stretch.figure_from)
+            if target is None:
+                problems.append(Problem(where, "figure_from", f"no stretch has the id {stretch.figure_from!r}"))
+            elif target.figure is None:
+                problems.append(
+                    Problem(where, "figure_from", f"{stretch.figure_from!r} has no figure of its own to reuse")
+                )
+    return sorted(problems)

@@ -1,0 +1,448 @@
+"""Stretch figures drawn from pose data.
+
+A pose is a base posture plus absolute segment angles in degrees: 0 points the way the person faces (to the
+right of the picture in a side view), 90 points up, -90 down, 180 backwards. Absolute angles keep data files
+readable ("the shin points straight down") and let a new stretch be drawn without any artwork: forward
+kinematics turns angles into joints, the body is set down on its lowest point, and props (chair, wall, strap,
+back-stretcher) are placed from the body.
+
+Views: ``side`` looks at the person's right side (their left limbs are behind, drawn lighter); ``front`` faces
+the person, so their left side is on the right of the picture; ``above`` looks down on someone lying on a mat.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class Angle(StrEnum):
+    LUMBAR = "lumbar"
+    CHEST = "chest"
+    HEAD = "head"
+    RIGHT_THIGH = "right_thigh"
+    RIGHT_SHIN = "right_shin"
+    RIGHT_FOOT = "right_foot"
+    LEFT_THIGH = "left_thigh"
+    LEFT_SHIN = "left_shin"
+    LEFT_FOOT = "left_foot"
+    RIGHT_UPPER_ARM = "right_upper_arm"
+    RIGHT_FOREARM = "right_forearm"
+    LEFT_UPPER_ARM = "left_upper_arm"
+    LEFT_FOREARM = "left_forearm"
+
+
+class Joint(StrEnum):
+    PELVIS = "pelvis"
+    WAIST = "waist"
+    NECK = "neck"
+    HEAD = "head"
+    RIGHT_SHOULDER = "right_shoulder"
+    RIGHT_ELBOW = "right_elbow"
+    RIGHT_HAND = "right_hand"
+    LEFT_SHOULDER = "left_shoulder"
+    LEFT_ELBOW = "left_elbow"
+    LEFT_HAND = "left_hand"
+    RIGHT_HIP = "right_hip"
+    RIGHT_KNEE = "right_knee"
+    RIGHT_ANKLE = "right_ankle"
+    RIGHT_TOE = "right_toe"
+    LEFT_HIP = "left_hip"
+    LEFT_KNEE = "left_knee"
+    LEFT_ANKLE = "left_ankle"
+    LEFT_TOE = "left_toe"
+
+
+class View(StrEnum):
+    SIDE = "side"
+    FRONT = "front"
+    ABOVE = "above"
+
+
+class PropKind(StrEnum):
+    CHAIR = "chair"
+    WALL = "wall"
+    STRAP = "strap"
+    MAT = "mat"
+    CUSHION = "cushion"
+    BACK_STRETCHER = "back-stretcher"
+
+
+_STAND: dict[Angle, float] = {
+    Angle.LUMBAR: 90, Angle.CHEST: 90, Angle.HEAD: 90,
+    Angle.RIGHT_THIGH: -90, Angle.RIGHT_SHIN: -90, Angle.RIGHT_FOOT: 0,
+    Angle.LEFT_THIGH: -90, Angle.LEFT_SHIN: -90, Angle.LEFT_FOOT: 0,
+    Angle.RIGHT_UPPER_ARM: -90, Angle.RIGHT_FOREARM: -90,
+    Angle.LEFT_UPPER_ARM: -90, Angle.LEFT_FOREARM: -90,
+}  # fmt: skip
+
+
+def _with(**changes: float) -> dict[Angle, float]:
+    pose = dict(_STAND)
+    pose.update({Angle(name): value for name, value in changes.items()})
+    return pose
+
+
+# Starting postures for data files; a figure overrides only the angles that differ.
+BASE_POSES: dict[str, dict[Angle, float]] = {
+    "standing": _with(),
+    "chair-sitting": _with(
+        right_thigh=0, left_thigh=0, right_shin=-90, left_shin=-90,
+        right_upper_arm=-80, left_upper_arm=-80, right_forearm=-10, left_forearm=-10,
+    ),
+    "long-sitting": _with(
+        right_thigh=0, left_thigh=0, right_shin=0, left_shin=0, right_foot=90, left_foot=90,
+        right_upper_arm=-95, left_upper_arm=-95, right_forearm=-95, left_forearm=-95,
+    ),
+    "supine": _with(
+        lumbar=180, chest=180, head=180, right_thigh=0, left_thigh=0, right_shin=0, left_shin=0,
+        right_foot=90, left_foot=90, right_upper_arm=0, left_upper_arm=0, right_forearm=0, left_forearm=0,
+    ),
+    "supine-knees-bent": _with(
+        lumbar=180, chest=180, head=180, right_thigh=45, left_thigh=45, right_shin=-45, left_shin=-45,
+        right_foot=0, left_foot=0, right_upper_arm=0, left_upper_arm=0, right_forearm=0, left_forearm=0,
+    ),
+    "prone": _with(
+        lumbar=0, chest=0, head=0, right_thigh=180, left_thigh=180, right_shin=180, left_shin=180,
+        right_foot=-90, left_foot=-90, right_upper_arm=180, left_upper_arm=180,
+        right_forearm=180, left_forearm=180,
+    ),
+    "all-fours": _with(
+        lumbar=0, chest=0, head=10, right_thigh=-90, left_thigh=-90, right_shin=180, left_shin=180,
+        right_foot=180, left_foot=180, right_upper_arm=-90, left_upper_arm=-90,
+        right_forearm=-90, left_forearm=-90,
+    ),
+    "kneeling": _with(
+        right_thigh=-90, left_thigh=-90, right_shin=180, left_shin=180, right_foot=180, left_foot=180,
+    ),
+    "side-lying": _with(
+        lumbar=0, chest=0, head=0, right_thigh=180, left_thigh=180, right_shin=180, left_shin=180,
+        right_foot=180, left_foot=180, right_upper_arm=180, left_upper_arm=180,
+        right_forearm=180, left_forearm=180,
+    ),
+}  # fmt: skip
+
+BasePose = Literal[
+    "standing", "chair-sitting", "long-sitting", "supine", "supine-knees-bent", "prone", "all-fours",
+    "kneeling", "side-lying",
+]  # fmt: skip
+
+
+class Prop(BaseModel):
+    """Something the body touches. ``at`` anchors it to a joint; a strap runs from ``at`` to ``to``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: PropKind
+    at: Joint | None = None
+    to: Joint | None = None
+
+    @model_validator(mode="after")
+    def _anchors(self) -> Prop:
+        if self.kind is PropKind.STRAP and (self.at is None or self.to is None):
+            raise ValueError("a strap needs both 'at' and 'to' joints")
+        if self.kind in (PropKind.WALL, PropKind.CUSHION) and self.at is None:
+            raise ValueError(f"a {self.kind.value} needs an 'at' joint")
+        return self
+
+
+class FigureSpec(BaseModel):
+    """Pose data for a stretch: where it starts and what the held position looks like."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    view: View = View.SIDE
+    base: BasePose
+    start: dict[Angle, float] = Field(default_factory=dict)
+    hold: dict[Angle, float] = Field(default_factory=dict)
+    props: tuple[Prop, ...] = ()
+
+    def start_pose(self) -> dict[Angle, float]:
+        return {**BASE_POSES[self.base], **self.start}
+
+    def hold_pose(self) -> dict[Angle, float]:
+        return {**self.start_pose(), **self.hold}
+
+
+# Segment lengths and thicknesses, in figure units (a standing adult is about 176 units tall).
+LUMBAR, CHEST, NECK, HEAD_R = 24.0, 30.0, 7.0, 11.5
+UPPER_ARM, FOREARM = 29.0, 30.0
+THIGH, SHIN, FOOT = 43.0, 42.0, 15.0
+SHOULDER_HALF, HIP_HALF = 17.0, 8.5
+WIDTH = {
+    "torso": 24.0, "neck": 10.0, "upper_arm": 10.5, "forearm": 8.5,
+    "thigh": 16.0, "shin": 12.0, "foot": 8.0,
+}  # fmt: skip
+
+Point = tuple[float, float]
+
+
+def _step(origin: Point, degrees: float, length: float) -> Point:
+    radians = math.radians(degrees)
+    return (origin[0] + length * math.cos(radians), origin[1] + length * math.sin(radians))
+
+
+def joints(pose: dict[Angle, float], view: View) -> dict[Joint, Point]:
+    """Forward kinematics from the pelvis, in model space (y up), before the body is set on the floor."""
+    a = pose
+    pelvis: Point = (0.0, 0.0)
+    waist = _step(pelvis, a[Angle.LUMBAR], LUMBAR)
+    neck = _step(waist, a[Angle.CHEST], CHEST)
+    head = _step(neck, a[Angle.HEAD], NECK + HEAD_R)
+    out: dict[Joint, Point] = {Joint.PELVIS: pelvis, Joint.WAIST: waist, Joint.NECK: neck, Joint.HEAD: head}
+    shoulder_base = _step(neck, a[Angle.CHEST] + 180, 4.0)
+    lateral = view is not View.SIDE
+    for side, sign in (("right", -1.0), ("left", 1.0)):
+        # Seen from the front, the person's right is on the picture's left: sideways offsets run across the trunk.
+        shoulder = _step(shoulder_base, a[Angle.CHEST] - 90, sign * SHOULDER_HALF) if lateral else shoulder_base
+        hip = _step(pelvis, a[Angle.LUMBAR] - 90, sign * HIP_HALF) if lateral else pelvis
+        elbow = _step(shoulder, a[Angle(f"{side}_upper_arm")], UPPER_ARM)
+        hand = _step(elbow, a[Angle(f"{side}_forearm")], FOREARM)
+        knee = _step(hip, a[Angle(f"{side}_thigh")], THIGH)
+        ankle = _step(knee, a[Angle(f"{side}_shin")], SHIN)
+        foot_length = FOOT if not lateral else FOOT * 0.45
+        toe = _step(ankle, a[Angle(f"{side}_foot")], foot_length)
+        out.update(
+            {
+                Joint(f"{side}_shoulder"): shoulder,
+                Joint(f"{side}_elbow"): elbow,
+                Joint(f"{side}_hand"): hand,
+                Joint(f"{side}_hip"): hip,
+                Joint(f"{side}_knee"): knee,
+                Joint(f"{side}_ankle"): ankle,
+                Joint(f"{side}_toe"): toe,
+            }
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class Segment:
+    a: Joint
+    b: Joint
+    width: float
+    layer: Literal["far", "body", "near"]
+
+
+def _segments(view: View) -> list[Segment]:
+    far: Literal["far", "near"] = "far" if view is View.SIDE else "near"
+    limbs: list[Segment] = []
+    for side, layer in (("left", far), ("right", "near")):
+        j = {name: Joint(f"{side}_{name}") for name in ("shoulder", "elbow", "hand", "hip", "knee", "ankle", "toe")}
+        limbs += [
+            Segment(j["hip"], j["knee"], WIDTH["thigh"], layer),
+            Segment(j["knee"], j["ankle"], WIDTH["shin"], layer),
+            Segment(j["ankle"], j["toe"], WIDTH["foot"], layer),
+            Segment(j["shoulder"], j["elbow"], WIDTH["upper_arm"], layer),
+            Segment(j["elbow"], j["hand"], WIDTH["forearm"], layer),
+        ]
+    trunk = [
+        Segment(Joint.PELVIS, Joint.WAIST, WIDTH["torso"], "body"),
+        Segment(Joint.WAIST, Joint.NECK, WIDTH["torso"], "body"),
+        Segment(Joint.NECK, Joint.HEAD, WIDTH["neck"], "body"),
+    ]
+    return limbs + trunk
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A pose set down in the scene: joints in model space with the floor at y = 0."""
+
+    joints: dict[Joint, Point]
+    view: View
+
+    def lowest_under(self, x0: float, x1: float) -> float:
+        """The lowest body edge over a span of x, used to fit a prop under the body."""
+        lows = [
+            min(self.joints[s.a][1], self.joints[s.b][1]) - s.width / 2
+            for s in _segments(self.view)
+            if min(self.joints[s.a][0], self.joints[s.b][0]) <= x1
+            and max(self.joints[s.a][0], self.joints[s.b][0]) >= x0
+        ]
+        return min(lows) if lows else 0.0
+
+
+def _body_bottom(points: dict[Joint, Point], view: View, exclude: frozenset[Joint] = frozenset()) -> float:
+    bottoms = [points[Joint.HEAD][1] - HEAD_R]
+    for s in _segments(view):
+        for j in (s.a, s.b):
+            if j not in exclude:
+                bottoms.append(points[j][1] - s.width / 2)
+    return min(bottoms)
+
+
+def place(pose: dict[Angle, float], spec: FigureSpec) -> Placed:
+    """Set the body on the floor (y = 0), or on a chair seat whose legs stand on the floor."""
+    points = joints(pose, spec.view)
+    if spec.view is View.ABOVE:
+        return Placed(points, spec.view)
+    floor = _body_bottom(points, spec.view)
+    shifted = {j: (x, y - floor) for j, (x, y) in points.items()}
+    return Placed(shifted, spec.view)
+
+
+# Colours chosen for contrast on white and in greyscale print.
+BODY, NEAR_LIMB, FAR_LIMB, OUTLINE = "#2c6e8f", "#1d4f69", "#86b0c6", "#ffffff"
+PROP_FILL, PROP_LINE, STRAP, GHOST = "#d9d4cc", "#8a8378", "#d9822b", "#dedede"
+
+
+def _capsule(p: Point, q: Point, width: float, colour: str, extra: str = "") -> str:
+    return (
+        f'<line x1="{p[0]:.1f}" y1="{-p[1]:.1f}" x2="{q[0]:.1f}" y2="{-q[1]:.1f}" stroke="{colour}" '
+        f'stroke-width="{width:.1f}" stroke-linecap="round"{extra}/>'
+    )
+
+
+def _body_svg(placed: Placed, ghost: bool = False) -> list[str]:
+    pts = placed.joints
+    layers: dict[str, list[str]] = {"far": [], "body": [], "near": []}
+    side_view = placed.view is View.SIDE
+    for seg in _segments(placed.view):
+        p, q = pts[seg.a], pts[seg.b]
+        if ghost:
+            layers[seg.layer].append(_capsule(p, q, seg.width, GHOST))
+            continue
+        if seg.layer == "near":
+            # A thin white gap keeps a limb readable where it crosses the trunk or the other limbs.
+            layers["near"].append(_capsule(p, q, seg.width + 3, OUTLINE))
+        colour = {"far": FAR_LIMB, "body": BODY, "near": NEAR_LIMB if side_view else BODY}[seg.layer]
+        layers[seg.layer].append(_capsule(p, q, seg.width, colour))
+    colour = GHOST if ghost else BODY
+    if not side_view:
+        # Seen from the front or above, the trunk is a broad shape between shoulders and hips.
+        corners = [pts[Joint.LEFT_HIP], pts[Joint.RIGHT_HIP], pts[Joint.RIGHT_SHOULDER], pts[Joint.LEFT_SHOULDER]]
+        path = " ".join(f"{x:.1f},{-y:.1f}" for x, y in corners)
+        layers["body"].append(
+            f'<polygon points="{path}" fill="{colour}" stroke="{colour}" stroke-width="10" stroke-linejoin="round"/>'
+        )
+    hx, hy = pts[Joint.HEAD]
+    layers["body"].append(f'<circle cx="{hx:.1f}" cy="{-hy:.1f}" r="{HEAD_R}" fill="{colour}"/>')
+    if side_view and not ghost:
+        # A small nose shows which way the person faces, which matters most when they lie down.
+        nx, ny = pts[Joint.HEAD]
+        axis = math.atan2(hy - pts[Joint.NECK][1], hx - pts[Joint.NECK][0])
+        face = axis - math.pi / 2
+        nx, ny = hx + (HEAD_R - 1) * math.cos(face), hy + (HEAD_R - 1) * math.sin(face)
+        layers["body"].append(f'<circle cx="{nx:.1f}" cy="{-ny:.1f}" r="3.2" fill="{colour}"/>')
+    return layers["far"] + layers["body"] + layers["near"]
+
+
+def _prop_svg(prop: Prop, placed: Placed) -> list[str]:
+    pts = placed.joints
+    pelvis = pts[Joint.PELVIS]
+    rect = 'fill="{f}" stroke="{s}" stroke-width="2" stroke-linejoin="round"'.format(f=PROP_FILL, s=PROP_LINE)
+    if prop.kind is PropKind.CHAIR:
+        if prop.at is not None:
+            # A chair held for balance: the top of its back is at the hand, the seat away from the person.
+            hx, hy = pts[prop.at]
+            ahead = 1.0 if hx >= pelvis[0] else -1.0
+            seat_y, back_x = 46.0, hx + ahead * 4
+            seat_x0, seat_x1 = sorted((back_x, back_x + ahead * 40))
+            return [
+                _capsule((back_x, 0), (back_x, hy - 3), 5, PROP_LINE),
+                _capsule((back_x + ahead * 40, 0), (back_x + ahead * 40, seat_y), 5, PROP_LINE),
+                f'<rect x="{seat_x0:.1f}" y="{-seat_y - 3:.1f}" width="{seat_x1 - seat_x0:.1f}" height="6" '
+                f'rx="2" {rect}/>',
+            ]
+        seat_y = pelvis[1] - WIDTH["thigh"] / 2
+        if placed.view is View.SIDE:
+            x0, x1 = pelvis[0] - 20, pelvis[0] + 22
+            return [
+                _capsule((x0 + 2, 0), (x0 + 2, seat_y), 5, PROP_LINE),
+                _capsule((x1 - 2, 0), (x1 - 2, seat_y), 5, PROP_LINE),
+                _capsule((x0 - 2, seat_y), (x0 - 6, seat_y + 46), 6, PROP_LINE),
+                f'<rect x="{x0 - 4:.1f}" y="{-seat_y:.1f}" width="{x1 - x0 + 4:.1f}" height="6" rx="2" {rect}/>',
+            ]
+        x0, x1 = pelvis[0] - 30, pelvis[0] + 30
+        return [
+            _capsule((x0 + 4, 0), (x0 + 4, seat_y), 5, PROP_LINE),
+            _capsule((x1 - 4, 0), (x1 - 4, seat_y), 5, PROP_LINE),
+            f'<rect x="{x0:.1f}" y="{-seat_y:.1f}" width="{x1 - x0:.1f}" height="7" rx="2" {rect}/>',
+        ]
+    if prop.kind is PropKind.WALL and prop.at is not None:
+        x, _ = pts[prop.at]
+        ahead = 1.0 if x >= pelvis[0] else -1.0
+        wall_x = x + ahead * 6
+        top = max(y for _, y in pts.values()) + 30
+        return [f'<rect x="{min(wall_x, wall_x + ahead * 10):.1f}" y="{-top:.1f}" width="10" '
+                f'height="{top:.1f}" fill="{PROP_FILL}" stroke="{PROP_LINE}" stroke-width="2"/>']  # fmt: skip
+    if prop.kind is PropKind.STRAP and prop.at is not None and prop.to is not None:
+        return [_capsule(pts[prop.at], pts[prop.to], 3.5, STRAP)]
+    if prop.kind is PropKind.CUSHION and prop.at is not None:
+        x, y = pts[prop.at]
+        height = max(placed.lowest_under(x - 8, x + 8), 6.0)
+        return [f'<rect x="{x - 20:.1f}" y="{-height:.1f}" width="40" height="{height:.1f}" rx="8" {rect}/>']
+    if prop.kind is PropKind.BACK_STRETCHER:
+        # An arched board under the back, its crest under the waist, filling the gap between floor and body.
+        x0, x1 = sorted((pelvis[0], pts[Joint.NECK][0]))
+        crest_x = pts[Joint.WAIST][0]
+        crest = max(placed.lowest_under(crest_x - 4, crest_x + 4), 8.0)
+        span0, span1 = x0 - 10, x1 + 4
+        return [
+            f'<path d="M {span0:.1f},0 Q {crest_x:.1f},{-2 * crest:.1f} {span1:.1f},0 Z" {rect}/>',
+            f'<line x1="{span0:.1f}" y1="0" x2="{span1:.1f}" y2="0" stroke="{PROP_LINE}" stroke-width="2"/>',
+        ]
+    return []
+
+
+def render_svg(spec: FigureSpec, *, title: str = "", ghost_start: bool = True, size: int = 240) -> str:
+    """The held position, with the starting position faintly behind it when the two differ."""
+    hold = place(spec.hold_pose(), spec)
+    parts: list[str] = []
+    if ghost_start and spec.hold:
+        start = place(spec.start_pose(), spec)
+        dx = hold.joints[Joint.PELVIS][0] - start.joints[Joint.PELVIS][0]
+        start = Placed({j: (x + dx, y) for j, (x, y) in start.joints.items()}, start.view)
+        parts += ['<g opacity="0.55">', *_body_svg(start, ghost=True), "</g>"]
+    else:
+        start = hold
+    props = list(spec.props)
+    behind = [p for p in props if p.kind is not PropKind.STRAP]
+    in_front = [p for p in props if p.kind is PropKind.STRAP]
+    prop_parts = [svg for p in behind for svg in _prop_svg(p, hold)]
+    body_parts = _body_svg(hold)
+    strap_parts = [svg for p in in_front for svg in _prop_svg(p, hold)]
+
+    xs = [x for pl in (hold, start) for x, _ in pl.joints.values()]
+    ys = [y for pl in (hold, start) for _, y in pl.joints.values()]
+    pad = 24.0
+    x0, x1 = min(xs) - pad, max(xs) + pad
+    y_top = max(ys) + pad
+    y_bottom = min(min(ys) - pad, -12.0)
+    for p in props:
+        if p.kind is PropKind.WALL and p.at is not None:
+            wx = hold.joints[p.at][0]
+            x0, x1 = min(x0, wx - 30), max(x1, wx + 30)
+        if p.kind is PropKind.CHAIR:
+            x0, x1 = min(x0, hold.joints[Joint.PELVIS][0] - 40), max(x1, hold.joints[Joint.PELVIS][0] + 40)
+            if p.at is not None:
+                hx = hold.joints[p.at][0]
+                x0, x1 = min(x0, hx - 50), max(x1, hx + 50)
+    ground: list[str] = []
+    if spec.view is View.ABOVE:
+        ground.append(
+            f'<rect x="{x0 + 8:.1f}" y="{-y_top + 8:.1f}" width="{x1 - x0 - 16:.1f}" '
+            f'height="{y_top - y_bottom - 16:.1f}" rx="10" fill="#eef1e8" stroke="#cdd3c4" stroke-width="2"/>'
+        )
+    else:
+        if any(p.kind is PropKind.MAT for p in props):
+            ground.append(f'<rect x="{x0 + 6:.1f}" y="-3" width="{x1 - x0 - 12:.1f}" height="5" rx="2" '
+                          f'fill="#9bb07f"/>')  # fmt: skip
+        ground.append(f'<line x1="{x0:.1f}" y1="2" x2="{x1:.1f}" y2="2" stroke="#6b6b6b" stroke-width="3"/>')
+    width, height = x1 - x0, y_top - y_bottom
+    scale = size / max(width, height)
+    label = f"<title>{_escape(title)}</title>" if title else ""
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{x0:.1f} {-y_top:.1f} {width:.1f} {height:.1f}" '
+        f'width="{width * scale:.0f}" height="{height * scale:.0f}" role="img">{label}'
+        + "".join(ground + parts + prop_parts + body_parts + strap_parts)
+        + "</svg>"
+    )
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

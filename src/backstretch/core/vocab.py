@@ -1,0 +1,106 @@
+"""The fixed vocabularies every stretch file and profile speaks.
+
+Kept as enums so that a typo in a data file is an error that lists the valid words, not a silent new category.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Region(StrEnum):
+    HAMSTRINGS = "hamstrings"
+    CALVES = "calves"
+    HIP_FLEXORS = "hip-flexors"
+    HIPS = "hips"
+    GLUTES = "glutes"
+    LOWER_BACK = "lower-back"
+    UPPER_BACK = "upper-back"
+    SIDE_BODY = "side-body"
+    CHEST = "chest"
+    SHOULDERS = "shoulders"
+    NECK = "neck"
+
+
+class Position(StrEnum):
+    STANDING = "standing"
+    CHAIR = "chair"
+    FLOOR_SUPINE = "floor-supine"
+    FLOOR_PRONE = "floor-prone"
+    FLOOR_SEATED = "floor-seated"
+    KNEELING = "kneeling"
+    SIDE_LYING = "side-lying"
+
+
+FLOOR_POSITIONS = frozenset(
+    {
+        Position.FLOOR_SUPINE,
+        Position.FLOOR_PRONE,
+        Position.FLOOR_SEATED,
+        Position.KNEELING,
+        Position.SIDE_LYING,
+    }
+)
+
+
+class Equipment(StrEnum):
+    NONE = "none"
+    CHAIR = "chair"
+    WALL = "wall"
+    STRAP = "strap"
+    MAT = "mat"
+    CUSHION = "cushion"
+    BACK_STRETCHER = "back-stretcher"
+
+
+class SpinalMovement(StrEnum):
+    FLEXION = "flexion"
+    EXTENSION = "extension"
+    ROTATION = "rotation"
+    LATERAL = "lateral"
+    NEUTRAL = "neutral"
+
+
+class Condition(StrEnum):
+    OSTEOPOROSIS = "osteoporosis"
+    PREGNANCY = "pregnancy"
+    HIP_REPLACEMENT = "hip-replacement"
+    KNEE_REPLACEMENT = "knee-replacement"
+    RECENT_SPINE_SURGERY = "recent-spine-surgery"
+    FLEXION_INTOLERANT = "flexion-intolerant"
+    EXTENSION_INTOLERANT = "extension-intolerant"
+    BALANCE_PROBLEMS = "balance-problems"
+    NECK_INJURY = "neck-injury"
+    SHOULDER_INJURY = "shoulder-injury"
+    WRIST_PAIN = "wrist-pain"
+    CANNOT_KNEEL = "cannot-kneel"
+    CANNOT_GET_TO_FLOOR = "cannot-get-to-floor"
+
+
+# The references a stretch file may cite. Keys follow ../shared/clinical-facts.md; the last one is ours and says so.
+SOURCES: dict[str, str] = {
+    "A1": "American College of Sports Medicine, stretching and flexibility guidelines update, 2021",
+    "A2": "Garber et al., ACSM Position Stand, Med Sci Sports Exerc 2011;43:1334",
+    "A5": "Behm et al., Appl Physiol Nutr Metab 2016;41:1",
+    "R4": "Giangregorio et al., Too Fit To Fracture, Osteoporos Int 2015",
+    "ACOG-804": "ACOG Committee Opinion 804, Physical activity and exercise during pregnancy, 2020",
+    "AAOS-THA": "Standard posterior-approach hip precautions; AAOS OrthoInfo total hip exercise guide",
+    "SPINE-SURGERY": "clinical-facts.md section 4: after spine surgery only what the surgical team has cleared",
+    "MCKENZIE": "Directional preference (McKenzie method); clinical convention, clinical-facts.md section 4",
+    "D6": "Tunwattanapong et al., Clin Rehabil 2016;30:64 (office workers' neck and shoulder stretching)",
+    "BACKSTRETCH": "backstretch's own practical precaution: the stretch needs or loads what the condition limits",
+}
+
+# Conditions whose avoidance rests on a published source; the rest are practical precautions (BACKSTRETCH).
+CONDITION_SOURCE: dict[Condition, str] = {
+    Condition.OSTEOPOROSIS: "R4",
+    Condition.PREGNANCY: "ACOG-804",
+    Condition.HIP_REPLACEMENT: "AAOS-THA",
+    Condition.RECENT_SPINE_SURGERY: "SPINE-SURGERY",
+    Condition.FLEXION_INTOLERANT: "MCKENZIE",
+    Condition.EXTENSION_INTOLERANT: "MCKENZIE",
+}
+
+
+def condition_source(condition: Condition) -> str:
+    return CONDITION_SOURCE.get(condition, "BACKSTRETCH")
