@@ -8,20 +8,38 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from backstretch.core.figure import render_svg
+from backstretch.core.catalogue import CatalogueError, Stretch, parse_stretch
+from backstretch.core.figure import FigureSpec, render_svg
 from backstretch.library import load_catalogue
 
 COLUMNS, CELL_W, CELL_H, FIGURE = 4, 300, 300, 230
 
 
+def _figures(ids: list[str]) -> list[tuple[Stretch, FigureSpec]]:
+    """With ids, read those files on their own (work in progress elsewhere cannot block); else the whole library."""
+    if not ids:
+        catalogue = load_catalogue()
+        return [(catalogue[sid], catalogue.figure_of(sid)) for sid in sorted(catalogue)]
+    folder = Path(__file__).resolve().parent.parent / "src" / "backstretch" / "data" / "stretches"
+    found = []
+    for sid in ids:
+        try:
+            stretch = parse_stretch((folder / f"{sid}.toml").read_text("utf-8"), f"{sid}.toml")
+        except (CatalogueError, OSError) as error:
+            print(error, file=sys.stderr)
+            continue
+        if stretch.figure is not None:
+            found.append((stretch, stretch.figure))
+    return found
+
+
 def sheet(ids: list[str]) -> str:
-    catalogue = load_catalogue()
-    chosen = ids or sorted(catalogue)
+    chosen = _figures(ids)
     cells = []
-    for i, sid in enumerate(chosen):
+    for i, (stretch, figure) in enumerate(chosen):
         x, y = (i % COLUMNS) * CELL_W, (i // COLUMNS) * CELL_H
-        svg = render_svg(catalogue.figure_of(sid), size=FIGURE).replace("<svg ", f'<svg x="{x + 30}" y="{y + 12}" ', 1)
-        name = catalogue[sid].name
+        svg = render_svg(figure, size=FIGURE).replace("<svg ", f'<svg x="{x + 30}" y="{y + 12}" ', 1)
+        sid, name = stretch.id, stretch.name
         cells.append(
             f'{svg}<text x="{x + 10}" y="{y + 262}" font-size="13" font-family="DejaVu Sans" font-weight="bold">'
             f"{sid}</text>"
