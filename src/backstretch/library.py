@@ -1,14 +1,31 @@
-"""Loading the stretch library: the files shipped in the package and the person's own stretches."""
+"""Loading the stretch library (the files shipped in the package and the person's own) and changing their own."""
 
 from __future__ import annotations
 
+import os
+import tempfile
+import tomllib
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
-from backstretch.core.catalogue import Catalogue, CatalogueError, Problem, Stretch, parse_stretch
+import tomli_w
+
+from backstretch.core.catalogue import (
+    Catalogue,
+    CatalogueError,
+    Problem,
+    Stretch,
+    check_links,
+    parse_stretch,
+    stretch_from_data,
+)
 from backstretch.paths import user_stretches_dir
 
 BUILTIN_PACKAGE = "backstretch.data"
+SET_KEY = "stretches"  # an exported set is a TOML file with an array of [[stretches]] tables
+
+Loaded = dict[str, tuple[Stretch, str]]
 
 
 def _read_builtin() -> list[tuple[str, str, str]]:
@@ -26,15 +43,13 @@ def _read_folder(folder: Path) -> list[tuple[str, str, str]]:
     return [(p.stem, str(p), p.read_text("utf-8")) for p in sorted(folder.glob("*.toml"))]
 
 
-def load_builtin() -> dict[str, tuple[Stretch, str]]:
+def load_builtin() -> Loaded:
     return _parse_all(_read_builtin(), {})
 
 
-def _parse_all(
-    files: list[tuple[str, str, str]], taken: dict[str, tuple[Stretch, str]]
-) -> dict[str, tuple[Stretch, str]]:
+def _parse_all(files: list[tuple[str, str, str]], taken: Loaded) -> Loaded:
     problems: list[Problem] = []
-    parsed: dict[str, tuple[Stretch, str]] = {}
+    parsed: Loaded = {}
     for stem, source, text in files:
         try:
             stretch = parse_stretch(text, source)
@@ -43,9 +58,10 @@ def _parse_all(
             continue
         if stretch.id != stem:
             problems.append(Problem(source, "id", f"is {stretch.id!r} but the file is named {stem}.toml"))
-        elif stretch.id in taken or stretch.id in parsed:
-            first = (taken.get(stretch.id) or parsed[stretch.id])[1]
-            problems.append(Problem(source, "id", f"{stretch.id!r} is already used by {first}"))
+            continue
+        clash = _clash(stretch.id, taken, parsed, source)
+        if clash:
+            problems.append(clash)
         else:
             parsed[stretch.id] = (stretch, source)
     if problems:
@@ -53,9 +69,152 @@ def _parse_all(
     return parsed
 
 
+def _clash(sid: str, builtin: Loaded, others: Loaded, source: str) -> Problem | None:
+    if sid in builtin:
+        return Problem(source, "id", f"{sid!r} is a built-in stretch; give your own stretch a different id")
+    if sid in others:
+        return Problem(source, "id", f"{sid!r} is already used by {others[sid][1]}")
+    return None
+
+
+def _with_back_links(builtin: Loaded, own: Loaded) -> Loaded:
+    """A person's stretch may name a built-in one as its variant; the built-in gains the link back.
+
+    Built-in files cannot know about a person's stretches, so the reverse link is added in memory, which keeps
+    "variants point both ways" true for the planner and player.
+    """
+    merged = dict(builtin)
+    for sid, (stretch, _) in own.items():
+        for field, back in (("easier", "harder"), ("harder", "easier")):
+            for other_id in getattr(stretch, field):
+                if other_id in merged and other_id not in own:
+                    other, where = merged[other_id]
+                    if sid not in getattr(other, back):
+                        linked = other.model_copy(update={back: (*getattr(other, back), sid)})
+                        merged[other_id] = (linked, where)
+    return {**merged, **own}
+
+
+def _catalogue(loaded: Loaded) -> Catalogue:
+    return Catalogue({k: v[0] for k, v in loaded.items()}, {k: v[1] for k, v in loaded.items()})
+
+
 def load_catalogue(user_folder: Path | None = None) -> Catalogue:
     """Built-in stretches plus the person's own; any problem in any file stops the load with all messages."""
     builtin = load_builtin()
     own = _parse_all(_read_folder(user_folder or user_stretches_dir()), builtin)
-    merged = {**builtin, **own}
-    return Catalogue({k: v[0] for k, v in merged.items()}, {k: v[1] for k, v in merged.items()})
+    return _catalogue(_with_back_links(builtin, own))
+
+
+def _stretches_in(path: Path) -> list[Stretch]:
+    """A file holds one stretch, or a set of them under [[stretches]] as `export` writes."""
+    source = str(path)
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except OSError as error:
+        raise CatalogueError([Problem(source, "(file)", f"cannot be read: {error.strerror}")]) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise CatalogueError([Problem(source, "(file)", f"not valid TOML: {error}")]) from None
+    if SET_KEY not in data:
+        return [stretch_from_data(data, source)]
+    entries = data[SET_KEY]
+    if not isinstance(entries, list) or not entries or set(data) != {SET_KEY}:
+        raise CatalogueError([Problem(source, SET_KEY, "must be a non-empty list of [[stretches]] tables alone")])
+    problems: list[Problem] = []
+    found: list[Stretch] = []
+    for index, entry in enumerate(entries):
+        try:
+            found.append(stretch_from_data(entry, f"{source} [[stretches]] #{index + 1}"))
+        except CatalogueError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise CatalogueError(problems)
+    return found
+
+
+def add_user_stretches(path: Path, user_folder: Path | None = None, replace: bool = False) -> list[Stretch]:
+    """Check a file of one or more stretches against the whole library, then keep them; all or nothing."""
+    folder = user_folder or user_stretches_dir()
+    builtin = load_builtin()
+    own = _parse_all(_read_folder(folder), builtin)
+    incoming = _stretches_in(path)
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for stretch in incoming:
+        if stretch.id in seen:
+            problems.append(Problem(str(path), "id", f"{stretch.id!r} appears twice in the file"))
+        seen.add(stretch.id)
+        if stretch.id in builtin:
+            problems.append(
+                Problem(str(path), "id", f"{stretch.id!r} is a built-in stretch; give your own stretch a different id")
+            )
+        elif stretch.id in own and not replace:
+            problems.append(
+                Problem(str(path), "id", f"you already have a stretch {stretch.id!r}; use --replace to update it")
+            )
+    if problems:
+        raise CatalogueError(problems)
+    future = {**own, **{s.id: (s, str(path)) for s in incoming}}
+    merged = _with_back_links(builtin, future)
+    link_problems = check_links({k: v[0] for k, v in merged.items()}, {k: v[1] for k, v in merged.items()})
+    if link_problems:
+        raise CatalogueError(link_problems)
+    folder.mkdir(parents=True, exist_ok=True)
+    for stretch in incoming:
+        write_text_atomic(folder / f"{stretch.id}.toml", to_toml(stretch))
+    return incoming
+
+
+def remove_user_stretch(sid: str, user_folder: Path | None = None) -> None:
+    folder = user_folder or user_stretches_dir()
+    builtin = load_builtin()
+    own = _parse_all(_read_folder(folder), builtin)
+    if sid not in own:
+        where = "a built-in stretch and cannot be removed" if sid in builtin else "not one of your stretches"
+        raise CatalogueError([Problem(sid, "id", f"{sid!r} is {where}")])
+    rest = {k: v for k, v in own.items() if k != sid}
+    merged = _with_back_links(builtin, rest)
+    problems = check_links({k: v[0] for k, v in merged.items()}, {k: v[1] for k, v in merged.items()})
+    if problems:
+        raise CatalogueError([Problem(sid, "id", f"other stretches still refer to it: {p}") for p in problems])
+    (folder / f"{sid}.toml").unlink()
+
+
+def _plain(stretch: Stretch) -> dict[str, Any]:
+    return stretch.model_dump(mode="json", exclude_none=True)
+
+
+def to_toml(stretch: Stretch) -> str:
+    return tomli_w.dumps(_plain(stretch))
+
+
+def export_set(catalogue: Catalogue, ids: list[str]) -> str:
+    """A file another person can `add`: borrowed figures are copied in and links outside the set are dropped."""
+    unknown = [sid for sid in ids if sid not in catalogue]
+    if unknown:
+        raise KeyError(unknown[0])
+    builtin_ids = set(load_builtin())
+    keep = set(ids) | builtin_ids
+    entries = []
+    for sid in dict.fromkeys(ids):
+        stretch = catalogue[sid]
+        update: dict[str, Any] = {
+            "easier": tuple(v for v in stretch.easier if v in keep),
+            "harder": tuple(v for v in stretch.harder if v in keep),
+        }
+        if stretch.figure_from is not None and stretch.figure_from not in builtin_ids:
+            update |= {"figure": catalogue.figure_of(sid), "figure_from": None}
+        entries.append(_plain(stretch.model_copy(update=update)))
+    return tomli_w.dumps({SET_KEY: entries})
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write beside the target and rename, so a crash never leaves half a file."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

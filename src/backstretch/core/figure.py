@@ -334,7 +334,7 @@ def _body_svg(placed: Placed, ghost: bool = False) -> list[str]:
 def _prop_svg(prop: Prop, placed: Placed) -> list[str]:
     pts = placed.joints
     pelvis = pts[Joint.PELVIS]
-    rect = 'fill="{f}" stroke="{s}" stroke-width="2" stroke-linejoin="round"'.format(f=PROP_FILL, s=PROP_LINE)
+    rect = f'fill="{PROP_FILL}" stroke="{PROP_LINE}" stroke-width="2" stroke-linejoin="round"'
     if prop.kind is PropKind.CHAIR:
         if prop.at is not None:
             # A chair held for balance: the top of its back is at the hand, the seat away from the person.
@@ -373,7 +373,7 @@ def _prop_svg(prop: Prop, placed: Placed) -> list[str]:
     if prop.kind is PropKind.STRAP and prop.at is not None and prop.to is not None:
         return [_capsule(pts[prop.at], pts[prop.to], 3.5, STRAP)]
     if prop.kind is PropKind.CUSHION and prop.at is not None:
-        x, y = pts[prop.at]
+        x = pts[prop.at][0]
         height = max(placed.lowest_under(x - 8, x + 8), 6.0)
         return [f'<rect x="{x - 20:.1f}" y="{-height:.1f}" width="40" height="{height:.1f}" rx="8" {rect}/>']
     if prop.kind is PropKind.BACK_STRETCHER:

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Set up (first time only) and run every check: lint, types, and the whole test suite.
+source "$(dirname "${BASH_SOURCE[0]}")/_env.sh"
+ensure_env requirements/dev.lock
+echo "== ruff"; .venv/bin/ruff check src tests scripts bench
+echo "== mypy (strict)"; .venv/bin/mypy
+echo "== pytest"; .venv/bin/pytest "$@"

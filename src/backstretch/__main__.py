@@ -1,0 +1,3 @@
+from backstretch.cli.main import run
+
+run()

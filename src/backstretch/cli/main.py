@@ -1,0 +1,52 @@
+"""The `backstretch` command: a thin shell over the core and the store."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from backstretch import __version__
+from backstretch.cli import stretches
+from backstretch.core.catalogue import CatalogueError
+
+app = typer.Typer(
+    help="backstretch: a few minutes of safe stretching a day for ordinary back pain. General advice, not a diagnosis.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+app.add_typer(stretches.app, name="stretches")
+app.command("browse")(stretches.browse)
+
+errors = Console(stderr=True, highlight=False)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"backstretch {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """backstretch: a few minutes of safe stretching a day."""
+
+
+def run() -> None:
+    """Entry point: problems in data files are reported plainly, never as a traceback."""
+    try:
+        app()
+    except CatalogueError as error:
+        errors.print("[bold red]Some stretch data has problems:[/]")
+        for problem in error.problems:
+            errors.print(f"  {problem}", markup=False)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        sys.exit(130)
