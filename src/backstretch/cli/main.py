@@ -9,8 +9,9 @@ import typer
 from rich.console import Console
 
 from backstretch import __version__
-from backstretch.cli import stretches
+from backstretch.cli import plan, stretches
 from backstretch.core.catalogue import CatalogueError
+from backstretch.core.safety import ScreeningError
 
 app = typer.Typer(
     help="backstretch: a few minutes of safe stretching a day for ordinary back pain. General advice, not a diagnosis.",
@@ -20,6 +21,9 @@ app = typer.Typer(
 )
 app.add_typer(stretches.app, name="stretches")
 app.command("browse")(stretches.browse)
+app.command("profile")(plan.profile_command)
+app.command("screen")(plan.screen_command)
+app.command("plan")(plan.plan_command)
 
 errors = Console(stderr=True, highlight=False)
 
@@ -47,6 +51,9 @@ def run() -> None:
         errors.print("[bold red]Some stretch data has problems:[/]")
         for problem in error.problems:
             errors.print(f"  {problem}", markup=False)
+        sys.exit(2)
+    except ScreeningError as error:
+        errors.print(f"[bold red]Error:[/] {error}", markup=True)
         sys.exit(2)
     except KeyboardInterrupt:
         sys.exit(130)

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
+from backstretch.core.errors import field_messages
 from backstretch.core.figure import FigureSpec
 from backstretch.core.vocab import (
     FLOOR_POSITIONS,
@@ -197,10 +198,6 @@ def check_stretch(stretch: Stretch, source: str) -> list[Problem]:
     return problems
 
 
-def _field_path(loc: tuple[int | str, ...]) -> str:
-    return ".".join(str(part) for part in loc) or "(file)"
-
-
 def parse_stretch(text: str, source: str) -> Stretch:
     """Parse and check one stretch file's text; raises CatalogueError listing every problem."""
     try:
@@ -214,13 +211,7 @@ def stretch_from_data(data: Mapping[str, Any], source: str) -> Stretch:
     try:
         stretch = Stretch.model_validate(data)
     except ValidationError as error:
-        problems = []
-        for item in error.errors(include_url=False):
-            message = item["msg"].removeprefix("Value error, ")
-            if item["type"] == "enum" and "expected" in item.get("ctx", {}):
-                message = f"{item['input']!r} is not allowed; choose one of {item['ctx']['expected']}"
-            problems.append(Problem(source, _field_path(item["loc"]), message))
-        raise CatalogueError(problems) from None
+        raise CatalogueError([Problem(source, field, message) for field, message in field_messages(error)]) from None
     problems = check_stretch(stretch, source)
     if problems:
         raise CatalogueError(problems)

@@ -1,0 +1,261 @@
+"""`backstretch profile`, `screen` and `plan`: who the person is, whether it is safe, and today's routine."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from pydantic import ValidationError
+from rich.prompt import Confirm, IntPrompt, Prompt
+from rich.table import Table
+
+from backstretch.cli.stretches import DISCLAIMER, err, fail, out
+from backstretch.core.errors import field_messages
+from backstretch.core.planner import History, Plan, plan_day, plan_week
+from backstretch.core.profile import MINUTES_DEFAULT, MINUTES_MAX, MINUTES_MIN, AgeBand, PainArea, Profile
+from backstretch.core.safety import QUESTIONS, Screening, ScreeningError, Verdict, assess, validate_answers
+from backstretch.core.vocab import Condition, Equipment
+from backstretch.library import load_catalogue
+from backstretch.store import open_store
+
+DbOption = Annotated[str | None, typer.Option("--db", help="Database URL (default: SQLite in your data folder).")]
+REFUSED_EXIT = 3
+
+
+def _errors(error: ValidationError) -> str:
+    return "; ".join(f"field '{field}': {message}" for field, message in field_messages(error))
+
+
+def read_profile_file(path: Path) -> tuple[Profile, Screening | None]:
+    """A profile TOML, with an optional [screening] table of yes/no answers (and taken_on, cleared_on dates)."""
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except OSError as error:
+        raise fail(f"cannot read {str(path)!r}: {error.strerror}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise fail(f"{path}: not valid TOML: {error}") from None
+    raw_screening = data.pop("screening", None)
+    try:
+        profile = Profile.model_validate(data)
+    except ValidationError as error:
+        raise fail(f"{path}: {_errors(error)}") from None
+    if raw_screening is None:
+        return profile, None
+    if not isinstance(raw_screening, dict):
+        raise fail(f"{path}: [screening] must be a table of question = true/false")
+    taken_on = raw_screening.pop("taken_on", date.today())
+    cleared_on = raw_screening.pop("cleared_on", None)
+    if not isinstance(taken_on, date) or (cleared_on is not None and not isinstance(cleared_on, date)):
+        raise fail(f"{path}: [screening] taken_on and cleared_on must be dates like 2026-11-24")
+    if not all(isinstance(v, bool) for v in raw_screening.values()):
+        raise fail(f"{path}: [screening] answers must be true or false")
+    try:
+        validate_answers(raw_screening)
+    except ScreeningError as error:
+        raise fail(f"{path}: [screening]: {error}") from None
+    return profile, Screening(taken_on=taken_on, answers=raw_screening, cleared_on=cleared_on)
+
+
+def _choose_many(question: str, options: list[str], default: tuple[str, ...]) -> list[str]:
+    out.print(f"{question} [dim](comma-separated; choices: {', '.join(options)}; '-' for none)[/]")
+    while True:
+        answer = Prompt.ask("  ", default=",".join(default) or "-").strip()
+        chosen = [] if answer in ("-", "") else [a.strip() for a in answer.split(",") if a.strip()]
+        wrong = [c for c in chosen if c not in options]
+        if not wrong:
+            return chosen
+        out.print(f"[yellow]  Not a choice: {', '.join(wrong)}[/]")
+
+
+def ask_profile(current: Profile) -> Profile:
+    out.print("[bold]A few questions so the routine fits you.[/] Press Enter to keep the value in brackets.")
+    minutes = IntPrompt.ask(f"Minutes a day ({MINUTES_MIN}-{MINUTES_MAX})", default=current.minutes)
+    while not MINUTES_MIN <= minutes <= MINUTES_MAX:
+        minutes = IntPrompt.ask(f"[yellow]Between {MINUTES_MIN} and {MINUTES_MAX}[/]", default=MINUTES_DEFAULT)
+    pain = _choose_many("Where does it hurt?", [a.value for a in PainArea], tuple(a.value for a in current.pain_areas))
+    sits = Confirm.ask("Do you sit for most of the day?", default=current.sits_most_of_day)
+    equipment = _choose_many("What do you have?", [e.value for e in Equipment if e is not Equipment.NONE],
+                             tuple(e.value for e in current.equipment))  # fmt: skip
+    floor = Confirm.ask("Can you get down to the floor and back up comfortably?", default=current.can_get_to_floor)
+    kneel = Confirm.ask("Can you kneel comfortably?", default=current.can_kneel)
+    conditions = _choose_many(
+        "Do any of these apply to you?",
+        [c.value for c in Condition if c not in (Condition.CANNOT_GET_TO_FLOOR, Condition.CANNOT_KNEEL)],
+        tuple(c.value for c in current.conditions),
+    )
+    age = Prompt.ask("Your age", choices=[a.value for a in AgeBand], default=current.age_band.value)
+    new = Confirm.ask("Are you new to stretching?", default=current.experience.value == "new")
+    yoga = Confirm.ask("Do you enjoy yoga?", default=current.likes_yoga)
+    return Profile.model_validate(
+        {
+            "minutes": minutes,
+            "pain_areas": pain,
+            "sits_most_of_day": sits,
+            "equipment": equipment,
+            "can_get_to_floor": floor,
+            "can_kneel": kneel,
+            "conditions": conditions,
+            "age_band": age,
+            "experience": "new" if new else "some",
+            "likes_yoga": yoga,
+        }
+    )
+
+
+def ask_screening(today: date) -> Screening:
+    out.print(
+        "[bold]Safety questions.[/] These look for the rare signs that need a doctor rather than stretching. "
+        "Answer about how you are now."
+    )
+    answers = {q.id: Confirm.ask(q.text, default=False) for q in QUESTIONS}
+    return Screening(taken_on=today, answers=answers)
+
+
+def profile_command(
+    from_file: Annotated[Path | None, typer.Option("--from", help="Read the profile from a TOML file.")] = None,
+    show: Annotated[bool, typer.Option("--show", help="Show the stored profile.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Show the stored profile as JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Set up or change your profile: time, where it hurts, equipment, conditions."""
+    store = open_store(db)
+    if show or as_json:
+        profile = store.load_profile()
+        if profile is None:
+            raise fail("no profile yet: run `backstretch profile` to set one up")
+        if as_json:
+            typer.echo(json.dumps(profile.model_dump(mode="json"), indent=2))
+        else:
+            table = Table(show_header=False)
+            for key, value in profile.model_dump(mode="json").items():
+                table.add_row(key, ", ".join(value) if isinstance(value, list) else str(value))
+            out.print(table)
+        return
+    if from_file is not None:
+        profile, screening = read_profile_file(from_file)
+        store.save_profile(profile)
+        if screening is not None:
+            store.add_screening(screening)
+        out.print(f"Saved your profile from {from_file}.")
+        return
+    profile = ask_profile(store.load_profile() or Profile())
+    store.save_profile(profile)
+    out.print("Saved your profile.")
+    if store.latest_screening() is None:
+        screen_command(db=db)
+
+
+def _show_verdict(verdict: Verdict) -> None:
+    if verdict.emergency:
+        err.print("[bold red]Please get urgent medical help.[/]")
+    for reason in verdict.reasons:
+        err.print(f"  {reason}")
+
+
+def screen_command(
+    cleared: Annotated[
+        bool, typer.Option("--cleared", help="Confirm a clinician has cleared you for stretching since your flag.")
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Answer the safety questions (before your first plan, every 4 weeks, and when things get worse)."""
+    store = open_store(db)
+    today = date.today()
+    if cleared:
+        if not store.confirm_clearance(today):
+            raise fail("there is no safety check to confirm yet: run `backstretch screen` first")
+        out.print(f"Noted: a clinician cleared you for stretching ({today.isoformat()}).")
+        return
+    screening = ask_screening(today)
+    store.add_screening(screening)
+    verdict = assess(screening, today)
+    if verdict.may_plan:
+        out.print("[green]Thank you. Nothing here stops you stretching.[/]")
+    else:
+        _show_verdict(verdict)
+        if not verdict.emergency:
+            err.print("When a clinician has cleared you, run `backstretch screen --cleared`.")
+
+
+def plan_json(plan: Plan) -> dict[str, Any]:
+    data = asdict(plan)
+    data["date"] = plan.date.isoformat()
+    data["items"] = [
+        {
+            **asdict(i),
+            "position": i.position.value,
+            "spinal_movement": i.spinal_movement.value,
+            "regions": [r.value for r in i.regions],
+        }
+        for i in plan.items
+    ]
+    data["covered_regions"] = [r.value for r in plan.covered_regions]
+    data["warnings"], data["reasons"] = list(plan.warnings), list(plan.reasons)
+    return data
+
+
+def _print_plan(plan: Plan) -> None:
+    minutes, seconds = divmod(plan.total_seconds, 60)
+    table = Table(title=f"{plan.date.strftime('%A %d %B %Y')}: {minutes} min {seconds:02d} s of "
+                        f"{plan.minutes_budget} min", title_justify="left")  # fmt: skip
+    for column in ("#", "stretch", "hold", "position", "regions"):
+        table.add_column(column)
+    for n, item in enumerate(plan.items, start=1):
+        sides = " each side" if item.sides == 2 else ""
+        table.add_row(str(n), f"{item.name} [dim]({item.stretch})[/]", f"{item.hold_seconds} s × {item.reps}{sides}",
+                      item.position.value, ", ".join(r.value for r in item.regions))  # fmt: skip
+    out.print(table)
+    for reason in plan.reasons:
+        out.print(f"[cyan]Why:[/] {reason}")
+    for warning in plan.warnings:
+        out.print(f"[yellow]Note:[/] {warning}")
+
+
+def plan_command(
+    on: Annotated[str | None, typer.Option("--date", help="Plan for this day (YYYY-MM-DD).")] = None,
+    minutes: Annotated[int | None, typer.Option(min=MINUTES_MIN, max=MINUTES_MAX, help="Minutes available.")] = None,
+    desk: Annotated[bool, typer.Option("--desk", help="Only stretches you can do at a desk.")] = False,
+    flare: Annotated[bool, typer.Option("--flare", help="A flare-up day: the gentlest stretches only.")] = False,
+    week: Annotated[bool, typer.Option("--week", help="Plan seven days.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    profile_file: Annotated[Path | None, typer.Option("--profile", help="Use this profile TOML file.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Today's routine, fitted to you (or seven days with --week)."""
+    try:
+        day = date.fromisoformat(on) if on else date.today()
+    except ValueError:
+        raise fail(f"--date must look like 2026-11-24, not {on!r}") from None
+    if profile_file is not None:
+        profile, screening = read_profile_file(profile_file)
+    else:
+        store = open_store(db)
+        stored = store.load_profile()
+        if stored is None:
+            raise fail("no profile yet: run `backstretch profile` (or pass --profile FILE.toml)")
+        profile, screening = stored, store.latest_screening()
+    verdict = assess(screening, day, flare_or_new_symptoms=flare)
+    if not verdict.may_plan:
+        if as_json:
+            typer.echo(json.dumps({"refused": True, "reasons": list(verdict.reasons)}, indent=2))
+        else:
+            _show_verdict(verdict)
+        raise typer.Exit(REFUSED_EXIT)
+    catalogue = load_catalogue()
+    plans = (
+        plan_week(catalogue, profile, day, History(), minutes, desk)
+        if week
+        else [plan_day(catalogue, profile, day, History(), minutes, desk, flare)]
+    )
+    if as_json:
+        payload: Any = [plan_json(p) for p in plans] if week else plan_json(plans[0])
+        typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        return
+    for p in plans:
+        _print_plan(p)
+    out.print(f"[dim]{DISCLAIMER}[/]")

@@ -1,0 +1,129 @@
+"""Profile, screening and planning through the real command line, as a person or a script would use them."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from backstretch.core.safety import QUESTIONS, Urgency
+from tests.helpers import backstretch
+
+TODAY = date.today().isoformat()
+ALL_NO = "\n".join(f"{q.id} = false" for q in QUESTIONS)
+
+
+def profile_file(tmp_path: Path, body: str = "", screening: str | None = ALL_NO) -> Path:
+    path = tmp_path / "me.toml"
+    text = 'minutes = 8\npain_areas = ["lower-back", "neck"]\nequipment = ["chair", "wall"]\n' + body
+    if screening is not None:
+        text += f"\n[screening]\ntaken_on = {TODAY}\n{screening}\n"
+    path.write_text(text)
+    return path
+
+
+def test_plan_from_profile_file_gives_the_promised_json(tmp_path: Path) -> None:
+    result = backstretch("plan", "--profile", profile_file(tmp_path), "--json")
+    assert result.returncode == 0, result.stderr
+    plan = json.loads(result.stdout)
+    assert set(plan) >= {"date", "minutes_budget", "total_seconds", "items", "covered_regions", "warnings"}
+    assert plan["minutes_budget"] == 8 and plan["total_seconds"] <= 480
+    assert plan["items"]
+    for item in plan["items"]:
+        assert set(item) >= {"stretch", "name", "hold_seconds", "reps", "sides", "position", "regions",
+                             "spinal_movement", "seconds"}  # fmt: skip
+    assert "hamstrings" in plan["covered_regions"]
+
+
+def test_week_gives_seven_different_days(tmp_path: Path) -> None:
+    result = backstretch("plan", "--profile", profile_file(tmp_path), "--week", "--json", "--date", "2026-11-24")
+    assert result.returncode == 0, result.stderr
+    week = json.loads(result.stdout)
+    assert next(d["date"] for d in week) == "2026-11-24" and len(week) == 7
+    lists = [tuple(i["stretch"] for i in d["items"]) for d in week]
+    assert all(a != b for a, b in itertools.pairwise(lists))
+
+
+@pytest.mark.parametrize("question", [q for q in QUESTIONS])
+def test_any_red_flag_refuses_a_plan_with_exit_3(tmp_path: Path, question: object) -> None:
+    answers = ALL_NO.replace(f"{question.id} = false", f"{question.id} = true")  # type: ignore[attr-defined]
+    result = backstretch("plan", "--profile", profile_file(tmp_path, screening=answers), "--json")
+    assert result.returncode == 3
+    refusal = json.loads(result.stdout)
+    assert refusal["refused"] is True
+    assert any(question.text in r for r in refusal["reasons"])  # type: ignore[attr-defined]
+    assert "items" not in refusal
+    if question.urgency is Urgency.EMERGENCY:  # type: ignore[attr-defined]
+        assert any("today" in r for r in refusal["reasons"])
+
+
+def test_no_screening_no_plan(tmp_path: Path) -> None:
+    result = backstretch("plan", "--profile", profile_file(tmp_path, screening=None), "--json")
+    assert result.returncode == 3
+    assert "safety questions" in json.loads(result.stdout)["reasons"][0]
+
+
+def test_clinician_clearance_lets_a_flagged_person_plan(tmp_path: Path) -> None:
+    answers = ALL_NO.replace("cancer = false", "cancer = true") + f"\ncleared_on = {TODAY}"
+    result = backstretch("plan", "--profile", profile_file(tmp_path, screening=answers), "--json")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_bad_profile_value_names_field_and_saves_nothing(tmp_path: Path, backstretch_home: Path) -> None:
+    bad = profile_file(tmp_path, body='conditions = ["bad-knees"]\n')
+    result = backstretch("profile", "--from", bad)
+    assert result.returncode == 2
+    assert "conditions" in result.stderr and "bad-knees" in result.stderr
+    assert backstretch("profile", "--show").returncode == 2, "nothing was saved"
+    too_long = tmp_path / "long.toml"
+    too_long.write_text("minutes = 90\n")
+    result = backstretch("profile", "--from", too_long)
+    assert result.returncode == 2 and "minutes" in result.stderr and "30" in result.stderr
+
+
+def test_stored_profile_and_screening_drive_the_plan(tmp_path: Path, backstretch_home: Path) -> None:
+    assert backstretch("profile", "--from", profile_file(tmp_path)).returncode == 0
+    shown = json.loads(backstretch("profile", "--json").stdout)
+    assert shown["pain_areas"] == ["lower-back", "neck"]
+    result = backstretch("plan", "--json", "--minutes", "12")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["minutes_budget"] == 12
+    with sqlite3.connect(backstretch_home / "backstretch.sqlite3") as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert db.execute("SELECT count(*) FROM screening").fetchone()[0] == 1
+
+
+def test_interactive_profile_and_screening(backstretch_home: Path) -> None:
+    # minutes, pain, sits, equipment, floor, kneel, conditions, age, new, yoga, then 11 screening answers.
+    answers = ["10", "neck", "y", "chair", "y", "n", "-", "50-64", "y", "n"] + ["n"] * len(QUESTIONS)
+    result = backstretch("profile", stdin="\n".join(answers) + "\n")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Nothing here stops you stretching" in result.stdout
+    profile = json.loads(backstretch("profile", "--json").stdout)
+    assert profile["minutes"] == 10 and profile["can_kneel"] is False and profile["age_band"] == "50-64"
+    plan = json.loads(backstretch("plan", "--json").stdout)
+    assert all(item["position"] != "kneeling" for item in plan["items"])
+
+
+def test_interactive_emergency_answer_shows_urgent_advice(backstretch_home: Path) -> None:
+    assert backstretch("profile", "--from", Path("/dev/null")).returncode == 0
+    answers = ["y"] + ["n"] * (len(QUESTIONS) - 1)
+    result = backstretch("screen", stdin="\n".join(answers) + "\n")
+    assert "urgent" in result.stderr
+    assert backstretch("plan").returncode == 3
+
+
+def test_flare_needs_a_fresh_screening_and_gives_the_gentlest(tmp_path: Path) -> None:
+    result = backstretch("plan", "--profile", profile_file(tmp_path), "--flare", "--json")
+    assert result.returncode == 0, result.stderr
+    plan = json.loads(result.stdout)
+    assert any("Flare-up" in r for r in plan["reasons"])
+
+
+def test_bad_date_is_a_clear_error(tmp_path: Path) -> None:
+    result = backstretch("plan", "--profile", profile_file(tmp_path), "--date", "tomorrow")
+    assert result.returncode == 2 and "2026-11-24" in result.stderr
