@@ -127,3 +127,16 @@ def test_flare_needs_a_fresh_screening_and_gives_the_gentlest(tmp_path: Path) ->
 def test_bad_date_is_a_clear_error(tmp_path: Path) -> None:
     result = backstretch("plan", "--profile", profile_file(tmp_path), "--date", "tomorrow")
     assert result.returncode == 2 and "2026-11-24" in result.stderr
+
+
+def test_readme_profile_example_plans(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    example = readme.split("```toml\nminutes = 8", 1)[1].split("```", 1)[0]
+    file = tmp_path / "me.toml"
+    file.write_text("minutes = 8" + example)
+    result = backstretch("plan", "--profile", file, "--date", "2026-11-24", "--json")
+    assert result.returncode == 0, result.stderr
+    plan = json.loads(result.stdout)
+    stretches = json.loads(backstretch("stretches", "--json").stdout)
+    avoid = {s["id"]: set(s["avoid_if"]) for s in stretches}
+    assert all(not avoid[i["stretch"]] & {"osteoporosis", "cannot-kneel"} for i in plan["items"])

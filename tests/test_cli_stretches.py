@@ -237,3 +237,13 @@ def test_browse_reads_a_stretch_by_number_then_quits() -> None:
     assert result.returncode == 0, result.stderr
     assert "not a diagnosis" in result.stdout
     assert "Getting into it" in result.stdout
+
+
+def test_readme_example_stretch_adds_cleanly(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    example = readme.split('```toml\nid = "physio-door-stretch"', 1)[1].split("```", 1)[0]
+    file = tmp_path / "example.toml"
+    file.write_text('id = "physio-door-stretch"' + example)
+    result = backstretch("stretches", "add", file)
+    assert result.returncode == 0, result.stderr
+    assert backstretch("stretches", "show", "physio-door-stretch").returncode == 0

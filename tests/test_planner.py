@@ -119,7 +119,7 @@ def test_required_groups_covered_whenever_some_plan_can(library: dict[str, Stret
             assert best_with <= plan.score
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=2000, deadline=None)
 @given(profiles, dates, st.booleans(), st.booleans())
 def test_full_library_plans_obey_every_hard_rule(profile: Profile, on: date, desk: bool, flare: bool) -> None:
     plan = plan_day(CATALOGUE(), profile, on, desk=desk, flare=flare)

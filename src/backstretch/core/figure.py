@@ -13,9 +13,10 @@ the person, so their left side is on the right of the picture; ``above`` looks d
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -160,6 +161,8 @@ class FigureSpec(BaseModel):
     start: dict[Angle, float] = Field(default_factory=dict)
     hold: dict[Angle, float] = Field(default_factory=dict)
     props: tuple[Prop, ...] = ()
+    # A segment pointing toward the viewer looks shorter: 0.3 draws it at 30 % of its length.
+    foreshorten: dict[Angle, Annotated[float, Field(ge=0.05, le=1.0)]] = Field(default_factory=dict)
 
     def start_pose(self) -> dict[Angle, float]:
         return {**BASE_POSES[self.base], **self.start}
@@ -186,13 +189,20 @@ def _step(origin: Point, degrees: float, length: float) -> Point:
     return (origin[0] + length * math.cos(radians), origin[1] + length * math.sin(radians))
 
 
-def joints(pose: dict[Angle, float], view: View) -> dict[Joint, Point]:
+def joints(
+    pose: dict[Angle, float], view: View, foreshorten: Mapping[Angle, float] | None = None
+) -> dict[Joint, Point]:
     """Forward kinematics from the pelvis, in model space (y up), before the body is set on the floor."""
     a = pose
+    short = foreshorten or {}
+
+    def seg(origin: Point, angle: Angle, length: float) -> Point:
+        return _step(origin, a[angle], length * short.get(angle, 1.0))
+
     pelvis: Point = (0.0, 0.0)
-    waist = _step(pelvis, a[Angle.LUMBAR], LUMBAR)
-    neck = _step(waist, a[Angle.CHEST], CHEST)
-    head = _step(neck, a[Angle.HEAD], NECK + HEAD_R)
+    waist = seg(pelvis, Angle.LUMBAR, LUMBAR)
+    neck = seg(waist, Angle.CHEST, CHEST)
+    head = seg(neck, Angle.HEAD, NECK + HEAD_R)
     out: dict[Joint, Point] = {Joint.PELVIS: pelvis, Joint.WAIST: waist, Joint.NECK: neck, Joint.HEAD: head}
     shoulder_base = _step(neck, a[Angle.CHEST] + 180, 4.0)
     lateral = view is not View.SIDE
@@ -200,12 +210,11 @@ def joints(pose: dict[Angle, float], view: View) -> dict[Joint, Point]:
         # Seen from the front, the person's right is on the picture's left: sideways offsets run across the trunk.
         shoulder = _step(shoulder_base, a[Angle.CHEST] - 90, sign * SHOULDER_HALF) if lateral else shoulder_base
         hip = _step(pelvis, a[Angle.LUMBAR] - 90, sign * HIP_HALF) if lateral else pelvis
-        elbow = _step(shoulder, a[Angle(f"{side}_upper_arm")], UPPER_ARM)
-        hand = _step(elbow, a[Angle(f"{side}_forearm")], FOREARM)
-        knee = _step(hip, a[Angle(f"{side}_thigh")], THIGH)
-        ankle = _step(knee, a[Angle(f"{side}_shin")], SHIN)
-        foot_length = FOOT if not lateral else FOOT * 0.45
-        toe = _step(ankle, a[Angle(f"{side}_foot")], foot_length)
+        elbow = seg(shoulder, Angle(f"{side}_upper_arm"), UPPER_ARM)
+        hand = seg(elbow, Angle(f"{side}_forearm"), FOREARM)
+        knee = seg(hip, Angle(f"{side}_thigh"), THIGH)
+        ankle = seg(knee, Angle(f"{side}_shin"), SHIN)
+        toe = seg(ankle, Angle(f"{side}_foot"), FOOT if not lateral else FOOT * 0.45)
         out.update(
             {
                 Joint(f"{side}_shoulder"): shoulder,
@@ -277,7 +286,7 @@ def _body_bottom(points: dict[Joint, Point], view: View, exclude: frozenset[Join
 
 def place(pose: dict[Angle, float], spec: FigureSpec) -> Placed:
     """Set the body on the floor (y = 0), or on a chair seat whose legs stand on the floor."""
-    points = joints(pose, spec.view)
+    points = joints(pose, spec.view, spec.foreshorten)
     if spec.view is View.ABOVE:
         return Placed(points, spec.view)
     floor = _body_bottom(points, spec.view)

@@ -115,7 +115,8 @@ def assess(screening: Screening | None, today: date, flare_or_new_symptoms: bool
     emergency = tuple(q for q in flagged if q.urgency is Urgency.EMERGENCY)
     clinician = tuple(q for q in flagged if q.urgency is Urgency.SEE_CLINICIAN)
     if emergency:
-        reasons = tuple(f"You answered yes to: {q.text} {q.advice}" for q in emergency)
+        # The emergency comes first; the other flags are still named so the person sees every answer that counts.
+        reasons = tuple(f"You answered yes to: {q.text} {q.advice}" for q in emergency + clinician)
         return Verdict(False, emergency, clinician, reasons)
     if clinician and (screening.cleared_on is None or screening.cleared_on < screening.taken_on):
         reasons = tuple(f"You answered yes to: {q.text} {q.advice}" for q in clinician)
