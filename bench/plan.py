@@ -19,7 +19,7 @@ from backstretch.core.planner import (
     FLOOR_DOWN_AND_UP_S,
     POSITION_CHANGE_S,
     History,
-    Problem,
+    SelectionProblem,
     build_problem,
     plan_day,
     selection_score,
@@ -44,7 +44,7 @@ def random_profile(rng: random.Random) -> Profile:
     )
 
 
-def cpsat_optimum(problem: Problem) -> int:
+def cpsat_optimum(problem: SelectionProblem) -> int:
     """The same selection problem written again for OR-Tools CP-SAT: an independent check of the optimum."""
     cands, weights = problem.candidates, problem.feature_weights
     model = cp_model.CpModel()

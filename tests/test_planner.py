@@ -17,7 +17,7 @@ from backstretch.core.planner import (
     DayRecord,
     History,
     MorningPain,
-    Problem,
+    SelectionProblem,
     build_problem,
     feasible,
     plan_day,
@@ -80,7 +80,7 @@ def small_libraries(draw: Any) -> dict[str, Stretch]:
     return library
 
 
-def exhaustive_best(problem: Problem) -> int:
+def exhaustive_best(problem: SelectionProblem) -> int:
     best = 0
     cands = problem.candidates
     for size in range(len(cands) + 1):
@@ -213,3 +213,17 @@ def test_budget_is_used_well(minutes: int) -> None:
     plan = plan_day(CATALOGUE(), Profile(minutes=minutes), DAY)
     assert plan.total_seconds <= minutes * 60
     assert plan.total_seconds >= minutes * 60 * 0.6, "a plan should fill most of the time asked for"
+
+
+def test_three_pain_free_sessions_move_on_and_say_why() -> None:
+    base = next(sid for sid in sorted(CATALOGUE()) if CATALOGUE()[sid].harder and not CATALOGUE()[sid].easier)
+    harder = CATALOGUE()[base].harder[0]
+    days = tuple(DayRecord(DAY - timedelta(days=k), (base,), pain_free=(base,)) for k in (3, 2, 1))
+    plan = plan_day(CATALOGUE(), Profile(minutes=30, equipment=tuple(Equipment)), DAY, History(days=days))
+    if harder in {i.stretch for i in plan.items}:
+        assert any("next step" in r and CATALOGUE()[harder].name in r for r in plan.reasons)
+    chosen = {i.stretch for i in plan.items}
+    for reason in plan.reasons:
+        # Every reason about a particular stretch speaks of one that is in the plan or was left out for pain.
+        if " is in place of " in reason or "next step" in reason or " is held " in reason:
+            assert any(CATALOGUE()[sid].name in reason.split(" is ")[0] for sid in chosen)

@@ -231,6 +231,8 @@ def plan_command(
         day = date.fromisoformat(on) if on else date.today()
     except ValueError:
         raise fail(f"--date must look like 2026-11-24, not {on!r}") from None
+    if week and flare:
+        raise fail("--flare plans one flare-up day; leave out --week")
     if profile_file is not None:
         profile, screening = read_profile_file(profile_file)
     else:

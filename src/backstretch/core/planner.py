@@ -123,10 +123,11 @@ class Candidate:
     bonus: int
     flexion: bool
     position: Position
+    reason: str | None = None  # shown when the stretch is chosen: why it is in today's plan
 
 
 @dataclass
-class Problem:
+class SelectionProblem:
     """The selection problem the search solves; also what the exhaustive checker in the tests reads."""
 
     candidates: list[Candidate]
@@ -152,7 +153,7 @@ def selection_seconds(chosen: Sequence[Candidate]) -> int:
     return sum(c.seconds_one_rep for c in chosen) + transitions_seconds({c.position for c in chosen})
 
 
-def selection_score(problem: Problem, chosen: Sequence[Candidate]) -> int:
+def selection_score(problem: SelectionProblem, chosen: Sequence[Candidate]) -> int:
     covered = 0
     for c in chosen:
         covered |= c.features
@@ -160,7 +161,7 @@ def selection_score(problem: Problem, chosen: Sequence[Candidate]) -> int:
     return weights + sum(c.bonus for c in chosen)
 
 
-def feasible(problem: Problem, chosen: Sequence[Candidate]) -> bool:
+def feasible(problem: SelectionProblem, chosen: Sequence[Candidate]) -> bool:
     flexion = sum(1 for c in chosen if c.flexion)
     return selection_seconds(chosen) <= problem.budget_s and 3 * flexion <= len(chosen)
 
@@ -208,7 +209,7 @@ def build_problem(
     minutes: int | None = None,
     desk: bool = False,
     flare: bool = False,
-) -> Problem:
+) -> SelectionProblem:
     budget_s = 60 * (minutes if minutes is not None else profile.minutes)
     reasons: list[str] = []
     recent = [d for d in history.days if d.on < on]
@@ -266,21 +267,29 @@ def build_problem(
         bonus = (B_FRESH if sid not in yesterday else 0) + _rotation(on, sid)
         if profile.likes_yoga and stretch.yoga_name:
             bonus += B_YOGA
+        reason = None
         replaced = [p for p in stretch.harder if p in painful]
+        earned = [e for e in stretch.easier if pain_free_count.get(e, 0) >= PAIN_FREE_SESSIONS_TO_PROGRESS]
         if replaced:
             bonus += B_REPLACES_PAINFUL
-            reasons.append(f"{stretch.name} is in place of {catalogue[replaced[0]].name}, which you found painful "
-                           f"on {painful[replaced[0]].isoformat()}.")  # fmt: skip
-        earned = [e for e in stretch.easier if pain_free_count.get(e, 0) >= PAIN_FREE_SESSIONS_TO_PROGRESS]
-        if earned and not (gentler or flare):
+            reason = (
+                f"{stretch.name} is in place of {catalogue[replaced[0]].name}, which you found painful "
+                f"on {painful[replaced[0]].isoformat()}."
+            )
+        elif earned and not (gentler or flare):
             bonus += B_PROGRESSION
+            reason = (
+                f"{stretch.name} is the next step: you did {catalogue[earned[0]].name} without pain "
+                f"{PAIN_FREE_SESSIONS_TO_PROGRESS} times."
+            )
         hold = stretch.hold_seconds.default
         cap = OLDER_HOLD_CAP_S if older else stretch.hold_seconds.max
         if older:
             hold = max(hold, OLDER_HOLD_S)
         steps = pain_free_count.get(sid, 0) // PAIN_FREE_SESSIONS_TO_PROGRESS
-        if steps and not stretch.harder:
+        if steps and not stretch.harder and not (gentler or flare) and hold < cap:
             hold = min(cap, hold + 5 * steps)
+            reason = f"{stretch.name} is held {hold} s: you have done it without pain {pain_free_count[sid]} times."
         if gentler or flare:
             hold = stretch.hold_seconds.min
         primary = set(stretch.regions.primary)
@@ -297,16 +306,38 @@ def build_problem(
                 bonus=bonus,
                 flexion=stretch.spinal_movement is SpinalMovement.FLEXION,
                 position=stretch.position,
+                reason=reason,
             )
         )
     for sid in sorted(painful):
         if sid in catalogue:
             reasons.append(f"{catalogue[sid].name} is left out until "
                            f"{(painful[sid] + PAINFUL_EXCLUSION).isoformat()}: you found it painful.")  # fmt: skip
-    return Problem(candidates, [w for _, _, w in features], budget_s, reasons)
+    return SelectionProblem(candidates, [w for _, _, w in features], budget_s, reasons)
 
 
-def solve(problem: Problem) -> list[Candidate]:
+def _dominance_pairs(cands: Sequence[Candidate]) -> list[tuple[int, int]]:
+    """Pairs (a, b) where b may be chosen only with a: a is as good as b in every respect that counts.
+
+    Same position, covers every feature b covers, takes no longer, has no smaller bonus, bends forward no more.
+    Swapping b for a never lowers the score nor breaks a rule, so some optimal plan keeps every such pair; the
+    constraints spare the solver from trying plans that differ only by such swaps. Ties go to the earlier index.
+    """
+    pairs = []
+    for ia, a in enumerate(cands):
+        for ib, b in enumerate(cands):
+            if ia == ib or a.position is not b.position or b.features & ~a.features:
+                continue
+            if a.seconds_one_rep > b.seconds_one_rep or a.bonus < b.bonus or a.flexion > b.flexion:
+                continue
+            equal = (a.seconds_one_rep, a.bonus, a.flexion, a.features) == (b.seconds_one_rep, b.bonus, b.flexion,
+                                                                            b.features)  # fmt: skip
+            if not equal or ia < ib:
+                pairs.append((ia, ib))
+    return pairs
+
+
+def solve(problem: SelectionProblem) -> list[Candidate]:
     """Exact maximum of selection_score over feasible selections, as a mixed-integer program solved by HiGHS.
 
     Variables: x (each stretch chosen), y (each feature covered), g (each position used), f (the floor used).
@@ -351,6 +382,10 @@ def solve(problem: Problem) -> list[Candidate]:
     row = np.zeros(size)
     row[:n] = [2 if c.flexion else -1 for c in cands]
     at_most(row, 0)
+    for a, b in _dominance_pairs(cands):
+        row = np.zeros(size)
+        row[b], row[a] = 1, -1
+        at_most(row, 0)
     result = milp(
         objective,
         constraints=LinearConstraint(np.array(rows), -np.inf, np.array(upper)),
@@ -428,13 +463,13 @@ def plan_day(
         items=items,
         covered_regions=tuple(r for r in Region if r in covered),
         warnings=tuple(warnings),
-        reasons=tuple(problem.reasons),
+        reasons=tuple(problem.reasons) + tuple(c.reason for c in chosen if c.reason),
         score=selection_score(problem, chosen),
     )
 
 
 def _warnings(
-    problem: Problem, catalogue: Mapping[str, Stretch], profile: Profile, desk: bool, covered: set[Region]
+    problem: SelectionProblem, catalogue: Mapping[str, Stretch], profile: Profile, desk: bool, covered: set[Region]
 ) -> list[str]:
     """Say what a plan leaves out and why: not allowed for this person, or no time for it."""
     allowed_regions = {r for c in problem.candidates for r in c.stretch.regions.primary}
