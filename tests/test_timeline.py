@@ -1,0 +1,78 @@
+"""The session timeline: exactly the time the plan promised, cues inside their holds, breathing at a calm pace."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from backstretch.core.planner import plan_day
+from backstretch.core.profile import AgeBand, Profile
+from backstretch.core.timeline import CHECKLIST, StepKind, breath_at, build_timeline
+from backstretch.core.vocab import Equipment
+from backstretch.library import load_catalogue
+
+CATALOGUE = load_catalogue()
+profiles = st.builds(
+    Profile,
+    minutes=st.integers(3, 30),
+    equipment=st.lists(st.sampled_from(list(Equipment)), max_size=4, unique=True).map(tuple),
+    can_get_to_floor=st.booleans(),
+    age_band=st.sampled_from(list(AgeBand)),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(profiles, st.dates(date(2026, 1, 1), date(2027, 12, 31)))
+def test_session_takes_exactly_the_planned_time(profile: Profile, on: date) -> None:
+    plan = plan_day(CATALOGUE, profile, on)
+    timeline = build_timeline(plan.items, CATALOGUE, checklist_s=20)
+    assert timeline.total_s - 20 == plan.total_seconds
+    holds = [s for s in timeline.steps if s.kind is StepKind.HOLD]
+    assert len(holds) == sum(i.reps * i.sides for i in plan.items)
+    for step in timeline.steps:
+        assert step.seconds > 0
+        assert all(0 <= cue.at_s < step.seconds for cue in step.cues)
+    for a, b in zip(timeline.steps, timeline.steps[1:], strict=False):
+        assert b.start_s == a.end_s
+
+
+def test_every_hold_starts_with_no_bouncing_and_is_preceded_by_a_slow_move_in() -> None:
+    plan = plan_day(CATALOGUE, Profile(minutes=15), date(2026, 11, 24))
+    timeline = build_timeline(plan.items, CATALOGUE)
+    assert timeline.steps[0].kind is StepKind.CHECKLIST and timeline.steps[0].lines == CHECKLIST
+    for step in timeline.steps:
+        if step.kind is StepKind.HOLD:
+            assert "No bouncing" in step.cues[0].text
+            assert timeline.steps[step.index - 1].kind is StepKind.MOVE_IN
+            assert timeline.steps[step.index + 1].kind is StepKind.RELEASE
+
+
+def test_per_side_stretches_switch_sides() -> None:
+    plan = plan_day(CATALOGUE, Profile(minutes=15), date(2026, 11, 24))
+    timeline = build_timeline(plan.items, CATALOGUE)
+    for n, item in enumerate(plan.items):
+        sides = {s.side for s in timeline.steps_of_item(n) if s.kind is StepKind.HOLD}
+        assert sides == ({"right", "left"} if item.sides == 2 else {None})
+
+
+def test_step_at_finds_the_running_step_and_none_at_the_end() -> None:
+    plan = plan_day(CATALOGUE, Profile(minutes=8), date(2026, 11, 24))
+    timeline = build_timeline(plan.items, CATALOGUE)
+    for step in timeline.steps:
+        assert timeline.step_at(step.start_s) == step
+        assert timeline.step_at(step.end_s - 0.01) == step
+    assert timeline.step_at(timeline.total_s) is None
+
+
+@given(st.floats(0, 600), st.floats(3, 12))
+def test_breathing_alternates_in_and_out_at_the_chosen_pace(t: float, bpm: float) -> None:
+    phase, fraction = breath_at(t, bpm)
+    assert phase in ("in", "out") and 0 <= fraction <= 1
+    assert breath_at(t + 60 / bpm, bpm)[0] == phase or abs(fraction) < 1e-6 or abs(fraction - 1) < 1e-6
+
+
+def test_six_breaths_a_minute_by_default() -> None:
+    starts = [t / 10 for t in range(600) if breath_at(t / 10)[0] == "in" and breath_at((t - 1) / 10)[0] == "out"]
+    assert len(starts) == 6
