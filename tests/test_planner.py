@@ -227,3 +227,10 @@ def test_three_pain_free_sessions_move_on_and_say_why() -> None:
         # Every reason about a particular stretch speaks of one that is in the plan or was left out for pain.
         if " is in place of " in reason or "next step" in reason or " is held " in reason:
             assert any(CATALOGUE()[sid].name in reason.split(" is ")[0] for sid in chosen)
+
+
+def test_stretch_that_hurt_earlier_today_is_not_planned_again_today() -> None:
+    plan = plan_day(CATALOGUE(), Profile(minutes=30), DAY)
+    hurt = plan.items[0].stretch
+    again = plan_day(CATALOGUE(), Profile(minutes=30), DAY, History(days=(DayRecord(DAY, (hurt,), painful=(hurt,)),)))
+    assert hurt not in {i.stretch for i in again.items}

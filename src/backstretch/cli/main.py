@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 
 from backstretch import __version__
-from backstretch.cli import plan, stretches
+from backstretch.cli import plan, player, stretches
 from backstretch.core.catalogue import CatalogueError
 from backstretch.core.safety import ScreeningError
 
@@ -24,6 +24,8 @@ app.command("browse")(stretches.browse)
 app.command("profile")(plan.profile_command)
 app.command("screen")(plan.screen_command)
 app.command("plan")(plan.plan_command)
+app.command("start")(player.start_command)
+app.command("history")(player.history_command)
 
 errors = Console(stderr=True, highlight=False)
 

@@ -16,7 +16,7 @@ from rich.table import Table
 
 from backstretch.cli.stretches import DISCLAIMER, err, fail, out
 from backstretch.core.errors import field_messages
-from backstretch.core.planner import History, Plan, plan_day, plan_week
+from backstretch.core.planner import History, Plan, PlanItem, plan_day, plan_week
 from backstretch.core.profile import MINUTES_DEFAULT, MINUTES_MAX, MINUTES_MIN, AgeBand, PainArea, Profile
 from backstretch.core.safety import QUESTIONS, Screening, ScreeningError, Verdict, assess, validate_answers
 from backstretch.core.vocab import Condition, Equipment
@@ -150,7 +150,7 @@ def profile_command(
         screen_command(db=db)
 
 
-def _show_verdict(verdict: Verdict) -> None:
+def show_verdict(verdict: Verdict) -> None:
     if verdict.emergency:
         err.print("[bold red]Please get urgent medical help.[/]")
     for reason in verdict.reasons:
@@ -177,23 +177,24 @@ def screen_command(
     if verdict.may_plan:
         out.print("[green]Thank you. Nothing here stops you stretching.[/]")
     else:
-        _show_verdict(verdict)
+        show_verdict(verdict)
         if not verdict.emergency:
             err.print("When a clinician has cleared you, run `backstretch screen --cleared`.")
+
+
+def item_json(item: PlanItem) -> dict[str, Any]:
+    return {
+        **asdict(item),
+        "position": item.position.value,
+        "spinal_movement": item.spinal_movement.value,
+        "regions": [r.value for r in item.regions],
+    }
 
 
 def plan_json(plan: Plan) -> dict[str, Any]:
     data = asdict(plan)
     data["date"] = plan.date.isoformat()
-    data["items"] = [
-        {
-            **asdict(i),
-            "position": i.position.value,
-            "spinal_movement": i.spinal_movement.value,
-            "regions": [r.value for r in i.regions],
-        }
-        for i in plan.items
-    ]
+    data["items"] = [item_json(i) for i in plan.items]
     data["covered_regions"] = [r.value for r in plan.covered_regions]
     data["warnings"], data["reasons"] = list(plan.warnings), list(plan.reasons)
     return data
@@ -233,6 +234,7 @@ def plan_command(
         raise fail(f"--date must look like 2026-11-24, not {on!r}") from None
     if week and flare:
         raise fail("--flare plans one flare-up day; leave out --week")
+    history = History()
     if profile_file is not None:
         profile, screening = read_profile_file(profile_file)
     else:
@@ -241,18 +243,19 @@ def plan_command(
         if stored is None:
             raise fail("no profile yet: run `backstretch profile` (or pass --profile FILE.toml)")
         profile, screening = stored, store.latest_screening()
+        history = store.planner_history(day)
     verdict = assess(screening, day, flare_or_new_symptoms=flare)
     if not verdict.may_plan:
         if as_json:
             typer.echo(json.dumps({"refused": True, "reasons": list(verdict.reasons)}, indent=2))
         else:
-            _show_verdict(verdict)
+            show_verdict(verdict)
         raise typer.Exit(REFUSED_EXIT)
     catalogue = load_catalogue()
     plans = (
-        plan_week(catalogue, profile, day, History(), minutes, desk)
+        plan_week(catalogue, profile, day, history, minutes, desk)
         if week
-        else [plan_day(catalogue, profile, day, History(), minutes, desk, flare)]
+        else [plan_day(catalogue, profile, day, history, minutes, desk, flare)]
     )
     if as_json:
         payload: Any = [plan_json(p) for p in plans] if week else plan_json(plans[0])

@@ -455,3 +455,51 @@ def render_svg(spec: FigureSpec, *, title: str = "", ghost_start: bool = True, s
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def render_text(spec: FigureSpec, columns: int = 36, rows: int = 16) -> list[str]:
+    """The held position as terminal text: half-block characters, two pixels per character cell.
+
+    The same pose data as the SVG, rasterised: each body segment is a thick capsule, the head a disc, the floor
+    a line, so the figure reads in any terminal without images.
+    """
+    placed = place(spec.hold_pose(), spec)
+    pts = placed.joints
+    shapes: list[tuple[Point, Point, float]] = [(pts[s.a], pts[s.b], s.width / 2) for s in _segments(placed.view)]
+    shapes.append((pts[Joint.HEAD], pts[Joint.HEAD], HEAD_R))
+    xs = [x for x, _ in pts.values()]
+    ys = [y for _, y in pts.values()]
+    x0, x1 = min(xs) - 14, max(xs) + 14
+    y0, y1 = min(min(ys) - 14, -4.0), max(ys) + HEAD_R + 4
+    height_px = rows * 2
+    scale = max((x1 - x0) / columns, (y1 - y0) / height_px)
+    x_mid, y_bottom = (x0 + x1) / 2, y0
+
+    def inside(px: float, py: float) -> bool:
+        for (ax, ay), (bx, by), radius in shapes:
+            dx, dy = bx - ax, by - ay
+            length2 = dx * dx + dy * dy
+            t = 0.0 if length2 == 0 else max(0.0, min(1.0, ((px - ax) * dx + (py - ay) * dy) / length2))
+            cx, cy = ax + t * dx, ay + t * dy
+            if (px - cx) ** 2 + (py - cy) ** 2 <= radius * radius:
+                return True
+        return False
+
+    grid = [[False] * columns for _ in range(height_px)]
+    for r in range(height_px):
+        py = y_bottom + (height_px - r - 0.5) * scale
+        for c in range(columns):
+            px = x_mid + (c + 0.5 - columns / 2) * scale
+            grid[r][c] = inside(px, py)
+    floor_row = height_px - 1 - int((0 - y_bottom) / scale) if spec.view is not View.ABOVE else None
+    lines = []
+    for r in range(0, height_px, 2):
+        chars = []
+        for c in range(columns):
+            top, bottom = grid[r][c], grid[r + 1][c]
+            cell = "█" if top and bottom else "▀" if top else "▄" if bottom else " "
+            if cell == " " and floor_row is not None and r <= floor_row <= r + 1:
+                cell = "▁"
+            chars.append(cell)
+        lines.append("".join(chars).rstrip())
+    return lines

@@ -188,7 +188,7 @@ def _rotation(on: date, sid: str) -> int:
     return zlib.crc32(f"{on.isoformat()}:{sid}".encode()) % (B_ROTATION_MAX + 1)
 
 
-def _allowed(stretch: Stretch, profile: Profile, desk: bool) -> str | None:
+def allowed_reason(stretch: Stretch, profile: Profile, desk: bool) -> str | None:
     """Why a stretch is ruled out for this person, or None when it is allowed (clinical-facts: contraindication)."""
     blocked = set(stretch.avoid_if) & profile.effective_conditions()
     if blocked:
@@ -216,8 +216,8 @@ def build_problem(
     yesterday = {s for d in recent if d.on == on - timedelta(days=1) for s in d.stretches}
 
     painful: dict[str, date] = {}
-    for d in recent:
-        if on - d.on <= PAINFUL_EXCLUSION:
+    for d in history.days:  # today's reports count too: a stretch that hurt this morning is not planned again
+        if d.on <= on and on - d.on <= PAINFUL_EXCLUSION:
             for sid in d.painful:
                 painful[sid] = max(painful.get(sid, d.on), d.on)
 
@@ -258,7 +258,7 @@ def build_problem(
     candidates: list[Candidate] = []
     for sid in sorted(catalogue):
         stretch = catalogue[sid]
-        if _allowed(stretch, profile, desk) is not None:
+        if allowed_reason(stretch, profile, desk) is not None:
             continue
         if sid in painful:
             continue

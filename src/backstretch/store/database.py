@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import os
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, selectinload, sessionmaker
 
+from backstretch.core.planner import DayRecord, History
 from backstretch.core.profile import Profile
 from backstretch.core.safety import Screening, validate_answers
+from backstretch.core.timeline import Step, StepKind
 from backstretch.paths import home
-from backstretch.store.models import ProfileRow, ScreeningRow
+from backstretch.store.models import ProfileRow, ReportRow, ScreeningRow, SessionRow, StepRow
 
 URL_ENV = "BACKSTRETCH_DATABASE_URL"
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -86,6 +89,61 @@ class Store:
                 return None
             return Screening(taken_on=row.taken_on, answers=dict(row.answers), cleared_on=row.cleared_on)
 
+    def start_session(self, day: date, plan: dict[str, object], pain_before: int | None) -> int:
+        _check_pain(pain_before)
+        with self.session() as s, s.begin():
+            row = SessionRow(day=day, started_at=datetime.now(), status="in-progress", plan=plan,
+                             pain_before=pain_before, note="")  # fmt: skip
+            s.add(row)
+            s.flush()
+            return row.id
+
+    def record_step(self, session_id: int, step: Step, seconds: float, outcome: str) -> None:
+        """Commit one finished step at once: a crash later loses at most the step in progress."""
+        with self.session() as s, s.begin():
+            s.add(StepRow(session_id=session_id, step_index=step.index, kind=step.kind.value, stretch=step.stretch,
+                          side=step.side, rep=step.rep, seconds=round(seconds, 2), outcome=outcome,
+                          finished_at=datetime.now()))  # fmt: skip
+
+    def report_feeling(self, session_id: int, day: date, stretch: str, feeling: str) -> None:
+        if feeling not in FEELINGS:
+            raise ValueError(f"feeling must be one of {', '.join(FEELINGS)}, not {feeling!r}")
+        with self.session() as s, s.begin():
+            s.add(ReportRow(session_id=session_id, day=day, stretch=stretch, feeling=feeling,
+                            reported_at=datetime.now()))  # fmt: skip
+
+    def finish_session(self, session_id: int, status: str, pain_after: int | None = None, note: str = "") -> None:
+        if status not in ("completed", "partial", "stopped"):
+            raise ValueError(f"unknown session status {status!r}")
+        _check_pain(pain_after)
+        with self.session() as s, s.begin():
+            row = s.get(SessionRow, session_id)
+            if row is None:
+                raise ValueError(f"no session {session_id}")
+            row.status, row.ended_at, row.pain_after, row.note = status, datetime.now(), pain_after, note[:2000]
+
+    def _sessions(self, s: Session, since: date | None) -> list[SessionRow]:
+        query = select(SessionRow).options(selectinload(SessionRow.steps), selectinload(SessionRow.reports))
+        if since is not None:
+            query = query.where(SessionRow.day >= since)
+        return list(s.scalars(query.order_by(SessionRow.day, SessionRow.id)))
+
+    def history(self, since: date | None = None) -> list[SessionSummary]:
+        with self.session() as s:
+            return [_summary(row) for row in self._sessions(s, since)]
+
+    def planner_history(self, on: date) -> History:
+        """The last four weeks as the planner reads them: what was done, what felt fine, what hurt."""
+        days: list[DayRecord] = []
+        with self.session() as s:
+            for row in self._sessions(s, on - timedelta(days=HISTORY_DAYS_FOR_PLANNER)):
+                if row.day > on:
+                    continue
+                summary = _summary(row)
+                fine = tuple(r.stretch for r in row.reports if r.feeling == "just-a-stretch")
+                days.append(DayRecord(row.day, summary.done, fine, summary.painful))
+        return History(days=tuple(days))
+
     def confirm_clearance(self, on: date) -> bool:
         """Record that a clinician cleared the person after their latest screening; False when there is none."""
         with self.session() as s, s.begin():
@@ -94,6 +152,43 @@ class Store:
                 return False
             row.cleared_on = on
             return True
+
+
+FEELINGS = ("just-a-stretch", "uncomfortable", "painful", "sharp")
+PAINFUL_FEELINGS = frozenset({"painful", "sharp"})
+HISTORY_DAYS_FOR_PLANNER = 28
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    """One session as history shows it."""
+
+    id: int
+    day: date
+    status: str  # completed, partial (quit or interrupted), stopped (ended for safety)
+    seconds: float
+    done: tuple[str, ...]
+    skipped: tuple[str, ...]
+    painful: tuple[str, ...]
+    pain_before: int | None
+    pain_after: int | None
+    note: str
+
+
+def _check_pain(value: int | None) -> None:
+    if value is not None and not 0 <= value <= 10:
+        raise ValueError(f"pain is rated from 0 to 10, not {value}")
+
+
+def _summary(row: SessionRow) -> SessionSummary:
+    done = tuple(dict.fromkeys(s.stretch for s in row.steps if s.kind == StepKind.HOLD and s.outcome == "done"
+                               and s.stretch))  # fmt: skip
+    skipped = tuple(dict.fromkeys(s.stretch for s in row.steps if s.outcome == "skipped" and s.stretch))
+    painful = tuple(dict.fromkeys(r.stretch for r in row.reports if r.feeling in PAINFUL_FEELINGS))
+    status = "partial" if row.status == "in-progress" else row.status
+    return SessionSummary(row.id, row.day, status, sum(s.seconds for s in row.steps), done,
+                          tuple(s for s in skipped if s not in done), painful, row.pain_before, row.pain_after,
+                          row.note)  # fmt: skip
 
 
 def open_store(url: str | None = None) -> Store:

@@ -1,0 +1,132 @@
+"""The terminal player driven in a real pseudo-terminal, and what the store keeps when things go wrong."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from backstretch.core.safety import QUESTIONS
+from tests.helpers import backstretch
+
+PAIN_CHECK = r"How did (.+?) feel\?"
+AFTER = r"How much pain do you have now\?"
+
+
+@pytest.fixture
+def person(tmp_path: Path, backstretch_home: Path) -> Path:
+    answers = "\n".join(f"{q.id} = false" for q in QUESTIONS)
+    profile = tmp_path / "me.toml"
+    profile.write_text(
+        f'minutes = 3\nequipment = ["chair", "wall"]\n[screening]\ntaken_on = {date.today()}\n{answers}\n'
+    )
+    assert backstretch("profile", "--from", profile).returncode == 0
+    return backstretch_home
+
+
+def spawn(*args: str) -> pexpect.spawn:
+    child = pexpect.spawn(sys.executable, ["-m", "backstretch", "start", "--no-sound", *args], env=dict(os.environ),
+                          encoding="utf-8", timeout=60, dimensions=(50, 120))  # fmt: skip
+    child.expect("how much pain do you have right now")
+    child.sendline("4")
+    return child
+
+
+def history() -> list[dict[str, object]]:
+    result = backstretch("history", "--json")
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
+def finish(child: pexpect.spawn) -> None:
+    child.sendline("1")
+    child.expect("A note")
+    child.sendline("loosened up")
+    child.expect(pexpect.EOF)
+
+
+def test_complete_session_then_a_painful_one_then_quit_halfway(person: Path) -> None:
+    planned = json.loads(backstretch("plan", "--json").stdout)["items"]
+    names = [i["name"] for i in planned]
+
+    child = spawn("--speed", "50")
+    for _ in planned:
+        child.expect(PAIN_CHECK)
+        child.send("1")
+    child.expect(AFTER)
+    finish(child)
+    first = history()
+    assert len(first) == 1
+    assert first[0]["status"] == "completed"
+    assert first[0]["done"] == [i["stretch"] for i in planned]
+    assert first[0]["pain_before"] == 4 and first[0]["pain_after"] == 1 and first[0]["note"] == "loosened up"
+
+    child = spawn("--speed", "50")
+    child.expect(PAIN_CHECK)
+    hurt_name = child.match.group(1)
+    child.send("3")
+    child.expect("sharp or shooting")
+    child.send("n")
+    while True:
+        index = child.expect([PAIN_CHECK, AFTER])
+        if index == 1:
+            break
+        child.send("1")
+    finish(child)
+    second = history()[1]
+    hurt = next(i["stretch"] for i in planned if i["name"] == hurt_name) if hurt_name in names else None
+    assert second["painful"] == [hurt] if hurt else len(second["painful"]) == 1  # type: ignore[arg-type]
+    assert second["status"] == "completed"
+
+    child = spawn("--speed", "50")
+    child.expect(PAIN_CHECK)
+    child.send("1")
+    child.send("q")
+    child.expect("Stopped here")
+    child.expect(AFTER)
+    finish(child)
+    third = history()[2]
+    assert third["status"] == "partial"
+    assert len(third["done"]) >= 1  # type: ignore[arg-type]
+    assert len(third["done"]) < len(planned)  # type: ignore[arg-type]
+
+
+def test_sharp_pain_ends_the_session_with_advice(person: Path) -> None:
+    child = spawn("--speed", "50")
+    child.expect(PAIN_CHECK)
+    child.send("3")
+    child.expect("sharp or shooting")
+    child.send("y")
+    child.expect("Session ended")
+    child.expect("A note")
+    child.sendline("")
+    child.expect(pexpect.EOF)
+    assert history()[0]["status"] == "stopped"
+
+
+def test_kill_9_mid_session_keeps_every_finished_step(person: Path) -> None:
+    child = spawn("--speed", "4")
+    database = person / "backstretch.sqlite3"
+    deadline = time.monotonic() + 60
+    count = 0
+    while time.monotonic() < deadline and count < 3:
+        child.expect([pexpect.TIMEOUT], timeout=0.2)  # keep reading the screen, as a terminal does
+        with sqlite3.connect(database) as db:
+            count = db.execute("SELECT count(*) FROM session_step").fetchone()[0]
+    assert count >= 3, "the player should have finished a few steps by now"
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+    with sqlite3.connect(database) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        steps = db.execute("SELECT step_index FROM session_step ORDER BY id").fetchall()
+    assert [s[0] for s in steps] == list(range(len(steps))), "finished steps are all there, in order"
+    shown = history()
+    assert shown[0]["status"] == "partial"
