@@ -130,3 +130,35 @@ def test_kill_9_mid_session_keeps_every_finished_step(person: Path) -> None:
     assert [s[0] for s in steps] == list(range(len(steps))), "finished steps are all there, in order"
     shown = history()
     assert shown[0]["status"] == "partial"
+
+
+def test_it_hurts_stops_the_stretch_and_offers_its_easier_variant(person: Path, tmp_path: Path) -> None:
+    harder = {
+        "stretch": "standing-hamstring-step",
+        "name": "Standing hamstring stretch",
+        "hold_seconds": 20,
+        "reps": 1,
+        "sides": 2,
+        "position": "standing",
+        "regions": ["hamstrings"],
+        "spinal_movement": "neutral",
+        "seconds": 85,
+    }
+    saved = tmp_path / "plan.json"
+    saved.write_text(json.dumps({"items": [harder]}))
+    child = spawn("--plan", str(saved), "--speed", "10")
+    child.expect("Next: ")
+    child.send("h")
+    child.expect("sharp or shooting")
+    child.send("n")
+    child.expect("Try the easier")
+    child.send("y")
+    child.expect(PAIN_CHECK)
+    assert "chair" in child.match.group(1).lower()
+    child.send("1")
+    child.expect(AFTER)
+    finish(child)
+    session = history()[0]
+    assert session["painful"] == ["standing-hamstring-step"]
+    assert session["done"] == ["chair-hamstring-reach"]
+    assert session["status"] == "completed"

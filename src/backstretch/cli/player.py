@@ -17,7 +17,7 @@ import sys
 import termios
 import time
 import tty
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -150,7 +150,9 @@ def _plan_from_file(path: Path, catalogue: Catalogue) -> list[PlanItem]:
 
 class Player:
     def __init__(self, store: Store, session_id: int, day: date, items: list[PlanItem], catalogue: Catalogue,
-                 profile: Profile, speed: float, sound: Sound) -> None:  # fmt: skip
+                 profile: Profile, speed: float, sound: Sound,
+                 clock: Callable[[], float] = time.monotonic) -> None:  # fmt: skip
+        self.clock = clock  # injected so a session can run on any time source, not only the wall clock
         self.store, self.session_id, self.day = store, session_id, day
         self.items, self.catalogue, self.profile = items, catalogue, profile
         self.speed, self.sound, self.keys = speed, sound, Keys()
@@ -236,10 +238,12 @@ class Player:
                 self.elapsed, self.next_to_record = first.start_s, first.index
                 self.live.start()
                 return
+        if from_check:
+            out.print("Noted. It will be left out of your plans for the next 14 days.")
+            return
         out.print("Skipping it. It will be left out of your plans for the next 14 days.")
-        if not from_check:
-            self._jump_past_item(step.item)
-            self.live.start()
+        self._jump_past_item(step.item)
+        self.live.start()
 
     def view(self) -> Group:
         step = self.timeline.step_at(self.elapsed)
@@ -276,12 +280,12 @@ class Player:
         return Group(*parts)
 
     def run(self) -> str:
-        last = time.monotonic()
+        last = self.clock()
         with self.keys.raw(), Live(self.view(), console=out, refresh_per_second=8, transient=False) as live:
             self.live = live
             while self.status == "completed" and self.elapsed < self.timeline.total_s:
                 key = self.keys.read(0.05)
-                now = time.monotonic()
+                now = self.clock()
                 if not self.paused:
                     self.elapsed += (now - last) * self.speed
                 last = now
@@ -296,10 +300,10 @@ class Player:
                     self._jump_past_item(step.item)
                 elif key in ("h", "H") and step is not None and step.stretch is not None:
                     self._hurt(step)
-                    last = time.monotonic()
+                    last = self.clock()
                     continue
                 self._record_through(self.elapsed)
-                last = time.monotonic()  # time spent answering a pain check does not run the clock
+                last = self.clock()  # time spent answering a pain check does not run the clock
                 live.update(self.view())
             if self.status == "completed":
                 self._record_through(self.timeline.total_s)
