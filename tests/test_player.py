@@ -162,3 +162,27 @@ def test_it_hurts_stops_the_stretch_and_offers_its_easier_variant(person: Path, 
     assert session["painful"] == ["standing-hamstring-step"]
     assert session["done"] == ["chair-hamstring-reach"]
     assert session["status"] == "completed"
+
+
+def test_pause_skip_and_the_bell_at_each_change(person: Path, tmp_path: Path) -> None:
+    items = json.loads(backstretch("plan", "--json", "--minutes", "5").stdout)["items"][:2]
+    saved = tmp_path / "plan.json"
+    saved.write_text(json.dumps({"items": items}))
+    child = pexpect.spawn(sys.executable, ["-m", "backstretch", "start", "--plan", str(saved), "--speed", "10"],
+                          env=dict(os.environ), encoding="utf-8", timeout=60, dimensions=(50, 120))  # fmt: skip
+    child.expect("how much pain do you have right now")
+    child.sendline("")
+    child.expect("\a")  # a cue sounds when the step changes: the terminal bell, as espeak-ng is not installed here
+    child.expect(f"Next: {items[0]['name']}")
+    child.send(" ")
+    child.expect("PAUSED")
+    child.send(" ")
+    child.send("s")
+    child.expect(PAIN_CHECK)
+    assert items[1]["name"] in child.match.group(1), "skipping moves straight on to the next stretch"
+    child.send("1")
+    child.expect(AFTER)
+    finish(child)
+    session = history()[0]
+    assert session["skipped"] == [items[0]["stretch"]]
+    assert session["done"] == [items[1]["stretch"]]

@@ -108,8 +108,8 @@ class Sound:
         if self.espeak:
             subprocess.Popen([self.espeak, "-s", "150", text], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         else:
-            sys.stdout.write("\a")
-            sys.stdout.flush()
+            # Straight to the terminal: Rich's live display would strip a bell written through sys.stdout.
+            os.write(sys.__stdout__.fileno() if sys.__stdout__ else 1, b"\a")
 
 
 def _ask_pain(question: str) -> int | None:
