@@ -140,3 +140,20 @@ def test_readme_profile_example_plans(tmp_path: Path) -> None:
     stretches = json.loads(backstretch("stretches", "--json").stdout)
     avoid = {s["id"]: set(s["avoid_if"]) for s in stretches}
     assert all(not avoid[i["stretch"]] & {"osteoporosis", "cannot-kneel"} for i in plan["items"])
+
+
+@pytest.mark.parametrize("taken", ["", "taken_on = 2026-11-24T10:00:00\n"])
+def test_screening_in_a_file_needs_a_plain_date(tmp_path: Path, taken: str) -> None:
+    file = tmp_path / "me.toml"
+    file.write_text(f"minutes = 8\n[screening]\n{taken}{ALL_NO}\n")
+    result = backstretch("plan", "--profile", file, "--json")
+    assert result.returncode == 2
+    assert "taken_on" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_no_clearance_for_an_emergency_answer(tmp_path: Path, backstretch_home: Path) -> None:
+    answers = ALL_NO.replace("bladder-bowel = false", "bladder-bowel = true")
+    assert backstretch("profile", "--from", profile_file(tmp_path, screening=answers)).returncode == 0
+    result = backstretch("screen", "--cleared")
+    assert result.returncode == 2 and "urgent" in result.stderr
+    assert backstretch("plan").returncode == 3

@@ -186,3 +186,14 @@ def test_pause_skip_and_the_bell_at_each_change(person: Path, tmp_path: Path) ->
     session = history()[0]
     assert session["skipped"] == [items[0]["stretch"]]
     assert session["done"] == [items[1]["stretch"]]
+
+
+def test_a_saved_plan_is_checked_again_before_it_is_followed(person: Path, tmp_path: Path) -> None:
+    items = json.loads(backstretch("plan", "--json").stdout)["items"]
+    unsafe = [{**items[0], "hold_seconds": 90}]
+    saved = tmp_path / "plan.json"
+    saved.write_text(json.dumps({"items": unsafe}))
+    result = backstretch("start", "--plan", saved, "--no-sound")
+    assert result.returncode == 2
+    assert "safe range" in " ".join(result.stderr.split())
+    assert history() == [], "nothing is started"

@@ -27,8 +27,8 @@ profiles = st.builds(
 @given(profiles, st.dates(date(2026, 1, 1), date(2027, 12, 31)))
 def test_session_takes_exactly_the_planned_time(profile: Profile, on: date) -> None:
     plan = plan_day(CATALOGUE, profile, on)
-    timeline = build_timeline(plan.items, CATALOGUE, checklist_s=20)
-    assert timeline.total_s - 20 == plan.total_seconds
+    timeline = build_timeline(plan.items, CATALOGUE)
+    assert timeline.total_s == plan.total_seconds <= 60 * profile.minutes
     holds = [s for s in timeline.steps if s.kind is StepKind.HOLD]
     assert len(holds) == sum(i.reps * i.sides for i in plan.items)
     for step in timeline.steps:

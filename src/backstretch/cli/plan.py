@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import tomllib
 from dataclasses import asdict
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,7 +16,7 @@ from rich.table import Table
 
 from backstretch.cli.stretches import DISCLAIMER, err, fail, out
 from backstretch.core.errors import field_messages
-from backstretch.core.planner import History, Plan, PlanItem, plan_day, plan_week
+from backstretch.core.planner import Plan, PlanItem, plan_day, plan_week
 from backstretch.core.profile import MINUTES_DEFAULT, MINUTES_MAX, MINUTES_MIN, AgeBand, PainArea, Profile
 from backstretch.core.safety import QUESTIONS, Screening, ScreeningError, Verdict, assess, validate_answers
 from backstretch.core.vocab import Condition, Equipment
@@ -48,10 +48,12 @@ def read_profile_file(path: Path) -> tuple[Profile, Screening | None]:
         return profile, None
     if not isinstance(raw_screening, dict):
         raise fail(f"{path}: [screening] must be a table of question = true/false")
-    taken_on = raw_screening.pop("taken_on", date.today())
+    # The date is required: answers without one must not pass for a screening done today.
+    taken_on = raw_screening.pop("taken_on", None)
     cleared_on = raw_screening.pop("cleared_on", None)
-    if not isinstance(taken_on, date) or (cleared_on is not None and not isinstance(cleared_on, date)):
-        raise fail(f"{path}: [screening] taken_on and cleared_on must be dates like 2026-11-24")
+    dates = [d for d in (taken_on, cleared_on) if d is not None]
+    if taken_on is None or any(isinstance(d, datetime) or not isinstance(d, date) for d in dates):
+        raise fail(f"{path}: [screening] needs taken_on (and may have cleared_on) as dates like 2026-11-24")
     if not all(isinstance(v, bool) for v in raw_screening.values()):
         raise fail(f"{path}: [screening] answers must be true or false")
     try:
@@ -167,6 +169,10 @@ def screen_command(
     store = open_store(db)
     today = date.today()
     if cleared:
+        latest = store.latest_screening()
+        if latest is not None and assess(latest, latest.taken_on).emergency:
+            raise fail("your last answers need urgent care, not a clearance; answer `backstretch screen` again "
+                       "once you have been seen")  # fmt: skip
         if not store.confirm_clearance(today):
             raise fail("there is no safety check to confirm yet: run `backstretch screen` first")
         out.print(f"Noted: a clinician cleared you for stretching ({today.isoformat()}).")
@@ -234,16 +240,15 @@ def plan_command(
         raise fail(f"--date must look like 2026-11-24, not {on!r}") from None
     if week and flare:
         raise fail("--flare plans one flare-up day; leave out --week")
-    history = History()
+    store = open_store(db)
+    history = store.planner_history(day)
     if profile_file is not None:
         profile, screening = read_profile_file(profile_file)
     else:
-        store = open_store(db)
         stored = store.load_profile()
         if stored is None:
             raise fail("no profile yet: run `backstretch profile` (or pass --profile FILE.toml)")
         profile, screening = stored, store.latest_screening()
-        history = store.planner_history(day)
     verdict = assess(screening, day, flare_or_new_symptoms=flare)
     if not verdict.may_plan:
         if as_json:

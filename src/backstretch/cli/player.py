@@ -35,7 +35,7 @@ from backstretch.cli.plan import REFUSED_EXIT, DbOption, item_json, show_verdict
 from backstretch.cli.stretches import DISCLAIMER, fail, out
 from backstretch.core.catalogue import Catalogue
 from backstretch.core.figure import render_text
-from backstretch.core.planner import PlanItem, allowed_reason, plan_day
+from backstretch.core.planner import PlanItem, allowed_reason, check_items, painful_recently, plan_day
 from backstretch.core.profile import MINUTES_MAX, MINUTES_MIN, Profile
 from backstretch.core.safety import assess
 from backstretch.core.timeline import Step, StepKind, Timeline, breath_at, build_timeline
@@ -90,7 +90,7 @@ class Keys:
 
     def wait_for(self, allowed: str) -> str:
         while True:
-            key = self.read(0.2) if self.fd is not None else (sys.stdin.readline()[:1] or "q")
+            key = self.read(0.2)
             if key and key.lower() in allowed:
                 return key.lower()
 
@@ -181,9 +181,13 @@ class Player:
         return step.item is not None and self.timeline.steps_of_item(step.item)[-1].index == step.index
 
     def _jump_past_item(self, item: int | None) -> None:
-        later = [s for s in self.timeline.steps if s.item is not None and item is not None and s.item > item]
-        self.elapsed = later[0].start_s if later else self.timeline.total_s
-        self.next_to_record = later[0].index if later else len(self.timeline.steps)
+        """Go on with the step after this stretch's last one (the next stretch, or getting up from the floor)."""
+        if item is None:
+            return
+        following = self.timeline.steps_of_item(item)[-1].index + 1
+        steps = self.timeline.steps
+        self.elapsed = steps[following].start_s if following < len(steps) else self.timeline.total_s
+        self.next_to_record = following
 
     def _pain_check(self, step: Step) -> None:
         assert step.stretch is not None
@@ -191,7 +195,10 @@ class Player:
         out.print(f"How did [bold]{self.catalogue[step.stretch].name}[/] feel? "
                   "[bold]1[/] just a stretch  [bold]2[/] uncomfortable  [bold]3[/] painful")  # fmt: skip
         key = self.keys.wait_for("123q")
-        feeling = {"1": "just-a-stretch", "2": "uncomfortable", "3": "painful", "q": "just-a-stretch"}[key]
+        if key == "q":  # no answer is not "fine": record nothing and end here
+            self.status = "partial"
+            return
+        feeling = {"1": "just-a-stretch", "2": "uncomfortable", "3": "painful"}[key]
         if feeling == "painful":
             self._hurt(step, from_check=True)
         else:
@@ -214,8 +221,12 @@ class Player:
             out.print(Panel(SHARP_ADVICE, title="Session ended", border_style="red"))
             self.status = "stopped"
             return
-        easier = [e for e in self.catalogue[step.stretch].easier
-                  if allowed_reason(self.catalogue[e], self.profile, desk=False) is None]  # fmt: skip
+        painful = painful_recently(self.store.planner_history(self.day), self.day)
+        easier = [
+            e
+            for e in self.catalogue[step.stretch].easier
+            if allowed_reason(self.catalogue[e], self.profile, desk=False) is None and e not in painful
+        ]
         item_index = step.item if step.item is not None else 0
         if easier and not from_check:
             variant = self.catalogue[easier[0]]
@@ -288,7 +299,11 @@ class Player:
                 now = self.clock()
                 if not self.paused:
                     self.elapsed += (now - last) * self.speed
-                last = now
+                # Steps that finished before the key was read are saved first; a pain check's time is not counted.
+                self._record_through(self.elapsed)
+                last = self.clock()
+                if self.status != "completed":
+                    break
                 step = self.timeline.step_at(min(self.elapsed, self.timeline.total_s - 1e-9))
                 if key == " ":
                     self.paused = not self.paused
@@ -301,9 +316,6 @@ class Player:
                 elif key in ("h", "H") and step is not None and step.stretch is not None:
                     self._hurt(step)
                     last = self.clock()
-                    continue
-                self._record_through(self.elapsed)
-                last = self.clock()  # time spent answering a pain check does not run the clock
                 live.update(self.view())
             if self.status == "completed":
                 self._record_through(self.timeline.total_s)
@@ -328,11 +340,16 @@ def start_command(
         show_verdict(verdict)
         raise typer.Exit(REFUSED_EXIT)
     catalogue = load_catalogue()
+    history = store.planner_history(today)
     if plan_file is not None:
         items = _plan_from_file(plan_file, catalogue)
+        problems = check_items(items, catalogue, profile, history, today)
+        if problems:
+            raise fail(f"{plan_file} cannot be followed safely today: " + "; ".join(problems))
     else:
-        plan = plan_day(catalogue, profile, today, store.planner_history(today), minutes)
-        items = list(plan.items)
+        items = list(plan_day(catalogue, profile, today, history, minutes).items)
+    if not sys.stdin.isatty():
+        raise fail("the guided session needs a terminal to read your keys; use `backstretch plan` to see the routine")
     if not items:
         raise fail("there is no stretch to do today; see `backstretch plan` for why")
     out.print(Panel(Text(DISCLAIMER), title="backstretch", expand=False))

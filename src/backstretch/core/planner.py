@@ -33,6 +33,7 @@ from backstretch.core.profile import AgeBand, Profile
 from backstretch.core.vocab import FLOOR_POSITIONS, Position, Region, SpinalMovement
 
 # Time model, in seconds (shared with the session timeline).
+SESSION_START_S = 20  # the checklist before the first stretch
 SETUP_S = 10  # read the steps and get into position
 MOVE_IN_S = 5  # clinical-facts: gentle-first; move in slowly
 RELEASE_S = 5
@@ -188,6 +189,45 @@ def _rotation(on: date, sid: str) -> int:
     return zlib.crc32(f"{on.isoformat()}:{sid}".encode()) % (B_ROTATION_MAX + 1)
 
 
+def painful_recently(history: History, on: date) -> dict[str, date]:
+    """Stretches reported painful in the last 14 days, today included, with the latest date of each."""
+    painful: dict[str, date] = {}
+    for d in history.days:
+        if d.on <= on and on - d.on <= PAINFUL_EXCLUSION:
+            for sid in d.painful:
+                painful[sid] = max(painful.get(sid, d.on), d.on)
+    return painful
+
+
+def check_items(
+    items: Sequence[PlanItem], catalogue: Mapping[str, Stretch], profile: Profile, history: History, on: date
+) -> list[str]:
+    """Why a saved plan may not be followed today: the same safety rules the planner applies, checked again."""
+    problems = []
+    painful = painful_recently(history, on)
+    cap = OLDER_HOLD_CAP_S if profile.age_band is AgeBand.FROM_65 else None
+    for item in items:
+        stretch = catalogue.get(item.stretch)
+        if stretch is None:
+            problems.append(f"{item.stretch}: not in your library")
+            continue
+        reason = allowed_reason(stretch, profile, desk=False)
+        if reason:
+            problems.append(f"{item.stretch}: {reason}")
+        if item.stretch in painful:
+            problems.append(f"{item.stretch}: you found it painful on {painful[item.stretch].isoformat()}")
+        if not stretch.hold_seconds.min <= item.hold_seconds <= (cap or stretch.hold_seconds.max):
+            problems.append(f"{item.stretch}: hold {item.hold_seconds} s is outside its safe range")
+        if not 1 <= item.reps <= stretch.reps or item.sides != (2 if stretch.per_side else 1):
+            problems.append(f"{item.stretch}: repetitions or sides do not match the stretch")
+    flexion = sum(
+        1 for i in items if i.stretch in catalogue and catalogue[i.stretch].spinal_movement is SpinalMovement.FLEXION
+    )
+    if 3 * flexion > len(items):
+        problems.append("more than a third of the stretches bend the spine forward")
+    return problems
+
+
 def allowed_reason(stretch: Stretch, profile: Profile, desk: bool) -> str | None:
     """Why a stretch is ruled out for this person, or None when it is allowed (clinical-facts: contraindication)."""
     blocked = set(stretch.avoid_if) & profile.effective_conditions()
@@ -210,16 +250,13 @@ def build_problem(
     desk: bool = False,
     flare: bool = False,
 ) -> SelectionProblem:
-    budget_s = 60 * (minutes if minutes is not None else profile.minutes)
+    # The whole session, checklist included, fits the minutes asked for.
+    budget_s = 60 * (minutes if minutes is not None else profile.minutes) - SESSION_START_S
     reasons: list[str] = []
     recent = [d for d in history.days if d.on < on]
     yesterday = {s for d in recent if d.on == on - timedelta(days=1) for s in d.stretches}
 
-    painful: dict[str, date] = {}
-    for d in history.days:  # today's reports count too: a stretch that hurt this morning is not planned again
-        if d.on <= on and on - d.on <= PAINFUL_EXCLUSION:
-            for sid in d.painful:
-                painful[sid] = max(painful.get(sid, d.on), d.on)
+    painful = painful_recently(history, on)
 
     morning = max((m for m in history.mornings if on - timedelta(days=1) <= m.on <= on), key=lambda m: m.on,
                   default=None)  # fmt: skip
@@ -458,8 +495,8 @@ def plan_day(
     warnings = _warnings(problem, catalogue, profile, desk, covered)
     return Plan(
         date=on,
-        minutes_budget=problem.budget_s // 60,
-        total_seconds=total(),
+        minutes_budget=(problem.budget_s + SESSION_START_S) // 60,
+        total_seconds=total() + SESSION_START_S,
         items=items,
         covered_regions=tuple(r for r in Region if r in covered),
         warnings=tuple(warnings),
@@ -480,7 +517,10 @@ def _warnings(
         if regions & covered:
             continue
         if regions & allowed_regions:
-            found.append(f"No time for {label} within {problem.budget_s // 60} minutes; a longer routine covers it.")
+            found.append(
+                f"No time for {label} within {(problem.budget_s + SESSION_START_S) // 60} minutes; "
+                "a longer routine covers it."
+            )
         else:
             found.append(f"No stretch for {label} suits you today ({'desk mode, ' if desk else ''}your conditions, "
                          "equipment or recent painful stretches).")  # fmt: skip

@@ -20,6 +20,7 @@ from backstretch.core.planner import (
     MOVE_IN_S,
     POSITION_CHANGE_S,
     RELEASE_S,
+    SESSION_START_S,
     SETUP_S,
     SWITCH_SIDE_S,
     PlanItem,
@@ -126,7 +127,7 @@ def build_timeline(
     items: Sequence[PlanItem],
     catalogue: Mapping[str, Stretch],
     breaths_per_minute: float = DEFAULT_BREATHS_PER_MINUTE,
-    checklist_s: float = 20.0,
+    checklist_s: float = SESSION_START_S,
 ) -> Timeline:
     """Every step of a session, in order, with its start time and cues."""
     if not 3 <= breaths_per_minute <= 12:
