@@ -16,7 +16,6 @@ from backstretch.core.catalogue import (
     CatalogueError,
     Problem,
     Stretch,
-    check_links,
     parse_stretch,
     stretch_from_data,
 )
@@ -154,11 +153,7 @@ def add_user_stretches(path: Path, user_folder: Path | None = None, replace: boo
             )
     if problems:
         raise CatalogueError(problems)
-    future = {**own, **{s.id: (s, str(path)) for s in incoming}}
-    merged = _with_back_links(builtin, future)
-    link_problems = check_links({k: v[0] for k, v in merged.items()}, {k: v[1] for k, v in merged.items()})
-    if link_problems:
-        raise CatalogueError(link_problems)
+    _catalogue(_with_back_links(builtin, {**own, **{s.id: (s, str(path)) for s in incoming}}))  # links must hold
     folder.mkdir(parents=True, exist_ok=True)
     for stretch in incoming:
         write_text_atomic(folder / f"{stretch.id}.toml", to_toml(stretch))
@@ -172,11 +167,12 @@ def remove_user_stretch(sid: str, user_folder: Path | None = None) -> None:
     if sid not in own:
         where = "a built-in stretch and cannot be removed" if sid in builtin else "not one of your stretches"
         raise CatalogueError([Problem(sid, "id", f"{sid!r} is {where}")])
-    rest = {k: v for k, v in own.items() if k != sid}
-    merged = _with_back_links(builtin, rest)
-    problems = check_links({k: v[0] for k, v in merged.items()}, {k: v[1] for k, v in merged.items()})
-    if problems:
-        raise CatalogueError([Problem(sid, "id", f"other stretches still refer to it: {p}") for p in problems])
+    try:
+        _catalogue(_with_back_links(builtin, {k: v for k, v in own.items() if k != sid}))
+    except CatalogueError as error:
+        raise CatalogueError(
+            [Problem(sid, "id", f"other stretches still refer to it: {p}") for p in error.problems]
+        ) from None
     (folder / f"{sid}.toml").unlink()
 
 

@@ -135,6 +135,7 @@ class SelectionProblem:
     feature_weights: list[int]
     budget_s: int
     reasons: list[str] = field(default_factory=list)
+    levels: dict[str, int] = field(default_factory=dict)  # easier steps below each stretch, for ordering
 
 
 def item_seconds(hold: int, reps: int, per_side: bool) -> int:
@@ -350,7 +351,7 @@ def build_problem(
         if sid in catalogue:
             reasons.append(f"{catalogue[sid].name} is left out until "
                            f"{(painful[sid] + PAINFUL_EXCLUSION).isoformat()}: you found it painful.")  # fmt: skip
-    return SelectionProblem(candidates, [w for _, _, w in features], budget_s, reasons)
+    return SelectionProblem(candidates, [w for _, _, w in features], budget_s, reasons, level)
 
 
 def _dominance_pairs(cands: Sequence[Candidate]) -> list[tuple[int, int]]:
@@ -450,7 +451,7 @@ def plan_day(
     flare: bool = False,
 ) -> Plan:
     problem = build_problem(catalogue, profile, on, history, minutes, desk, flare)
-    chosen = _order(solve(problem), levels(catalogue))
+    chosen = _order(solve(problem), problem.levels)
     reps = {c.stretch.id: 1 for c in chosen}
     held: dict[Region, int] = {}
     for c in chosen:

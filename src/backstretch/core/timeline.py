@@ -11,6 +11,7 @@ from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 from typing import Literal
 
 from backstretch.core.catalogue import Stretch
@@ -87,12 +88,15 @@ class Timeline:
     def total_s(self) -> float:
         return self.steps[-1].end_s if self.steps else 0.0
 
+    @cached_property
+    def _starts(self) -> list[float]:
+        return [s.start_s for s in self.steps]
+
     def step_at(self, elapsed_s: float) -> Step | None:
         """The step running at this moment, or None once the session is over."""
         if elapsed_s >= self.total_s:
             return None
-        starts = [s.start_s for s in self.steps]
-        return self.steps[max(0, bisect_right(starts, elapsed_s) - 1)]
+        return self.steps[max(0, bisect_right(self._starts, elapsed_s) - 1)]
 
     def steps_of_item(self, item: int) -> tuple[Step, ...]:
         return tuple(s for s in self.steps if s.item == item)

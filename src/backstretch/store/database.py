@@ -84,7 +84,7 @@ class Store:
 
     def latest_screening(self) -> Screening | None:
         with self.session() as s:
-            row = s.scalars(select(ScreeningRow).order_by(ScreeningRow.taken_on.desc(), ScreeningRow.id.desc())).first()
+            row = _latest_screening_row(s)
             if row is None:
                 return None
             return Screening(taken_on=row.taken_on, answers=dict(row.answers), cleared_on=row.cleared_on)
@@ -147,7 +147,7 @@ class Store:
     def confirm_clearance(self, on: date) -> bool:
         """Record that a clinician cleared the person after their latest screening; False when there is none."""
         with self.session() as s, s.begin():
-            row = s.scalars(select(ScreeningRow).order_by(ScreeningRow.taken_on.desc(), ScreeningRow.id.desc())).first()
+            row = _latest_screening_row(s)
             if row is None:
                 return False
             row.cleared_on = on
@@ -173,6 +173,10 @@ class SessionSummary:
     pain_before: int | None
     pain_after: int | None
     note: str
+
+
+def _latest_screening_row(s: Session) -> ScreeningRow | None:
+    return s.scalars(select(ScreeningRow).order_by(ScreeningRow.taken_on.desc(), ScreeningRow.id.desc())).first()
 
 
 def _check_pain(value: int | None) -> None:
