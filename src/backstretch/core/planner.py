@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 from backstretch.core.catalogue import Stretch
 from backstretch.core.profile import AgeBand, Profile
@@ -383,6 +382,8 @@ def solve(problem: SelectionProblem) -> list[Candidate]:
     beyond the first plus 30 s for the floor; 3 x (forward bends) <= (stretches chosen). The gap is set to
     zero so HiGHS proves optimality to the unit rather than stopping within its default 0.01 %.
     """
+    from scipy.optimize import Bounds, LinearConstraint, milp  # imported here: it costs half a second at startup
+
     cands, weights = problem.candidates, problem.feature_weights
     if not cands:
         return []

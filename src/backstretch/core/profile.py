@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from backstretch.core.vocab import Condition, Equipment, Region
 
@@ -40,6 +40,16 @@ class AgeBand(StrEnum):
     FROM_65 = "65-plus"
 
 
+class Weekday(StrEnum):
+    MON = "mon"
+    TUE = "tue"
+    WED = "wed"
+    THU = "thu"
+    FRI = "fri"
+    SAT = "sat"
+    SUN = "sun"
+
+
 class Experience(StrEnum):
     NEW = "new"
     SOME = "some"
@@ -58,6 +68,19 @@ class Profile(BaseModel):
     age_band: AgeBand = AgeBand.FROM_35_TO_49
     experience: Experience = Experience.NEW
     likes_yoga: bool = False
+    stretch_days: tuple[Weekday, ...] = tuple(Weekday)  # the days the person means to stretch; others never count
+
+    @property
+    def planned_weekdays(self) -> frozenset[int]:
+        """Python weekday numbers (Monday is 0) of the days the person means to stretch."""
+        return frozenset(list(Weekday).index(d) for d in self.stretch_days)
+
+    @field_validator("stretch_days")
+    @classmethod
+    def _some_day(cls, days: tuple[Weekday, ...]) -> tuple[Weekday, ...]:
+        if not days:
+            raise ValueError("choose at least one day to stretch on")
+        return tuple(sorted(set(days), key=list(Weekday).index))
 
     def effective_conditions(self) -> frozenset[Condition]:
         """Conditions plus the abilities the person said they lack, which stretches list the same way."""

@@ -13,12 +13,14 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from backstretch.core.planner import DayRecord, History
+from backstretch.core.consistency import ActiveDay, active_days
+from backstretch.core.measures import Measure, MeasureKind, usual_morning_pain
+from backstretch.core.planner import DayRecord, History, MorningPain
 from backstretch.core.profile import Profile
 from backstretch.core.safety import Screening, validate_answers
 from backstretch.core.timeline import Step, StepKind
 from backstretch.paths import home
-from backstretch.store.models import ProfileRow, ReportRow, ScreeningRow, SessionRow, StepRow
+from backstretch.store.models import MeasureRow, ProfileRow, ReportRow, ScreeningRow, SessionRow, StepRow
 
 URL_ENV = "BACKSTRETCH_DATABASE_URL"
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -142,7 +144,49 @@ class Store:
                 summary = _summary(row)
                 fine = tuple(r.stretch for r in row.reports if r.feeling == "just-a-stretch")
                 days.append(DayRecord(row.day, summary.done, fine, summary.painful))
-        return History(days=tuple(days))
+        return History(days=tuple(days), mornings=self._mornings(on))
+
+    def _mornings(self, on: date) -> tuple[MorningPain, ...]:
+        """Morning pain of today and yesterday, each beside the person's usual level before it (next-day rule)."""
+        readings = self.measures(MeasureKind.PAIN, since=on - timedelta(days=16))
+        found = []
+        for day in (on - timedelta(days=1), on):
+            todays = [m for m in readings if m.morning and m.on == day]
+            usual = usual_morning_pain(readings, day)
+            if todays and usual is not None:
+                found.append(MorningPain(day, int(max(m.value for m in todays)), usual))
+        return tuple(found)
+
+    def add_measure(self, measure: Measure) -> int:
+        with self.session() as s, s.begin():
+            row = MeasureRow(kind=measure.kind.value, taken_on=measure.on, value=measure.value,
+                             activities=[a.model_dump() for a in measure.activities], morning=measure.morning,
+                             note=measure.note, recorded_at=datetime.now())  # fmt: skip
+            s.add(row)
+            s.flush()
+            return row.id
+
+    def measures(self, kind: MeasureKind | None = None, since: date | None = None) -> list[Measure]:
+        """Logged measures, oldest first, plus the pain ratings taken before sessions (they are pain-now too)."""
+        with self.session() as s:
+            query = select(MeasureRow)
+            if kind is not None:
+                query = query.where(MeasureRow.kind == kind.value)
+            if since is not None:
+                query = query.where(MeasureRow.taken_on >= since)
+            found = [_measure(row) for row in s.scalars(query.order_by(MeasureRow.taken_on, MeasureRow.id))]
+            if kind in (None, MeasureKind.PAIN):
+                sessions = select(SessionRow.day, SessionRow.pain_before).where(SessionRow.pain_before.is_not(None))
+                if since is not None:
+                    sessions = sessions.where(SessionRow.day >= since)
+                found += [Measure(kind=MeasureKind.PAIN, on=day, value=pain, note="before a session")
+                          for day, pain in s.execute(sessions)]  # fmt: skip
+        return sorted(found, key=lambda m: m.on)
+
+    def active_days(self, since: date | None = None) -> list[ActiveDay]:
+        """Days with at least one hold done, and the minutes spent in sessions on them."""
+        return active_days([(h.day, h.seconds, bool(h.done)) for h in self.history(since)])
+
 
     def confirm_clearance(self, on: date) -> bool:
         """Record that a clinician cleared the person after their latest screening; False when there is none."""
@@ -182,6 +226,11 @@ def _latest_screening_row(s: Session) -> ScreeningRow | None:
 def _check_pain(value: int | None) -> None:
     if value is not None and not 0 <= value <= 10:
         raise ValueError(f"pain is rated from 0 to 10, not {value}")
+
+
+def _measure(row: MeasureRow) -> Measure:
+    return Measure.model_validate({"kind": row.kind, "on": row.taken_on, "value": row.value,
+                                   "activities": row.activities, "morning": row.morning, "note": row.note})
 
 
 def _summary(row: SessionRow) -> SessionSummary:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -64,7 +64,7 @@ class StepRow(Base):
     stretch: Mapped[str | None] = mapped_column(String(60), nullable=True)
     side: Mapped[str | None] = mapped_column(String(5), nullable=True)
     rep: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    seconds: Mapped[float] = mapped_column(nullable=False)
+    seconds: Mapped[float] = mapped_column(Float, nullable=False)
     outcome: Mapped[str] = mapped_column(String(20), nullable=False)  # done, skipped, stopped
     finished_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
     session: Mapped[SessionRow] = relationship(back_populates="steps")
@@ -82,3 +82,19 @@ class ReportRow(Base):
     feeling: Mapped[str] = mapped_column(String(20), nullable=False)
     reported_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
     session: Mapped[SessionRow] = relationship(back_populates="reports")
+
+
+class MeasureRow(Base):
+    """A logged measure; ``value`` is what trends use (pain 0–10, function mean, reach in cm)."""
+
+    __tablename__ = "measure"
+    __table_args__ = (Index("ix_measure_kind_taken_on", "kind", "taken_on"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), nullable=False)
+    taken_on: Mapped[date] = mapped_column(Date, nullable=False)
+    value: Mapped[float] = mapped_column(Float, nullable=False)
+    activities: Mapped[list[dict[str, object]]] = mapped_column(JSON, nullable=False)
+    morning: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    note: Mapped[str] = mapped_column(String(500), nullable=False, default="")
+    recorded_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)

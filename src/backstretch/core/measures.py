@@ -1,0 +1,287 @@
+"""Measures a person logs (pain, function, reach), how big a change has to be to count, and honest trends.
+
+Every threshold here comes from clinical-facts.md section 6 ("Measures and what counts as a real change").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+from statistics import median
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+CM_PER_INCH = 2.54
+REACH_MIN_CM, REACH_MAX_CM = -40.0, 80.0  # negative when standing on a step and reaching past it (clinical-facts 6)
+FUNCTION_MAX_ACTIVITIES = 3  # patient-specific functional scale: up to three activities (Stratford et al. 1995)
+MIN_POINTS, MIN_SPAN_DAYS = 4, 14  # clinical-facts, rule trends: fewer than 4 points over 2 weeks is too few
+BASELINE_WINDOW_DAYS = 7  # baseline and current level: the median of the first and of the last week's readings
+TREND_CONFIDENCE = 0.90
+
+
+class MeasureKind(StrEnum):
+    PAIN = "pain"
+    FUNCTION = "function"
+    REACH = "reach"
+
+
+@dataclass(frozen=True)
+class MeasureInfo:
+    """What a measure means, how to take it, and the change that counts as real, with its source."""
+
+    title: str
+    unit: str
+    lower_is_better: bool
+    important_change: float
+    important_share: float | None  # a relative change that also counts, as a share of the baseline
+    change_words: str  # what reaching the important change means
+    source: str
+    how_to: str
+
+
+MEASURES: dict[MeasureKind, MeasureInfo] = {
+    MeasureKind.PAIN: MeasureInfo(
+        title="Pain", unit="points", lower_is_better=True, important_change=2.0, important_share=0.30,
+        change_words="a change most people notice",
+        source="clinical-facts 6: 2 points or 30 % (Ostelo et al., Spine 2008;33:90)",
+        how_to="Rate your back pain right now from 0 (no pain) to 10 (the worst pain you can imagine). Log it at "
+               "about the same time each day, for example on waking, so the numbers can be compared.",
+    ),
+    MeasureKind.FUNCTION: MeasureInfo(
+        title="Function", unit="points", lower_is_better=False, important_change=2.0, important_share=None,
+        change_words="a change most people notice",
+        source="clinical-facts 6: about 2 points on the mean, 3 on one activity (Abbott & Schmitt, JOSPT 2014); "
+               "scale by Stratford et al. 1995",
+        how_to="Name up to three everyday activities your back makes hard, such as putting on socks or sitting "
+               "through a meeting. Rate each from 0 (you cannot do it) to 10 (as well as before your back "
+               "trouble). Keep the same activities each time; the score is their mean.",
+    ),
+    MeasureKind.REACH: MeasureInfo(
+        title="Reach", unit="cm", lower_is_better=True, important_change=4.5, important_share=None,
+        change_words="more than measuring error",
+        source="clinical-facts 6: 4.5 cm smallest detectable change (Ekedahl et al., Arch Phys Med Rehabil 2012)",
+        how_to="Stand with your feet together and knees straight. Bend forward slowly, letting your arms hang, "
+               "only as far as is comfortable: never bounce. Have someone measure from the tip of your middle "
+               "finger to the floor. Reaching the floor is 0. Note what stopped you (tight legs, pain, fear).",
+    ),
+}
+
+FUNCTION_ITEM_CHANGE = 3.0  # one activity on its own: clinical-facts 6 (Abbott & Schmitt 2014)
+
+
+class MeasureError(ValueError):
+    """A measure that cannot be stored, with a message that says what to fix."""
+
+
+class Activity(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    activity: str = Field(min_length=1, max_length=80)
+    score: int = Field(ge=0, le=10)
+
+    @field_validator("activity")
+    @classmethod
+    def _stripped(cls, value: str) -> str:
+        value = " ".join(value.split())
+        if not value:
+            raise ValueError("an activity needs a name")
+        return value
+
+
+class Measure(BaseModel):
+    """One logged reading. ``value`` is the number trends use: pain 0–10, function mean 0–10, reach in cm."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: MeasureKind
+    on: date
+    value: float
+    activities: tuple[Activity, ...] = ()
+    morning: bool = False  # a pain reading taken on waking, which the next-day rule compares
+    note: str = Field(default="", max_length=500)
+
+    @model_validator(mode="after")
+    def _fits_kind(self) -> Measure:
+        if self.kind is MeasureKind.PAIN:
+            if self.value != int(self.value) or not 0 <= self.value <= 10:
+                raise ValueError(f"pain is a whole number from 0 to 10, not {_number(self.value)}")
+        elif self.morning:
+            raise ValueError("only pain readings can be marked as morning readings")
+        if self.kind is MeasureKind.FUNCTION:
+            if not 1 <= len(self.activities) <= FUNCTION_MAX_ACTIVITIES:
+                raise ValueError(f"function needs 1 to {FUNCTION_MAX_ACTIVITIES} activities, "
+                                 f"not {len(self.activities)}")  # fmt: skip
+            names = [a.activity.casefold() for a in self.activities]
+            if len(set(names)) != len(names):
+                raise ValueError("each activity may appear only once")
+            if abs(self.value - function_score(self.activities)) > 1e-9:
+                raise ValueError("a function value must be the mean of its activities' scores")
+        elif self.activities:
+            raise ValueError(f"only function readings have activities, not {self.kind.value}")
+        if self.kind is MeasureKind.REACH and not REACH_MIN_CM <= self.value <= REACH_MAX_CM:
+            raise ValueError(f"reach is measured from {_number(REACH_MIN_CM)} to {_number(REACH_MAX_CM)} cm, "
+                             f"not {_number(self.value)} cm")  # fmt: skip
+        return self
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def function_score(activities: tuple[Activity, ...]) -> float:
+    return round(sum(a.score for a in activities) / len(activities), 4) if activities else 0.0
+
+
+def pain(value: int, on: date, *, morning: bool = False, note: str = "") -> Measure:
+    return _build(kind=MeasureKind.PAIN, on=on, value=value, morning=morning, note=note)
+
+
+def reach(value: float, on: date, *, unit: Literal["cm", "in"] = "cm", note: str = "") -> Measure:
+    cm = round(value * CM_PER_INCH, 1) if unit == "in" else round(value, 1)
+    return _build(kind=MeasureKind.REACH, on=on, value=cm, note=note)
+
+
+def function(activities: list[tuple[str, int]], on: date, *, note: str = "") -> Measure:
+    try:
+        items = tuple(Activity(activity=name, score=score) for name, score in activities)
+    except ValueError as error:
+        raise MeasureError(_first_message(error)) from None
+    return _build(kind=MeasureKind.FUNCTION, on=on, value=function_score(items), activities=items, note=note)
+
+
+def parse_activity(text: str) -> tuple[str, int]:
+    """``"putting on socks=4"`` → ("putting on socks", 4), with an error that shows the expected form."""
+    name, sep, score = text.rpartition("=")
+    if not sep or not name.strip():
+        raise MeasureError(f"write each activity as ACTIVITY=SCORE, for example \"putting on socks=4\"; got {text!r}")
+    try:
+        number = int(score.strip())
+    except ValueError:
+        raise MeasureError(f"the score for {name.strip()!r} must be a whole number from 0 to 10, "
+                           f"not {score.strip()!r}") from None  # fmt: skip
+    if not 0 <= number <= 10:
+        raise MeasureError(f"the score for {name.strip()!r} must be from 0 to 10, not {number}")
+    return name.strip(), number
+
+
+def _build(**fields: object) -> Measure:
+    try:
+        return Measure.model_validate(fields)
+    except ValueError as error:
+        raise MeasureError(_first_message(error)) from None
+
+
+def _first_message(error: ValueError) -> str:
+    errors = getattr(error, "errors", None)
+    if callable(errors):
+        first = errors()[0]
+        message = str(first.get("msg", error))
+        return message.removeprefix("Value error, ")
+    return str(error)
+
+
+def usual_morning_pain(readings: list[Measure], before: date, days: int = 14) -> int | None:
+    """The person's usual morning pain: the median of morning readings in the two weeks before ``before``."""
+    start = before - timedelta(days=days)
+    window = [m.value for m in readings if m.kind is MeasureKind.PAIN and m.morning and start <= m.on < before]
+    return round(median(window)) if len(window) >= 3 else None
+
+
+# --- trends ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Trend:
+    """The change since the start and the trend over time of one measure, with the sentence that says it."""
+
+    kind: MeasureKind
+    points: int
+    span_days: int
+    enough: bool
+    baseline: float | None
+    current: float | None
+    change: float | None  # current - baseline, in the measure's unit
+    important: bool  # the change reaches the important change for this measure
+    better: bool | None  # None when there is no change to judge
+    slope_per_week: float | None
+    slope_low: float | None
+    slope_high: float | None
+    statement: str
+
+
+def daily_values(readings: list[Measure], kind: MeasureKind) -> list[tuple[date, float]]:
+    """One value a day (the median of that day's readings) so a busy logging day does not outweigh the rest."""
+    by_day: dict[date, list[float]] = {}
+    for m in readings:
+        if m.kind is kind:
+            by_day.setdefault(m.on, []).append(m.value)
+    return [(day, float(median(values))) for day, values in sorted(by_day.items())]
+
+
+def trend(readings: list[Measure], kind: MeasureKind) -> Trend:
+    info = MEASURES[kind]
+    series = daily_values(readings, kind)
+    points = len(series)
+    span = (series[-1][0] - series[0][0]).days if series else 0
+    if points < MIN_POINTS or span < MIN_SPAN_DAYS:
+        return Trend(kind, points, span, False, None, None, None, False, None, None, None, None,
+                     _too_few(info, points, span))  # fmt: skip
+    first_day, last_day = series[0][0], series[-1][0]
+    baseline = float(median(v for d, v in series if (d - first_day).days < BASELINE_WINDOW_DAYS))
+    current = float(median(v for d, v in series if (last_day - d).days < BASELINE_WINDOW_DAYS))
+    change = round(current - baseline, 2)
+    important = abs(change) >= info.important_change - 1e-9 or (
+        info.important_share is not None and baseline > 0 and abs(change) / baseline >= info.important_share - 1e-9
+    )
+    better = None if change == 0 else (change < 0) == info.lower_is_better
+    from scipy.stats import theilslopes  # imported here: it costs half a second at startup
+
+    x = [(d - first_day).days / 7 for d, _ in series]
+    y = [v for _, v in series]
+    slope, _intercept, low, high = (float(v) for v in theilslopes(y, x, alpha=TREND_CONFIDENCE))
+    statement = _statement(info, baseline, current, change, important, better, (slope, low, high), span)
+    return Trend(kind, points, span, True, baseline, current, change, important, better,
+                 round(slope, 3), round(low, 3), round(high, 3), statement)  # fmt: skip
+
+
+def _too_few(info: MeasureInfo, points: int, span: int) -> str:
+    have = "no readings yet" if points == 0 else f"{points} reading{'s' if points != 1 else ''} over {span} days"
+    return (f"{info.title}: not enough data for a trend yet ({have}). A trend needs at least {MIN_POINTS} readings "
+            f"on different days spread over {MIN_SPAN_DAYS // 7} weeks.")  # fmt: skip
+
+
+def _amount(info: MeasureInfo, value: float) -> str:
+    unit = "point" if info.unit == "points" else info.unit
+    plural = "s" if info.unit == "points" and abs(value) != 1 else ""
+    return f"{abs(value):g} {unit}{plural}"
+
+
+def _statement(info: MeasureInfo, baseline: float, current: float, change: float, important: bool,
+               better: bool | None, slope: tuple[float, float, float], span: int) -> str:  # fmt: skip
+    name = info.title
+    levels = f"({baseline:g} → {current:g} {info.unit})" if info.unit != "points" else f"({baseline:g} → {current:g})"
+    if change == 0:
+        head = f"{name} is where it started {levels}."
+    else:
+        direction = "down" if change < 0 else "up"
+        head = f"{name} is {direction} {_amount(info, change)} since you started {levels}"
+        if important:
+            head += f": {info.change_words}." if better else f": {info.change_words}, and in the wrong direction."
+        else:
+            head += (f": less than the {_amount(info, info.important_change)} that counts as {info.change_words}, "
+                     f"so it may be day-to-day variation.")  # fmt: skip
+    value, low, high = slope
+    weeks = span / 7
+    if low <= 0 <= high:
+        tail = f"Over {weeks:.0f} weeks there is no clear trend up or down yet."
+    else:
+        rising = value > 0
+        good = rising != info.lower_is_better
+        tail = (f"Over {weeks:.0f} weeks the trend is {'up' if rising else 'down'} about "
+                f"{_amount(info, round(value, 1))} "
+                f"a week ({int(TREND_CONFIDENCE * 100)} % range {min(abs(low), abs(high)):.1f} to "
+                f"{max(abs(low), abs(high)):.1f})"
+                f"{', which is the good direction' if good else ''}.")  # fmt: skip
+    return f"{head} {tail}"
