@@ -4,4 +4,4 @@ source "$(dirname "${BASH_SOURCE[0]}")/_env.sh"
 ensure_env requirements/dev.lock
 echo "== ruff"; .venv/bin/ruff check src tests scripts bench
 echo "== mypy (strict)"; .venv/bin/mypy
-echo "== pytest"; .venv/bin/pytest "$@"
+echo "== pytest"; .venv/bin/pytest -n auto "$@"

@@ -98,13 +98,14 @@ def test_stored_profile_and_screening_drive_the_plan(tmp_path: Path, backstretch
 
 
 def test_interactive_profile_and_screening(backstretch_home: Path) -> None:
-    # minutes, pain, sits, equipment, floor, kneel, conditions, age, new, yoga, then 11 screening answers.
-    answers = ["10", "neck", "y", "chair", "y", "n", "-", "50-64", "y", "n"] + ["n"] * len(QUESTIONS)
+    # minutes, pain, sits, equipment, floor, kneel, conditions, age, new, yoga, days, then 11 screening answers.
+    answers = ["10", "neck", "y", "chair", "y", "n", "-", "50-64", "y", "n", "mon,wed,fri"] + ["n"] * len(QUESTIONS)
     result = backstretch("profile", stdin="\n".join(answers) + "\n")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Nothing here stops you stretching" in result.stdout
     profile = json.loads(backstretch("profile", "--json").stdout)
     assert profile["minutes"] == 10 and profile["can_kneel"] is False and profile["age_band"] == "50-64"
+    assert profile["stretch_days"] == ["mon", "wed", "fri"]
     plan = json.loads(backstretch("plan", "--json").stdout)
     assert all(item["position"] != "kneeling" for item in plan["items"])
 

@@ -205,11 +205,15 @@ def export_set(catalogue: Catalogue, ids: list[str]) -> str:
 
 
 def write_text_atomic(path: Path, text: str) -> None:
-    """Write beside the target and rename, so a crash never leaves half a file."""
+    write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Write beside the target and rename, so a crash never leaves half a file; bytes keep line ends as given."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

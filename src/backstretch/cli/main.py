@@ -9,9 +9,10 @@ import typer
 from rich.console import Console
 
 from backstretch import __version__
-from backstretch.cli import plan, player, stretches
+from backstretch.cli import plan, player, progress, remind, stretches, transfer
 from backstretch.core.catalogue import CatalogueError
 from backstretch.core.safety import ScreeningError
+from backstretch.store import StoreError
 
 app = typer.Typer(
     help="backstretch: a few minutes of safe stretching a day for ordinary back pain. General advice, not a diagnosis.",
@@ -26,8 +27,13 @@ app.command("screen")(plan.screen_command)
 app.command("plan")(plan.plan_command)
 app.command("start")(player.start_command)
 app.command("history")(player.history_command)
+app.command("export")(transfer.export_command)
+app.command("import")(transfer.import_command)
+app.command("remind")(remind.remind_command)
+app.add_typer(progress.app, name="log")
+app.command("progress")(progress.progress_command)
 
-errors = Console(stderr=True, highlight=False)
+errors = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _version(value: bool) -> None:
@@ -54,7 +60,7 @@ def run() -> None:
         for problem in error.problems:
             errors.print(f"  {problem}", markup=False)
         sys.exit(2)
-    except ScreeningError as error:
+    except (ScreeningError, StoreError) as error:
         errors.print(f"[bold red]Error:[/] {error}", markup=True)
         sys.exit(2)
     except KeyboardInterrupt:

@@ -17,7 +17,7 @@ from rich.table import Table
 from backstretch.cli.stretches import DISCLAIMER, err, fail, out
 from backstretch.core.errors import field_messages
 from backstretch.core.planner import Plan, PlanItem, plan_day, plan_week
-from backstretch.core.profile import MINUTES_DEFAULT, MINUTES_MAX, MINUTES_MIN, AgeBand, PainArea, Profile
+from backstretch.core.profile import MINUTES_DEFAULT, MINUTES_MAX, MINUTES_MIN, AgeBand, PainArea, Profile, Weekday
 from backstretch.core.safety import QUESTIONS, Screening, ScreeningError, Verdict, assess, validate_answers
 from backstretch.core.vocab import Condition, Equipment
 from backstretch.library import load_catalogue
@@ -93,6 +93,10 @@ def ask_profile(current: Profile) -> Profile:
     age = Prompt.ask("Your age", choices=[a.value for a in AgeBand], default=current.age_band.value)
     new = Confirm.ask("Are you new to stretching?", default=current.experience.value == "new")
     yoga = Confirm.ask("Do you enjoy yoga?", default=current.likes_yoga)
+    days: list[str] = []
+    while not days:
+        days = _choose_many("Which days do you mean to stretch?", [d.value for d in Weekday],
+                            tuple(d.value for d in current.stretch_days))  # fmt: skip
     return Profile.model_validate(
         {
             "minutes": minutes,
@@ -105,6 +109,7 @@ def ask_profile(current: Profile) -> Profile:
             "age_band": age,
             "experience": "new" if new else "some",
             "likes_yoga": yoga,
+            "stretch_days": days,
         }
     )
 

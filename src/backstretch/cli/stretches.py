@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console, Group, RenderableType
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -19,7 +20,7 @@ from backstretch.library import add_user_stretches, export_set, load_catalogue, 
 
 app = typer.Typer(help="Browse the stretch library and manage your own stretches.", invoke_without_command=True)
 out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)  # an error stays one line for scripts and logs
 
 DISCLAIMER = (
     "General advice, not a diagnosis. Move slowly, never bounce, and stop if it hurts. "
@@ -28,7 +29,8 @@ DISCLAIMER = (
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
-    err.print(f"[bold red]Error:[/] {message}")
+    # Escaped: file names and values a person typed may hold square brackets, which Rich would read as markup.
+    err.print(f"[bold red]Error:[/] {escape(message)}")
     return typer.Exit(code)
 
 

@@ -43,28 +43,40 @@ class MeasureInfo:
 
 MEASURES: dict[MeasureKind, MeasureInfo] = {
     MeasureKind.PAIN: MeasureInfo(
-        title="Pain", unit="points", lower_is_better=True, important_change=2.0, important_share=0.30,
+        title="Pain",
+        unit="points",
+        lower_is_better=True,
+        important_change=2.0,
+        important_share=0.30,
         change_words="a change most people notice",
         source="clinical-facts 6: 2 points or 30 % (Ostelo et al., Spine 2008;33:90)",
         how_to="Rate your back pain right now from 0 (no pain) to 10 (the worst pain you can imagine). Log it at "
-               "about the same time each day, for example on waking, so the numbers can be compared.",
+        "about the same time each day, for example on waking, so the numbers can be compared.",
     ),
     MeasureKind.FUNCTION: MeasureInfo(
-        title="Function", unit="points", lower_is_better=False, important_change=2.0, important_share=None,
+        title="Function",
+        unit="points",
+        lower_is_better=False,
+        important_change=2.0,
+        important_share=None,
         change_words="a change most people notice",
         source="clinical-facts 6: about 2 points on the mean, 3 on one activity (Abbott & Schmitt, JOSPT 2014); "
-               "scale by Stratford et al. 1995",
+        "scale by Stratford et al. 1995",
         how_to="Name up to three everyday activities your back makes hard, such as putting on socks or sitting "
-               "through a meeting. Rate each from 0 (you cannot do it) to 10 (as well as before your back "
-               "trouble). Keep the same activities each time; the score is their mean.",
+        "through a meeting. Rate each from 0 (you cannot do it) to 10 (as well as before your back "
+        "trouble). Keep the same activities each time; the score is their mean.",
     ),
     MeasureKind.REACH: MeasureInfo(
-        title="Reach", unit="cm", lower_is_better=True, important_change=4.5, important_share=None,
+        title="Reach",
+        unit="cm",
+        lower_is_better=True,
+        important_change=4.5,
+        important_share=None,
         change_words="more than measuring error",
         source="clinical-facts 6: 4.5 cm smallest detectable change (Ekedahl et al., Arch Phys Med Rehabil 2012)",
         how_to="Stand with your feet together and knees straight. Bend forward slowly, letting your arms hang, "
-               "only as far as is comfortable: never bounce. Have someone measure from the tip of your middle "
-               "finger to the floor. Reaching the floor is 0. Note what stopped you (tight legs, pain, fear).",
+        "only as far as is comfortable: never bounce. Have someone measure from the tip of your middle "
+        "finger to the floor. Reaching the floor is 0. Note what stopped you (tight legs, pain, fear).",
     ),
 }
 
@@ -155,7 +167,7 @@ def parse_activity(text: str) -> tuple[str, int]:
     """``"putting on socks=4"`` → ("putting on socks", 4), with an error that shows the expected form."""
     name, sep, score = text.rpartition("=")
     if not sep or not name.strip():
-        raise MeasureError(f"write each activity as ACTIVITY=SCORE, for example \"putting on socks=4\"; got {text!r}")
+        raise MeasureError(f'write each activity as ACTIVITY=SCORE, for example "putting on socks=4"; got {text!r}')
     try:
         number = int(score.strip())
     except ValueError:

@@ -11,6 +11,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from backstretch.core.consistency import ActiveDay, active_days
@@ -187,7 +188,6 @@ class Store:
         """Days with at least one hold done, and the minutes spent in sessions on them."""
         return active_days([(h.day, h.seconds, bool(h.done)) for h in self.history(since)])
 
-
     def confirm_clearance(self, on: date) -> bool:
         """Record that a clinician cleared the person after their latest screening; False when there is none."""
         with self.session() as s, s.begin():
@@ -229,8 +229,16 @@ def _check_pain(value: int | None) -> None:
 
 
 def _measure(row: MeasureRow) -> Measure:
-    return Measure.model_validate({"kind": row.kind, "on": row.taken_on, "value": row.value,
-                                   "activities": row.activities, "morning": row.morning, "note": row.note})
+    return Measure.model_validate(
+        {
+            "kind": row.kind,
+            "on": row.taken_on,
+            "value": row.value,
+            "activities": row.activities,
+            "morning": row.morning,
+            "note": row.note,
+        }
+    )
 
 
 def _summary(row: SessionRow) -> SessionSummary:
@@ -244,10 +252,21 @@ def _summary(row: SessionRow) -> SessionSummary:
                           row.note)  # fmt: skip
 
 
+class StoreError(Exception):
+    """The database cannot be opened: a wrong URL, a missing folder, no server listening."""
+
+
 def open_store(url: str | None = None) -> Store:
     resolved = database_url(url)
-    engine = create_engine(resolved)
+    try:
+        engine = create_engine(resolved)
+    except (ArgumentError, ImportError) as error:
+        raise StoreError(f"{resolved!r} is not a database URL this program can open ({error})") from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
-    migrate(engine)
+    try:
+        migrate(engine)
+    except OperationalError as error:
+        raise StoreError(f"cannot open the database {engine.url.render_as_string(hide_password=True)}: "
+                         f"{error.orig}") from None  # fmt: skip
     return Store(engine)

@@ -1,0 +1,210 @@
+"""`backstretch log` and `backstretch progress`: record how the back is doing, and show whether it is changing."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import typer
+from rich.table import Table
+
+from backstretch.cli.plan import DbOption
+from backstretch.cli.stretches import DISCLAIMER, fail, out
+from backstretch.core.consistency import Consistency, consistency
+from backstretch.core.measures import (
+    MEASURES,
+    Measure,
+    MeasureError,
+    MeasureKind,
+    Trend,
+    function,
+    pain,
+    parse_activity,
+    reach,
+    trend,
+)
+from backstretch.store import Store, open_store
+
+app = typer.Typer(help="Log a measure: pain now, your own function scale, or how far you reach.", no_args_is_help=True)
+
+DateOption = Annotated[str | None, typer.Option("--date", help="The day it was measured (YYYY-MM-DD, default today).")]
+NoteOption = Annotated[str, typer.Option("--note", help="A short note (what you noticed, what stopped you).")]
+
+
+def _day(text: str | None, option: str = "--date") -> date:
+    if text is None:
+        return date.today()
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise fail(f"{option} must look like 2026-11-24, not {text!r}") from None
+    if day > date.today():
+        raise fail(f"{option} {text} is in the future; log measures on the day you take them")
+    return day
+
+
+def _save(store: Store, build: Any) -> Measure:
+    try:
+        measure: Measure = build()
+    except MeasureError as error:
+        raise fail(str(error)) from None
+    store.add_measure(measure)
+    return measure
+
+
+@app.command("pain", help=f"Pain right now, 0 to 10.\n\n{MEASURES[MeasureKind.PAIN].how_to}")
+def log_pain(
+    value: Annotated[str, typer.Argument(help="0 (no pain) to 10 (worst imaginable).", show_default=False)],
+    morning: Annotated[
+        bool, typer.Option("--morning", help="Taken on waking; a rise of 2 or more makes the next routine gentler.")
+    ] = False,
+    on: DateOption = None,
+    note: NoteOption = "",
+    db: DbOption = None,
+) -> None:
+    day = _day(on)
+    try:
+        number = int(value)
+    except ValueError:
+        raise fail(f"pain is a whole number from 0 to 10, not {value!r}") from None
+    measure = _save(open_store(db), lambda: pain(number, day, morning=morning, note=note))
+    out.print(f"Logged pain {measure.value:g}/10{' (morning)' if morning else ''} for {day.isoformat()}.")
+
+
+@app.command("function", help=f"Your own function scale.\n\n{MEASURES[MeasureKind.FUNCTION].how_to}")
+def log_function(
+    activities: Annotated[
+        list[str], typer.Argument(help='Up to three, each as "ACTIVITY=SCORE", e.g. "putting on socks=4".')
+    ],
+    on: DateOption = None,
+    note: NoteOption = "",
+    db: DbOption = None,
+) -> None:
+    day = _day(on)
+    store = open_store(db)
+    try:
+        pairs = [parse_activity(a) for a in activities]
+    except MeasureError as error:
+        raise fail(str(error)) from None
+    earlier = [m for m in store.measures(MeasureKind.FUNCTION) if m.on <= day]
+    measure = _save(store, lambda: function(pairs, day, note=note))
+    out.print(f"Logged function {measure.value:g}/10 (the mean of {len(measure.activities)}) for {day.isoformat()}.")
+    if earlier:
+        before = {a.activity.casefold() for a in earlier[-1].activities}
+        if before != {a.activity.casefold() for a in measure.activities}:
+            out.print("[yellow]Note:[/] these activities differ from last time; the score compares best when you "
+                      "rate the same activities each time.")  # fmt: skip
+
+
+@app.command(
+    "reach",
+    context_settings={"ignore_unknown_options": True},  # so that -5 is a value, not an option
+    help=f"Fingertip-to-floor distance.\n\n{MEASURES[MeasureKind.REACH].how_to}",
+)
+def log_reach(
+    value: Annotated[str, typer.Argument(help="Distance from fingertip to floor; 0 if you reach the floor.")],
+    unit: Annotated[Literal["cm", "in"], typer.Option("--unit", help="cm or in (stored in cm).")] = "cm",
+    on: DateOption = None,
+    note: NoteOption = "",
+    db: DbOption = None,
+) -> None:
+    day = _day(on)
+    try:
+        number = float(value)
+    except ValueError:
+        raise fail(f"reach is a distance such as 12 or 12.5, not {value!r}") from None
+    measure = _save(open_store(db), lambda: reach(number, day, unit=unit, note=note))
+    out.print(f"Logged reach {measure.value:g} cm for {day.isoformat()}.")
+
+
+def progress_json(c: Consistency, trends: list[Trend]) -> dict[str, Any]:
+    return {
+        "date": c.today.isoformat(),
+        "consistency": {
+            "first_day": c.first_day.isoformat() if c.first_day else None,
+            "current_streak": c.current_streak,
+            "longest_streak": c.longest_streak,
+            "days_stretched": c.total_days,
+            "minutes": c.total_minutes,
+            "planned_days": c.planned_days,
+            "planned_days_done": c.planned_days_done,
+            "planned_share": None if c.planned_share is None else round(c.planned_share, 4),
+            "message": c.message,
+            "weeks": [{**asdict(w), "starts": w.starts.isoformat()} for w in c.weeks],
+        },
+        "measures": {t.kind.value: {**asdict(t), "kind": t.kind.value} for t in trends},
+    }
+
+
+def progress_command(
+    weeks: Annotated[int, typer.Option(min=1, max=104, help="How many weeks the weekly table and charts show.")] = 8,
+    on: Annotated[str | None, typer.Option("--date", help="Show progress as it stood on this day.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+    svg: Annotated[Path | None, typer.Option("--svg", help="Write the charts as SVG files into this folder.")] = None,
+    png: Annotated[Path | None, typer.Option("--png", help="Write the charts as PNG files into this folder.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Your consistency, and whether pain, function and reach are changing, said honestly."""
+    today = _day(on)
+    store = open_store(db)
+    profile = store.load_profile()
+    planned = profile.planned_weekdays if profile else frozenset(range(7))
+    days = [d for d in store.active_days() if d.on <= today]
+    readings = [m for m in store.measures() if m.on <= today]
+    summary = consistency(days, today, planned, weeks)
+    trends = [trend(readings, kind) for kind in MeasureKind]
+    formats: tuple[tuple[Path | None, Literal["svg", "png"]], ...] = ((svg, "svg"), (png, "png"))
+    for folder, fmt in formats:
+        if folder is not None:
+            from backstretch import charts  # matplotlib is slow to import; only load it when drawing
+
+            try:
+                paths = charts.write_charts(readings, days, today, folder, fmt)
+            except OSError as error:
+                raise fail(f"cannot write charts into {str(folder)!r}: {error.strerror}") from None
+            out.print(f"Wrote {', '.join(str(p) for p in paths)}")
+    if as_json:
+        typer.echo(json.dumps(progress_json(summary, trends), indent=2, ensure_ascii=False))
+        return
+    _print_consistency(summary)
+    _print_trends(trends, readings)
+    from backstretch import charts
+
+    since = today - timedelta(weeks=weeks)
+    out.print(charts.terminal_chart([m for m in readings if m.on >= since], [d for d in days if d.on >= since], today),
+              markup=False, highlight=False)  # fmt: skip
+    out.print(f"[dim]{DISCLAIMER}[/]")
+
+
+def _print_consistency(c: Consistency) -> None:
+    out.print(f"[bold]{c.message}[/]")
+    if not c.weeks:
+        return
+    table = Table(title="Week by week", title_justify="left")
+    for column in ("week of", "days stretched", "minutes", "planned days done"):
+        table.add_column(column, justify="right" if column != "week of" else "left")
+    for w in c.weeks:
+        table.add_row(w.starts.strftime("%d %b"), str(w.days_stretched), f"{w.minutes:g}",
+                      f"{w.planned_days_done} of {w.planned_days}" if w.planned_days else "-")  # fmt: skip
+    out.print(table)
+    if c.planned_share is not None:
+        out.print(f"Since you started: {c.planned_days_done} of {c.planned_days} planned days "
+                  f"({c.planned_share:.0%}), {c.total_minutes:g} minutes in all.")  # fmt: skip
+
+
+def _print_trends(trends: list[Trend], readings: list[Measure]) -> None:
+    table = Table(title="Measures", title_justify="left")
+    for column in ("measure", "readings", "start", "now", "what it shows"):
+        table.add_column(column, overflow="fold")
+    for t in trends:
+        info = MEASURES[t.kind]
+        unit = "" if info.unit == "points" else f" {info.unit}"
+        table.add_row(info.title, str(t.points), "-" if t.baseline is None else f"{t.baseline:g}{unit}",
+                      "-" if t.current is None else f"{t.current:g}{unit}", t.statement)  # fmt: skip
+    out.print(table)
+    if not readings:
+        out.print("Log a measure with [bold]backstretch log pain 3[/], [bold]log function[/] or [bold]log reach[/]; "
+                  "`backstretch log pain --help` explains how to take each one.")  # fmt: skip

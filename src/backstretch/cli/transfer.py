@@ -1,0 +1,112 @@
+"""`backstretch export` and `import`: a backup you can keep, move to another machine, or open in a spreadsheet."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from sqlalchemy.exc import SQLAlchemyError
+
+from backstretch.cli.plan import DbOption
+from backstretch.cli.stretches import err, fail
+from backstretch.library import write_text_atomic
+from backstretch.store import open_store
+from backstretch.store.transfer import (
+    DatabaseNotEmptyError,
+    TransferError,
+    check_document,
+    count,
+    export_data,
+    from_csv,
+    from_json,
+    import_data,
+    to_csv,
+    to_json,
+)
+
+
+class FileFormat(StrEnum):
+    JSON = "json"
+    CSV = "csv"
+
+
+def export_command(
+    file_format: Annotated[FileFormat, typer.Option("--format", "-f", help="json, or csv for a spreadsheet.")] = (
+        FileFormat.JSON
+    ),
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write (default or -: print it).")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Everything stored (profile, safety answers, sessions, measures) in one file that `import` reads back."""
+    document = export_data(open_store(db))
+    text = to_json(document) if file_format is FileFormat.JSON else to_csv(document)
+    if output is None or str(output) == "-":
+        # Bytes, so the file is UTF-8 whatever the terminal's encoding, and no newline is translated.
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.buffer.flush()
+        where = "standard output"
+    else:
+        if not output.parent.is_dir():
+            raise fail(f"folder {str(output.parent)!r} does not exist")
+        try:
+            write_text_atomic(output, text)
+        except OSError as error:
+            raise fail(f"cannot write {str(output)!r}: {error.strerror or error}") from None
+        where = str(output)
+    err.print(f"Exported {count(document)} to {where}.", markup=False)
+    try:
+        check_document(document)
+    except TransferError as error:
+        # Export everything anyway, but say so now rather than when the backup is needed.
+        warning = f"Warning: `backstretch import` would refuse this file as it is: {error}"
+        err.print(warning, markup=False)
+
+
+def _read(file: Path) -> tuple[str, str]:
+    """The file's text and its format: by extension, else by its first character."""
+    try:
+        raw = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
+    except OSError as error:
+        raise fail(f"cannot read {str(file)!r}: {error.strerror or error}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise fail(f"{file}: not a backstretch export (it is not UTF-8 text)") from None
+    suffix = file.suffix.lower()
+    if suffix in (".json", ".csv"):
+        return text, suffix[1:]
+    start = text.lstrip()[:1]
+    if start == "{":
+        return text, "json"
+    if text.startswith("record,"):
+        return text, "csv"
+    raise fail(f"{file}: not a backstretch export (neither its JSON nor its CSV form)")
+
+
+def import_command(
+    file: Annotated[Path, typer.Argument(help="A file made by `backstretch export` (- reads standard input).")],
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Delete everything stored now and import the file instead.")
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Bring back an export. The whole file is checked first; if any record is wrong, nothing is imported."""
+    text, file_format = _read(file)
+    try:
+        document = from_json(text) if file_format == "json" else from_csv(text)
+        counts = import_data(open_store(db), document, replace=replace)
+    except DatabaseNotEmptyError as error:
+        raise fail(
+            f"the database already holds data ({error.counts}); nothing was imported. To delete it "
+            f"and import {file} instead, add --replace (export it first if you may want it back)"
+        ) from None
+    except TransferError as error:
+        raise fail(f"{file}: {error}; nothing was imported") from None
+    except SQLAlchemyError as error:  # a locked or read-only database, say: the transaction was rolled back
+        raise fail(f"the database refused the import ({str(error).splitlines()[0]}); nothing was imported") from None
+    err.print(f"Imported {counts} from {file}.", markup=False)

@@ -1,0 +1,674 @@
+"""Everything the person has stored, out to one JSON or CSV file and back in again.
+
+A backup that drops a field, or an import that stops halfway, is worse than none. So an export holds every
+column of every row, ids included, and an import checks the whole file first, names the first bad record, and
+only then writes it, in one transaction, so a problem anywhere means nothing is written.
+
+The JSON document is the reference form; a CSV file is read back into exactly the same document, and both go
+through the same checks. JSON places are counted from 0 (``sessions[3]`` is the fourth session), as in ``jq``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, ValidationError
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from backstretch.core.measures import Measure, MeasureKind
+from backstretch.core.profile import Profile
+from backstretch.core.safety import ScreeningError, validate_answers
+from backstretch.core.timeline import StepKind
+from backstretch.store.database import FEELINGS, Store
+from backstretch.store.models import Base, MeasureRow, ProfileRow, ReportRow, ScreeningRow, SessionRow, StepRow
+
+FORMAT = "backstretch"
+VERSION = 1
+PROFILE_ID = 1  # Store.load_profile reads row 1 only, so a profile under any other id would be lost
+STATUSES = ("completed", "partial", "stopped", "in-progress")
+OUTCOMES = ("done", "skipped", "stopped")
+SIDES = ("right", "left")
+
+# The fields of each record, in the order they are written. A test checks they are exactly the table's columns,
+# so a new column cannot be left out of exports by accident.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "profile": ("id", "data", "updated_at"),
+    "screening": ("id", "taken_on", "answers", "cleared_on", "note"),
+    "session": ("id", "day", "started_at", "ended_at", "status", "plan", "pain_before", "pain_after", "note"),
+    "step": ("id", "session_id", "step_index", "kind", "stretch", "side", "rep", "seconds", "outcome",
+             "finished_at"),
+    "report": ("id", "session_id", "day", "stretch", "feeling", "reported_at"),
+    "measure": ("id", "kind", "taken_on", "value", "activities", "morning", "note", "recorded_at"),
+}  # fmt: skip
+TABLES: dict[str, type[Base]] = {
+    "profile": ProfileRow,
+    "screening": ScreeningRow,
+    "session": SessionRow,
+    "step": StepRow,
+    "report": ReportRow,
+    "measure": MeasureRow,
+}
+DOCUMENT_KEYS = ("format", "version", "exported_at", "profile", "screenings", "sessions", "measures")
+
+# The CSV file: a header, then an "export" row with the format and version, then one row per record. Columns
+# are the union of every record's fields: identity first, then what a person reads, then the JSON cells, and
+# last the export row's own three. An empty cell is a missing value (null where the field may be null).
+CSV_RECORDS = ("export", "profile", "screening", "session", "step", "report", "measure")
+CSV_COLUMNS = (
+    "record", "id", "session_id", "day", "taken_on", "kind", "stretch", "side", "rep", "step_index", "status",
+    "outcome", "feeling", "pain_before", "pain_after", "value", "seconds", "morning", "started_at", "ended_at",
+    "cleared_on", "finished_at", "reported_at", "recorded_at", "updated_at", "note", "answers", "activities",
+    "plan", "data", "format", "version", "exported_at",
+)  # fmt: skip
+_EXPORT_COLUMNS = ("format", "version", "exported_at")
+_INT_CELLS = frozenset({"id", "session_id", "step_index", "rep", "pain_before", "pain_after", "version"})
+_FLOAT_CELLS = frozenset({"value", "seconds"})
+_BOOL_CELLS = frozenset({"morning"})
+_JSON_CELLS = frozenset({"answers", "activities", "plan", "data"})
+_TEXT_CELLS = frozenset({"note"})  # an empty cell is empty text, not a missing value
+_NULLABLE_CELLS = {
+    "screening": frozenset({"cleared_on"}),
+    "session": frozenset({"ended_at", "pain_before", "pain_after"}),
+    "step": frozenset({"stretch", "side", "rep"}),
+    "export": frozenset({"exported_at"}),
+}
+assert set(CSV_COLUMNS) == {c for cols in COLUMNS.values() for c in cols} | {"record", *_EXPORT_COLUMNS}
+
+
+class TransferError(ValueError):
+    """A file that cannot be imported; the message names the first bad record, and nothing was written."""
+
+
+@dataclass(frozen=True)
+class Counts:
+    profile: int = 0
+    screenings: int = 0
+    sessions: int = 0
+    steps: int = 0
+    reports: int = 0
+    measures: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.profile + self.screenings + self.sessions + self.steps + self.reports + self.measures
+
+    def __str__(self) -> str:
+        def many(n: int, word: str) -> str:
+            return f"{n} {word}{'' if n == 1 else 's'}"
+
+        return (f"{many(self.profile, 'profile')}, {many(self.screenings, 'screening')}, "
+                f"{many(self.sessions, 'session')} ({many(self.steps, 'step')}, {many(self.reports, 'report')}), "
+                f"{many(self.measures, 'measure')}")  # fmt: skip
+
+
+class DatabaseNotEmptyError(TransferError):
+    """Importing on top of existing data would mix two histories; the caller must ask to replace it."""
+
+    def __init__(self, counts: Counts) -> None:
+        super().__init__(f"the database already holds data ({counts})")
+        self.counts = counts
+
+
+# --- export ----------------------------------------------------------------------------------------------------
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, date):  # datetime too
+        return value.isoformat()
+    return value
+
+
+def _fields(record: str, source: object) -> dict[str, object]:
+    return {name: _plain(getattr(source, name)) for name in COLUMNS[record]}
+
+
+def export_data(store: Store) -> dict[str, Any]:
+    """The whole database as one document, ordered by id so two exports of the same data are identical."""
+    with store.session() as s:
+        profile = s.get(ProfileRow, PROFILE_ID)
+        screenings = s.scalars(select(ScreeningRow).order_by(ScreeningRow.id)).all()
+        sessions = s.scalars(select(SessionRow).order_by(SessionRow.id)).all()
+        steps = s.scalars(select(StepRow).order_by(StepRow.id)).all()
+        reports = s.scalars(select(ReportRow).order_by(ReportRow.id)).all()
+        measures = s.scalars(select(MeasureRow).order_by(MeasureRow.id)).all()
+    return _document(profile, screenings, sessions, steps, reports, measures,
+                     datetime.now().astimezone().isoformat(timespec="seconds"))  # fmt: skip
+
+
+def _document(profile: object | None, screenings: Any, sessions: Any, steps: Any, reports: Any, measures: Any,
+              exported_at: str | None) -> dict[str, Any]:  # fmt: skip
+    by_session: dict[int, dict[str, list[dict[str, object]]]] = {}
+    for row in sessions:
+        by_session[row.id] = {"steps": [], "reports": []}
+    for row in steps:
+        by_session[row.session_id]["steps"].append(_fields("step", row))
+    for row in reports:
+        by_session[row.session_id]["reports"].append(_fields("report", row))
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": exported_at,
+        "profile": None if profile is None else _fields("profile", profile),
+        "screenings": [_fields("screening", row) for row in screenings],
+        "sessions": [{**_fields("session", row), **by_session[row.id]} for row in sessions],
+        "measures": [_fields("measure", row) for row in measures],
+    }
+
+
+def to_json(document: dict[str, Any]) -> str:
+    return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)  # the shortest text that reads back as the very same float
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return str(value)
+
+
+def to_csv(document: dict[str, Any]) -> str:
+    """One sheet a spreadsheet opens directly; nested values are compact JSON in their cell."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)  # "\r\n" between rows, so a lone "\r" inside a note is quoted too
+    writer.writerow(CSV_COLUMNS)
+
+    def row(record: str, fields: dict[str, Any]) -> None:
+        writer.writerow([record if c == "record" else _cell(fields.get(c)) for c in CSV_COLUMNS])
+
+    row("export", {c: document.get(c) for c in _EXPORT_COLUMNS})
+    if document["profile"] is not None:
+        row("profile", document["profile"])
+    for screening in document["screenings"]:
+        row("screening", screening)
+    for session in document["sessions"]:
+        row("session", session)
+        for step in session["steps"]:
+            row("step", step)
+        for report in session["reports"]:
+            row("report", report)
+    for measure in document["measures"]:
+        row("measure", measure)
+    return buffer.getvalue()
+
+
+# --- the records and their checks ------------------------------------------------------------------------------
+
+
+def _choice(choices: tuple[str, ...]) -> BeforeValidator:
+    def check(value: object) -> object:
+        if value not in choices:
+            raise ValueError(f"must be one of {', '.join(choices)}")
+        return value
+
+    return BeforeValidator(check)
+
+
+def _iso_date(value: object) -> object:
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError("must be a date like 2026-11-24")
+
+
+def _iso_datetime(value: object) -> object:
+    if isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            if parsed.tzinfo is None:
+                return parsed
+            raise ValueError("must be a local time without a time zone, like 2026-11-24T08:30:00")
+    raise ValueError("must be a date and time like 2026-11-24T08:30:00")
+
+
+def _finite(value: object) -> object:
+    # Whole numbers are fine for a float; true/false and text are not, and neither are NaN or infinity.
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("must be a number")
+    if not math.isfinite(value):
+        raise ValueError("must be a finite number")
+    return float(value)
+
+
+MAX_ID = 2**63 - 1  # SQLite's largest integer
+Id = Annotated[int, Strict(), Field(ge=1, le=MAX_ID)]
+Count = Annotated[int, Strict(), Field(ge=0, le=MAX_ID)]
+Pain = Annotated[int, Strict(), Field(ge=0, le=10)]
+Day = Annotated[date, BeforeValidator(_iso_date)]
+Moment = Annotated[datetime, BeforeValidator(_iso_datetime)]
+Number = Annotated[float, BeforeValidator(_finite)]
+Name = Annotated[str, Strict(), Field(min_length=1, max_length=60)]
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: Id
+
+
+class ProfileRecord(_Record):
+    data: dict[str, Any]
+    updated_at: Moment
+
+
+class ScreeningRecord(_Record):
+    taken_on: Day
+    answers: dict[str, Annotated[bool, Strict()]]
+    cleared_on: Day | None
+    note: Annotated[str, Strict(), Field(max_length=500)]
+
+
+class SessionRecord(_Record):
+    day: Day
+    started_at: Moment
+    ended_at: Moment | None
+    status: Annotated[str, _choice(STATUSES)]
+    plan: dict[str, Any]
+    pain_before: Pain | None
+    pain_after: Pain | None
+    note: Annotated[str, Strict(), Field(max_length=2000)]
+
+
+class StepRecord(_Record):
+    session_id: Id
+    step_index: Count
+    kind: Annotated[str, _choice(tuple(k.value for k in StepKind))]
+    stretch: Name | None
+    side: Annotated[str, _choice(SIDES)] | None
+    rep: Annotated[int, Strict(), Field(ge=1, le=MAX_ID)] | None
+    seconds: Annotated[Number, Field(ge=0)]
+    outcome: Annotated[str, _choice(OUTCOMES)]
+    finished_at: Moment
+
+
+class ReportRecord(_Record):
+    session_id: Id
+    day: Day
+    stretch: Name
+    feeling: Annotated[str, _choice(FEELINGS)]
+    reported_at: Moment
+
+
+class MeasureRecord(_Record):
+    kind: Annotated[str, _choice(tuple(k.value for k in MeasureKind))]
+    taken_on: Day
+    value: Number
+    activities: list[dict[str, Any]]
+    morning: Annotated[bool, Strict()]
+    note: Annotated[str, Strict()]
+    recorded_at: Moment
+
+
+MODELS: dict[str, type[_Record]] = {
+    "profile": ProfileRecord,
+    "screening": ScreeningRecord,
+    "session": SessionRecord,
+    "step": StepRecord,
+    "report": ReportRecord,
+    "measure": MeasureRecord,
+}
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _message(error: ValidationError, prefix: str = "", rename: dict[str, str] | None = None) -> str:
+    """The first problem pydantic found, as "field 'x': what is wrong; got what was there"."""
+    item = error.errors(include_url=False)[0]
+    loc = [str(part) for part in item["loc"]]
+    if loc and rename:
+        loc[0] = rename.get(loc[0], loc[0])
+    name = ".".join([prefix, *loc] if prefix else loc)
+    kind = item["type"]
+    if kind == "missing":
+        return f"field '{name}': is missing"
+    if kind == "extra_forbidden":
+        return f"field '{name}': is not a known field"
+    message = item["msg"].removeprefix("Value error, ").replace("Input should", "must").replace("String should", "must")
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        message = "must be a whole number"
+    if not name:
+        return message
+    shown = item.get("input")
+    scalar = isinstance(shown, str | int | float | None) and kind != "string_too_long"
+    got = f"; got {_shown(shown)}" if scalar else ""
+    return f"field '{name}': {message}{got}"
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """One record as found in a file, before it is checked."""
+
+    record: str
+    label: str  # what an error message calls it: "sessions[3] (id 17): steps[2] (id 40)", or "line 14 (step id 40)"
+    place: str  # the short form, to point back at it: "sessions[3]", "line 14"
+    fields: dict[str, Any]
+    parent: int | None = None  # the session a step or report is listed under in a JSON document
+    problem: str | None = None  # something wrong before the fields could be read
+
+
+@dataclass
+class _Checked:
+    profile: ProfileRecord | None = None
+    records: dict[str, list[_Record]] = field(default_factory=lambda: {r: [] for r in COLUMNS if r != "profile"})
+
+    def counts(self) -> Counts:
+        r = self.records
+        return Counts(int(self.profile is not None), len(r["screening"]), len(r["session"]), len(r["step"]),
+                      len(r["report"]), len(r["measure"]))  # fmt: skip
+
+    def document(self, exported_at: str | None) -> dict[str, Any]:
+        r = self.records
+        return _document(self.profile, sorted(r["screening"], key=_by_id), sorted(r["session"], key=_by_id),
+                         sorted(r["step"], key=_by_id), sorted(r["report"], key=_by_id),
+                         sorted(r["measure"], key=_by_id), exported_at)  # fmt: skip
+
+
+def _by_id(record: _Record) -> int:
+    return record.id
+
+
+def _check(entries: list[_Entry]) -> _Checked:
+    """Every record, in file order, so the error names the first bad one."""
+    session_ids = {e.fields.get("id") for e in entries if e.record == "session"}
+    checked = _Checked()
+    seen: dict[str, dict[int, str]] = {record: {} for record in COLUMNS}
+    for entry in entries:
+        try:
+            record = _check_entry(entry, session_ids)
+        except ValidationError as error:
+            raise TransferError(f"{entry.label}: {_message(error)}") from None
+        except ValueError as error:
+            raise TransferError(f"{entry.label}: {error}") from None
+        first = seen[entry.record].setdefault(record.id, entry.place)
+        if first != entry.place:
+            raise TransferError(f"{entry.label}: field 'id': {record.id} is used twice; the first is {first}")
+        if isinstance(record, ProfileRecord):
+            checked.profile = record
+        else:
+            checked.records[entry.record].append(record)
+    return checked
+
+
+def _check_entry(entry: _Entry, session_ids: set[object]) -> _Record:
+    if entry.problem is not None:
+        raise ValueError(entry.problem)
+    record = MODELS[entry.record].model_validate(entry.fields)
+    if isinstance(record, ProfileRecord):
+        if record.id != PROFILE_ID:
+            raise ValueError(f"field 'id': the profile's id is always {PROFILE_ID}; got {record.id}")
+        try:
+            Profile.model_validate(record.data)
+        except ValidationError as error:
+            raise ValueError(_message(error, prefix="data")) from None
+    elif isinstance(record, ScreeningRecord):
+        try:
+            validate_answers(record.answers)
+        except ScreeningError as error:
+            raise ValueError(f"field 'answers': {error}") from None
+    elif isinstance(record, StepRecord | ReportRecord):
+        if entry.parent is not None and record.session_id != entry.parent:
+            raise ValueError(f"field 'session_id': is {record.session_id}, but the {entry.record} is listed "
+                             f"under session {entry.parent}")  # fmt: skip
+        if record.session_id not in session_ids:
+            raise ValueError(f"field 'session_id': there is no session with id {record.session_id} in the file")
+    elif isinstance(record, MeasureRecord):
+        try:
+            Measure.model_validate({"kind": record.kind, "on": record.taken_on, "value": record.value,
+                                    "activities": record.activities, "morning": record.morning,
+                                    "note": record.note})  # fmt: skip
+        except ValidationError as error:
+            raise ValueError(_message(error, rename={"on": "taken_on"})) from None
+    return record
+
+
+# --- reading a document ----------------------------------------------------------------------------------------
+
+
+def _check_header(data: object) -> dict[str, Any]:
+    if not isinstance(data, dict) or "format" not in data:
+        raise TransferError(f'this is not a backstretch export: it has no "format": "{FORMAT}"')
+    if data["format"] != FORMAT:
+        raise TransferError(f"this is not a backstretch export: \"format\" is {_shown(data['format'])}, "
+                            f"not {FORMAT!r}")  # fmt: skip
+    version = data.get("version")
+    if version != VERSION or isinstance(version, bool):
+        raise TransferError(f"this export is format version {_shown(version)}; this backstretch reads version "
+                            f"{VERSION} only")  # fmt: skip
+    exported_at = data.get("exported_at")
+    if exported_at is not None and not isinstance(exported_at, str):
+        raise TransferError(f'"exported_at" must be a date and time as text; got {_shown(exported_at)}')
+    return data
+
+
+def _id_label(fields: object) -> str:
+    value = fields.get("id") if isinstance(fields, dict) else None
+    return f" (id {value})" if isinstance(value, int) and not isinstance(value, bool) else ""
+
+
+def _object(record: str, label: str, place: str, raw: object, parent: int | None = None) -> _Entry:
+    if isinstance(raw, dict):
+        return _Entry(record, label, place, raw, parent)
+    return _Entry(record, label, place, {}, parent, f"must be an object; got {_shown(raw)}")
+
+
+def _document_entries(data: object) -> list[_Entry]:
+    """The records of a JSON document in the order they appear in it."""
+    document = _check_header(data)
+    unknown = [k for k in document if k not in DOCUMENT_KEYS]
+    if unknown:
+        raise TransferError(f"unknown top-level field {unknown[0]!r}; the fields are {', '.join(DOCUMENT_KEYS)}")
+    for key in ("profile", "screenings", "sessions", "measures"):
+        if key not in document:
+            raise TransferError(f"the top-level field {key!r} is missing")
+    for key in ("screenings", "sessions", "measures"):
+        if not isinstance(document[key], list):
+            raise TransferError(f"the top-level field {key!r} must be a list")
+    entries: list[_Entry] = []
+    if document["profile"] is not None:
+        entries.append(_object("profile", "profile", "profile", document["profile"]))
+    for i, raw in enumerate(document["screenings"]):
+        entries.append(_object("screening", f"screenings[{i}]{_id_label(raw)}", f"screenings[{i}]", raw))
+    for i, raw in enumerate(document["sessions"]):
+        place, label = f"sessions[{i}]", f"sessions[{i}]{_id_label(raw)}"
+        if not isinstance(raw, dict):
+            entries.append(_object("session", label, place, raw))
+            continue
+        problems = [f"field {key!r}: is missing" if key not in raw else f"field {key!r}: must be a list"
+                    for key in ("steps", "reports") if not isinstance(raw.get(key), list)]  # fmt: skip
+        fields = {k: v for k, v in raw.items() if k not in ("steps", "reports")}
+        entries.append(_Entry("session", label, place, fields, problem=problems[0] if problems else None))
+        if problems:
+            continue
+        parent = raw.get("id") if isinstance(raw.get("id"), int) else None
+        for key, record in (("steps", "step"), ("reports", "report")):
+            for j, child in enumerate(raw[key]):
+                entries.append(_object(record, f"{label}: {key}[{j}]{_id_label(child)}", f"{place}.{key}[{j}]",
+                                       child, parent))  # fmt: skip
+    for i, raw in enumerate(document["measures"]):
+        entries.append(_object("measure", f"measures[{i}]{_id_label(raw)}", f"measures[{i}]", raw))
+    return entries
+
+
+def from_json(text: str) -> dict[str, Any]:
+    """A JSON export, parsed; its records are checked when it is imported."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise TransferError(f"not valid JSON: {error}") from None
+    except RecursionError:
+        raise TransferError("not valid JSON: nested too deeply") from None
+    _check_header(data)
+    return dict(data)
+
+
+def count(document: dict[str, Any]) -> Counts:
+    """How many records of each kind an exported document holds, without checking them."""
+    sessions = document["sessions"]
+    return Counts(int(document["profile"] is not None), len(document["screenings"]), len(sessions),
+                  sum(len(x["steps"]) for x in sessions), sum(len(x["reports"]) for x in sessions),
+                  len(document["measures"]))  # fmt: skip
+
+
+def check_document(data: object) -> Counts:
+    """Check a whole document without writing anything; the error names its first bad record."""
+    return _check(_document_entries(data)).counts()
+
+
+# --- reading CSV -----------------------------------------------------------------------------------------------
+
+
+def _csv_value(column: str, text: str) -> object:
+    """A cell as the JSON document holds it; text that does not fit stays text, for the checks to name."""
+    if column in _INT_CELLS and re.fullmatch(r"\s*[+-]?[0-9]{1,19}\s*", text):
+        return int(text)
+    if column in _FLOAT_CELLS:
+        try:
+            return float(text)
+        except ValueError:
+            return text
+    if column in _BOOL_CELLS and text.strip().lower() in ("true", "false"):
+        return text.strip().lower() == "true"
+    if column in _JSON_CELLS:
+        try:
+            return json.loads(text)
+        except (json.JSONDecodeError, RecursionError):
+            raise ValueError(f"field {column!r}: is not valid JSON") from None
+    return text
+
+
+def _csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    start = 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise TransferError(f"line {start}: not valid CSV: {error}") from None
+        if any(cell.strip() for cell in row):
+            yield start, row
+        start = reader.line_num + 1
+
+
+def _csv_entry(line: int, header: list[str], row: list[str]) -> _Entry:
+    record = row[0].strip()
+    cells = dict(zip(header, row, strict=False))
+    raw_id = cells.get("id", "").strip()
+    label = f"line {line} ({record} id {raw_id})" if raw_id and record in COLUMNS else f"line {line}"
+    if record == "export":
+        label = f"line {line} (export)"
+    place = f"line {line}"
+    if record not in CSV_RECORDS:
+        return _Entry(record, label, place, {}, problem=f"unknown record type {record!r}; the record types are "
+                      f"{', '.join(CSV_RECORDS)}")  # fmt: skip
+    if len(row) > len(header):
+        return _Entry(record, label, place, {}, problem=f"has {len(row)} cells but the header has {len(header)}")
+    own = _EXPORT_COLUMNS if record == "export" else COLUMNS[record]
+    stray = [c for c in header[1:] if c not in own and cells.get(c, "") != ""]
+    if stray:
+        return _Entry(record, label, place, {}, problem=f"column {stray[0]!r} is not used by {record} records and "
+                      f"must be empty")  # fmt: skip
+    fields: dict[str, object] = {}
+    try:
+        for column in own:
+            text = cells.get(column, "")
+            if text != "":
+                fields[column] = _csv_value(column, text)
+            elif column in _TEXT_CELLS:
+                fields[column] = ""
+            elif column in _NULLABLE_CELLS.get(record, ()):
+                fields[column] = None
+    except ValueError as error:
+        return _Entry(record, label, place, {}, problem=str(error))
+    return _Entry(record, label, place, fields)
+
+
+def from_csv(text: str) -> dict[str, Any]:
+    """A CSV export, checked line by line (errors name the line), as the same document a JSON export is."""
+    rows = _csv_rows(text.removeprefix("\ufeff"))
+    first = next(rows, None)
+    if first is None:
+        raise TransferError("the file is empty")
+    header = [cell.strip() for cell in first[1]]
+    if not header or header[0] != "record":
+        raise TransferError("line 1: this is not a backstretch CSV export: the first column must be 'record'")
+    unknown = [c for c in header if c not in CSV_COLUMNS]
+    if unknown:
+        raise TransferError(f"line 1: unknown column {unknown[0]!r}")
+    repeated = [c for i, c in enumerate(header) if c in header[:i]]
+    if repeated:
+        raise TransferError(f"line 1: the column {repeated[0]!r} appears twice")
+    missing = [c for c in CSV_COLUMNS if c not in header]
+    if missing:
+        raise TransferError(f"line 1: the column {missing[0]!r} is missing")
+    entries = [_csv_entry(line, header, row) for line, row in rows]
+    if not entries or entries[0].record != "export":
+        raise TransferError(f"line {entries[0].place.split()[1] if entries else 2}: the first row must be the "
+                            f"'export' row with the format and version")  # fmt: skip
+    head = entries[0]
+    if head.problem is not None:
+        raise TransferError(f"{head.label}: {head.problem}")
+    try:
+        _check_header(head.fields)
+    except TransferError as error:
+        raise TransferError(f"{head.label}: {error}") from None
+    records = [_Entry(e.record, e.label, e.place, {}, problem="only the first row may be the 'export' row")
+               if e.record == "export" else e for e in entries[1:]]  # fmt: skip
+    return _check(records).document(head.fields.get("exported_at"))
+
+
+# --- import ----------------------------------------------------------------------------------------------------
+
+
+def _counts(s: Session) -> Counts:
+    def count(table: type[Base]) -> int:
+        return s.scalar(select(func.count()).select_from(table)) or 0
+
+    return Counts(count(ProfileRow), count(ScreeningRow), count(SessionRow), count(StepRow), count(ReportRow),
+                  count(MeasureRow))  # fmt: skip
+
+
+def import_data(store: Store, data: object, replace: bool = False) -> Counts:
+    """Check the whole document, then write it with its ids in one transaction; a database with data in it is
+    only replaced when asked, and then in that same transaction."""
+    checked = _check(_document_entries(data))
+    with store.session() as s, s.begin():
+        existing = _counts(s)
+        if existing.total and not replace:
+            raise DatabaseNotEmptyError(existing)
+        if replace:
+            for table in (ReportRow, StepRow, SessionRow, ScreeningRow, MeasureRow, ProfileRow):
+                s.execute(delete(table))
+        if checked.profile is not None:
+            s.execute(insert(ProfileRow), [_values("profile", checked.profile)])
+        for record in ("screening", "session", "step", "report", "measure"):
+            rows = [_values(record, r) for r in sorted(checked.records[record], key=_by_id)]
+            if rows:
+                s.execute(insert(TABLES[record]), rows)
+    return checked.counts()
+
+
+def _values(record: str, source: _Record) -> dict[str, Any]:
+    return {name: getattr(source, name) for name in COLUMNS[record]}

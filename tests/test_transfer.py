@@ -1,0 +1,385 @@
+"""Export and import through the real command line: everything comes back, and a bad file changes nothing."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+
+from backstretch.core import measures
+from backstretch.core.measures import Activity, Measure, MeasureKind, function_score
+from backstretch.core.profile import Profile
+from backstretch.core.safety import QUESTIONS, Screening
+from backstretch.core.timeline import Step, StepKind
+from backstretch.store import open_store
+from backstretch.store.transfer import COLUMNS, TABLES, export_data, from_csv, to_csv, to_json
+from tests.helpers import backstretch
+
+NOTE = 'Felt "loose", then tight;\nback of the leg — zäh 😊, 50 % better'
+
+
+def seed(url: str) -> None:
+    """A realistic history: two screenings, sessions that ended every way, every feeling, every measure."""
+    store = open_store(url)
+    store.save_profile(Profile.model_validate({
+        "minutes": 10, "pain_areas": ["lower-back", "neck"], "equipment": ["chair", "wall", "strap"],
+        "conditions": ["osteoporosis"], "age_band": "50-64", "likes_yoga": True, "stretch_days": ["mon", "wed"],
+    }))  # fmt: skip
+    no = {q.id: False for q in QUESTIONS}
+    store.add_screening(Screening(date(2026, 10, 1), {**no, "cancer": True}, cleared_on=date(2026, 10, 3)))
+    store.add_screening(Screening(date(2026, 11, 1), no))
+    plan = {"items": [{"stretch": "chair-chin-tuck", "reps": 2, "sides": 1}, {"stretch": "doorway-hamstring"}]}
+
+    def steps(session: int, stretch: str, outcomes: list[str]) -> None:
+        store.record_step(session, Step(0, StepKind.CHECKLIST, 0, 30, "Before you start"), 30, "done")
+        for n, outcome in enumerate(outcomes, start=1):
+            side = "right" if n % 2 else "left"
+            store.record_step(session, Step(n * 2 - 1, StepKind.MOVE_IN, 0, 5, "Move in", stretch=stretch,
+                                            side=side, rep=1), 5.0, "done")  # fmt: skip
+            store.record_step(session, Step(n * 2, StepKind.HOLD, 0, 20, "Hold", stretch=stretch, side=side,
+                                            rep=1), 12.3456 + n / 3, outcome)  # fmt: skip
+
+    first = store.start_session(date(2026, 11, 2), plan, pain_before=4)
+    steps(first, "chair-chin-tuck", ["done", "done"])
+    store.report_feeling(first, date(2026, 11, 2), "chair-chin-tuck", "just-a-stretch")
+    store.report_feeling(first, date(2026, 11, 2), "doorway-hamstring", "uncomfortable")
+    store.finish_session(first, "completed", pain_after=3, note=NOTE)
+    second = store.start_session(date(2026, 11, 3), plan, pain_before=5)
+    steps(second, "doorway-hamstring", ["stopped"])
+    store.report_feeling(second, date(2026, 11, 3), "doorway-hamstring", "sharp")
+    store.finish_session(second, "stopped")
+    third = store.start_session(date(2026, 11, 4), plan, pain_before=None)
+    steps(third, "chair-chin-tuck", ["done", "skipped"])
+    store.report_feeling(third, date(2026, 11, 4), "chair-chin-tuck", "painful")
+    store.finish_session(third, "partial", pain_after=4, note="quit: phone rang")
+    fourth = store.start_session(date(2026, 11, 5), plan, pain_before=2)  # the player died: still in progress
+    steps(fourth, "chair-chin-tuck", ["done"])
+    store.add_measure(measures.pain(3, date(2026, 11, 2), morning=True, note="on waking, stiff"))
+    store.add_measure(measures.pain(6, date(2026, 11, 3), note=NOTE))
+    store.add_measure(measures.function([("putting on socks", 4), ('sitting "through" a meeting, 1 h', 7)],
+                                        date(2026, 11, 2), note="ça va"))  # fmt: skip
+    store.add_measure(measures.function([("lifting the shopping", 3)], date(2026, 11, 4)))
+    store.add_measure(measures.reach(-3.5, date(2026, 11, 2), note="stood on a step,\r\npast my toes"))
+    store.add_measure(measures.reach(12.7, date(2026, 11, 4), unit="in"))
+
+
+def url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def source(tmp_path: Path) -> str:
+    db = url(tmp_path / "source.sqlite3")
+    seed(db)
+    return db
+
+
+def export(db: str, *args: str | Path) -> str:
+    result = backstretch("export", "--db", db, *args)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def export_csv(db: str, path: Path) -> bytes:
+    """To a file: reading standard output as text would turn the "\\r\\n" inside a quoted note into "\\n"."""
+    export(db, "--format", "csv", "-o", path)
+    return path.read_bytes()
+
+
+def snapshot(db: str) -> dict[str, Any]:
+    """The database as an export holds it, read in this process (starting the program takes seconds)."""
+    document = export_data(open_store(db))
+    del document["exported_at"]
+    return document
+
+
+def without_time(text: str) -> dict[str, Any]:
+    document: dict[str, Any] = json.loads(text)
+    assert isinstance(document.pop("exported_at"), str)
+    return document
+
+
+def counts(db: str) -> dict[str, int]:
+    store = open_store(db)
+    with store.session() as s:
+        return {name: s.scalar(select(func.count()).select_from(table)) or 0 for name, table in TABLES.items()}
+
+
+def words(text: str) -> str:
+    """The terminal wraps long messages; compare them as one line."""
+    return " ".join(text.split())
+
+
+def test_every_column_of_every_table_is_exported() -> None:
+    for record, table in TABLES.items():
+        assert COLUMNS[record] == tuple(table.__table__.columns.keys()), record
+
+
+def test_json_export_imports_into_an_empty_database_and_exports_identically(source: str, tmp_path: Path) -> None:
+    first = tmp_path / "backup.json"
+    result = backstretch("export", "--db", source, "-o", first)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "", "with -o, standard output stays clean"
+    assert "1 profile, 2 screenings, 4 sessions (16 steps, 4 reports), 6 measures" in words(result.stderr)
+    document = without_time(first.read_text("utf-8"))
+    assert [s["status"] for s in document["sessions"]] == ["completed", "stopped", "partial", "in-progress"]
+    assert document["sessions"][0]["note"] == NOTE
+    assert {r["feeling"] for s in document["sessions"] for r in s["reports"]} == {
+        "just-a-stretch", "uncomfortable", "painful", "sharp"}  # fmt: skip
+
+    target = url(tmp_path / "target.sqlite3")
+    result = backstretch("import", first, "--db", target)
+    assert result.returncode == 0, result.stderr
+    assert "Imported 1 profile" in result.stderr
+    assert without_time(export(target)) == document
+    assert counts(target) == counts(source)
+    # The app reads the imported data exactly as it read the original.
+    old, new = open_store(source), open_store(target)
+    assert new.load_profile() == old.load_profile()
+    assert new.latest_screening() == old.latest_screening()
+    assert new.history() == old.history()
+    assert new.measures() == old.measures()
+    assert new.planner_history(date(2026, 11, 6)) == old.planner_history(date(2026, 11, 6))
+
+
+def test_csv_export_imports_and_exports_identically(source: str, tmp_path: Path) -> None:
+    path = tmp_path / "backup.csv"
+    first = export_csv(source, path)
+    assert first.startswith(b"record,id,session_id,") and b'"stood on a step,\r\npast my toes"' in first
+    target = url(tmp_path / "target.sqlite3")
+    result = backstretch("import", path, "--db", target)
+    assert result.returncode == 0, result.stderr
+    second = export_csv(target, tmp_path / "again.csv")
+    drop_time = [line for line in first.split(b"\r\n") if not line.startswith(b"export,")]
+    assert [line for line in second.split(b"\r\n") if not line.startswith(b"export,")] == drop_time
+    assert snapshot(target) == snapshot(source)
+    # Piped to standard output it is the same file.
+    piped = export(source, "--format", "csv")
+    assert piped.startswith("record,id,") and piped.count("\n") == first.count(b"\n")
+
+
+def test_json_to_csv_to_json_gives_the_same_document(source: str, tmp_path: Path) -> None:
+    text = export(source)  # standard output, as a pipe gets it
+    original = without_time(text)
+    (tmp_path / "a.json").write_text(text, "utf-8")
+    middle = url(tmp_path / "middle.sqlite3")
+    assert backstretch("import", tmp_path / "a.json", "--db", middle).returncode == 0
+    # No extension: the format is sniffed.
+    export_csv(middle, tmp_path / "b")
+    last = url(tmp_path / "last.sqlite3")
+    result = backstretch("import", tmp_path / "b", "--db", last)
+    assert result.returncode == 0, result.stderr
+    assert snapshot(last) == original
+    read_back = from_csv((tmp_path / "b").read_bytes().decode("utf-8"))
+    read_back.pop("exported_at")
+    assert read_back == original
+
+
+notes = st.text(max_size=200)
+names = st.text(min_size=1, max_size=30).map(lambda t: " ".join(t.split())).filter(bool)
+
+
+@st.composite
+def measure_records(draw: st.DrawFn) -> list[dict[str, Any]]:
+    found = []
+    for n in range(1, draw(st.integers(0, 8)) + 1):
+        kind = draw(st.sampled_from(MeasureKind))
+        activities: tuple[Activity, ...] = ()
+        morning = False
+        if kind is MeasureKind.PAIN:
+            value = float(draw(st.integers(0, 10)))
+            morning = draw(st.booleans())
+        elif kind is MeasureKind.REACH:
+            value = draw(st.floats(-40, 80, allow_nan=False))
+        else:
+            picked = draw(st.lists(names, min_size=1, max_size=3, unique_by=str.casefold))
+            activities = tuple(Activity(activity=a, score=draw(st.integers(0, 10))) for a in picked)
+            value = function_score(activities)
+        measure = Measure(kind=kind, on=draw(st.dates()), value=value, activities=activities, morning=morning,
+                          note=draw(notes))  # fmt: skip
+        found.append({"id": n, "kind": measure.kind.value, "taken_on": measure.on.isoformat(), "value": value,
+                      "activities": [a.model_dump() for a in measure.activities], "morning": measure.morning,
+                      "note": measure.note, "recorded_at": draw(st.datetimes()).isoformat()})  # fmt: skip
+    return found
+
+
+@settings(max_examples=150, deadline=None)
+@given(measure_records())
+def test_any_valid_measures_round_trip_through_csv_exactly(records: list[dict[str, Any]]) -> None:
+    document = {"format": "backstretch", "version": 1, "exported_at": "2026-11-24T08:00:00+01:00",
+                "profile": None, "screenings": [], "sessions": [], "measures": records}  # fmt: skip
+    assert from_csv(to_csv(document)) == document
+
+
+# --- refusals ----------------------------------------------------------------------------------------------------
+
+
+def _pain_11(d: dict[str, Any]) -> None:
+    d["sessions"][2]["pain_before"] = 11
+
+
+def _bad_kind(d: dict[str, Any]) -> None:
+    d["measures"][3]["kind"] = "weight"
+
+
+def _bad_outcome(d: dict[str, Any]) -> None:
+    d["sessions"][1]["steps"][2]["outcome"] = "maybe"
+
+
+def _orphan_step(d: dict[str, Any]) -> None:
+    d["sessions"][1]["steps"][0]["session_id"] = 99
+
+
+def _duplicate_id(d: dict[str, Any]) -> None:
+    d["measures"][4]["id"] = d["measures"][1]["id"]
+
+
+def _wrong_version(d: dict[str, Any]) -> None:
+    d["version"] = 2
+
+
+def _two_problems(d: dict[str, Any]) -> None:
+    d["measures"][0]["value"] = 11.0  # found second
+    d["screenings"][1]["answers"]["cancer"] = "yes"  # found first
+
+
+def _bad_function_mean(d: dict[str, Any]) -> None:
+    d["measures"][2]["value"] = 9.0
+
+
+REFUSALS = {
+    "pain 11": (_pain_11, "sessions[2] (id 3): field 'pain_before': must be less than or equal to 10; got 11"),
+    "measure kind": (_bad_kind, "measures[3] (id 4): field 'kind': must be one of pain, function, reach; got 'weight'"),
+    "outcome": (_bad_outcome, "sessions[1] (id 2): steps[2] (id 8): field 'outcome': must be one of done, skipped, "
+                              "stopped; got 'maybe'"),
+    "orphan step": (_orphan_step, "sessions[1] (id 2): steps[0] (id 6): field 'session_id': is 99, but the step is "
+                                  "listed under session 2"),
+    "duplicate id": (_duplicate_id, "measures[4] (id 2): field 'id': 2 is used twice; the first is measures[1]"),
+    "version": (_wrong_version, "this export is format version 2; this backstretch reads version 1 only"),
+    "first of two": (_two_problems, "screenings[1] (id 2): field 'answers.cancer': must be a valid boolean; "
+                                    "got 'yes'"),
+    "function mean": (_bad_function_mean, "measures[2] (id 3): a function value must be the mean of its "
+                                          "activities' scores"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", list(REFUSALS))
+def test_a_file_with_one_bad_record_is_refused_whole(case: str, source: str, tmp_path: Path) -> None:
+    spoil, message = REFUSALS[case]
+    document = export_data(open_store(source))
+    spoil(document)
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(document), "utf-8")
+    empty = url(tmp_path / "empty.sqlite3")
+    result = backstretch("import", bad, "--db", empty)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert message in words(result.stderr)
+    assert "nothing was imported" in words(result.stderr)
+    assert not any(counts(empty).values())
+    # Even when asked to replace, the data already there survives a bad file untouched.
+    before = snapshot(source)
+    result = backstretch("import", bad, "--replace", "--db", source)
+    assert result.returncode == 2 and message in words(result.stderr)
+    assert snapshot(source) == before
+
+
+def csv_lines(db: str) -> list[str]:
+    return to_csv(export_data(open_store(db))).split("\r\n")
+
+
+@pytest.mark.parametrize(
+    ("spoil", "message"),
+    [
+        (lambda row: row.replace("session,3,", "sesion,3,", 1),
+         "unknown record type 'sesion'; the record types are export, profile, screening, session, step, report, "
+         "measure"),
+        (lambda row: row.replace("step,11,3,", "step,11,99,", 1),
+         "(step id 11): field 'session_id': there is no session with id 99 in the file"),
+        (lambda row: row.replace(",2026-11-04,", ",4 Nov,", 1) if row.startswith("session,3,") else row,
+         "(session id 3): field 'day': must be a date like 2026-11-24; got '4 Nov'"),
+    ],
+)  # fmt: skip
+def test_a_csv_file_names_the_line_of_its_first_bad_record(spoil: Any, message: str, source: str,
+                                                             tmp_path: Path) -> None:  # fmt: skip
+    lines = csv_lines(source)
+    spoiled = [spoil(line) for line in lines]
+    assert spoiled != lines
+    bad_line = next(n for n, (a, b) in enumerate(zip(lines, spoiled, strict=True), start=1) if a != b)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("\r\n".join(spoiled), "utf-8", newline="")
+    empty = url(tmp_path / "empty.sqlite3")
+    result = backstretch("import", bad, "--db", empty)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    # Line numbers count the note's line break in session 1, so they match what an editor shows.
+    assert f"line {bad_line + 1}" in words(result.stderr)
+    assert message in words(result.stderr)
+    assert not any(counts(empty).values())
+
+
+def test_unreadable_or_foreign_files_give_one_clear_line(source: str, tmp_path: Path) -> None:
+    empty = url(tmp_path / "empty.sqlite3")
+    truncated = tmp_path / "cut.json"
+    truncated.write_text(to_json(export_data(open_store(source)))[:500], "utf-8")
+    other = tmp_path / "notes.txt"
+    other.write_text("shopping: milk, eggs\n", "utf-8")
+    foreign = tmp_path / "foreign.json"
+    foreign.write_text(json.dumps({"format": "something-else", "version": 1}), "utf-8")
+    header_only = tmp_path / "header.csv"
+    header_only.write_text("record,id\nprofile,1\n", "utf-8")
+    cases = [
+        (truncated, "cut.json: not valid JSON:"),
+        (tmp_path / "missing.json", "cannot read"),
+        (other, "notes.txt: not a backstretch export"),
+        (foreign, "not a backstretch export: \"format\" is 'something-else'"),
+        (header_only, "line 1: the column 'session_id' is missing"),
+        (tmp_path, "cannot read"),
+    ]
+    for path, message in cases:
+        result = backstretch("import", path, "--db", empty)
+        assert result.returncode == 2, path
+        assert "Traceback" not in result.stderr
+        assert message in words(result.stderr), (path, result.stderr)
+        assert len(result.stderr.strip().splitlines()) <= 4, "one message, wrapped at most"
+    assert not any(counts(empty).values())
+
+
+def test_importing_over_existing_data_needs_replace(source: str, tmp_path: Path) -> None:
+    smaller = url(tmp_path / "smaller.sqlite3")
+    store = open_store(smaller)
+    store.save_profile(Profile(minutes=20))
+    store.add_measure(measures.reach(5, date(2026, 12, 1), note="new machine"))
+    path = tmp_path / "smaller.json"
+    path.write_text(to_json(export_data(store)), "utf-8")
+    before = snapshot(source)
+
+    result = backstretch("import", path, "--db", source)
+    assert result.returncode == 2
+    assert "already holds data" in words(result.stderr) and "--replace" in result.stderr
+    assert snapshot(source) == before
+
+    result = backstretch("import", path, "--replace", "--db", source)
+    assert result.returncode == 0, result.stderr
+    assert snapshot(source) == without_time(path.read_text("utf-8"))
+    assert counts(source) == {"profile": 1, "screening": 0, "session": 0, "step": 0, "report": 0, "measure": 1}
+    profile = open_store(source).load_profile()
+    assert profile is not None and profile.minutes == 20
+    # New rows after an import continue after the imported ids.
+    later = open_store(source).add_measure(measures.pain(2, date(2026, 12, 2)))
+    assert later == 2
+
+
+def test_import_reads_standard_input_and_exports_an_empty_database(tmp_path: Path) -> None:
+    empty = url(tmp_path / "empty.sqlite3")
+    text = export(empty)
+    assert without_time(text) == {"format": "backstretch", "version": 1, "profile": None, "screenings": [],
+                                  "sessions": [], "measures": []}  # fmt: skip
+    result = backstretch("import", "-", "--db", url(tmp_path / "other.sqlite3"), stdin=text)
+    assert result.returncode == 0, result.stderr
+    assert datetime.fromisoformat(json.loads(text)["exported_at"]).tzinfo is not None
