@@ -27,3 +27,18 @@ ensure_env() {
     cp "$lock" "$stamp"
   fi
 }
+
+# ensure_chromium: the browser tests drive Debian's chromium (Playwright's own browser download is not used).
+ensure_chromium() {
+  if command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; then
+    return 0
+  fi
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "== installing chromium for the browser tests (apt-get)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "The browser tests need Chromium: install it (Debian/Ubuntu: sudo apt-get install chromium) and run again." >&2
+    return 1
+  fi
+}

@@ -3,6 +3,6 @@
 source "$(dirname "${BASH_SOURCE[0]}")/_env.sh"
 ensure_env requirements/app.lock
 if [ "$#" -eq 0 ]; then
-  set -- browse
+  set -- serve --open
 fi
 exec .venv/bin/backstretch "$@"

@@ -2,6 +2,7 @@
 # Set up (first time only) and run every check: lint, types, and the whole test suite.
 source "$(dirname "${BASH_SOURCE[0]}")/_env.sh"
 ensure_env requirements/dev.lock
+ensure_chromium
 echo "== ruff"; .venv/bin/ruff check src tests scripts bench
 echo "== mypy (strict)"; .venv/bin/mypy
 echo "== pytest"; .venv/bin/pytest -n auto "$@"

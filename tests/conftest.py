@@ -12,3 +12,6 @@ def backstretch_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "home"
     monkeypatch.setenv("BACKSTRETCH_HOME", str(home))
     return home
+
+
+pytest_plugins = ["tests.web"]

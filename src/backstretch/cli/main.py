@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 
 from backstretch import __version__
-from backstretch.cli import plan, player, progress, remind, stretches, transfer
+from backstretch.cli import plan, player, progress, remind, serve, stretches, transfer
 from backstretch.core.catalogue import CatalogueError
 from backstretch.core.safety import ScreeningError
 from backstretch.store import StoreError
@@ -22,6 +22,7 @@ app = typer.Typer(
 )
 app.add_typer(stretches.app, name="stretches")
 app.command("browse")(stretches.browse)
+app.command("serve")(serve.serve_command)
 app.command("profile")(plan.profile_command)
 app.command("screen")(plan.screen_command)
 app.command("plan")(plan.plan_command)

@@ -13,7 +13,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from backstretch.core.catalogue import Catalogue, Stretch
+from backstretch.core.catalogue import Catalogue, Stretch, filter_stretches
 from backstretch.core.figure import render_svg
 from backstretch.core.vocab import Equipment, Position, Region
 from backstretch.library import add_user_stretches, export_set, load_catalogue, remove_user_stretch, write_text_atomic
@@ -39,31 +39,6 @@ def _lookup(catalogue: Catalogue, sid: str) -> Stretch:
         close = [k for k in sorted(catalogue) if sid.lower() in k] or sorted(catalogue)
         raise fail(f"no stretch with the id {sid!r}. Valid ids include: {', '.join(close[:12])}")
     return catalogue[sid]
-
-
-def filter_stretches(
-    catalogue: Catalogue,
-    region: Region | None = None,
-    position: Position | None = None,
-    equipment: Equipment | None = None,
-    desk: bool = False,
-    yoga: bool = False,
-) -> list[Stretch]:
-    chosen = []
-    for sid in sorted(catalogue):
-        s = catalogue[sid]
-        if region is not None and region not in s.all_regions:
-            continue
-        if position is not None and s.position is not position:
-            continue
-        if equipment is not None and equipment not in s.equipment:
-            continue
-        if desk and not s.desk_friendly:
-            continue
-        if yoga and not s.yoga_name:
-            continue
-        chosen.append(s)
-    return chosen
 
 
 def _hold(s: Stretch) -> str:

@@ -271,3 +271,34 @@ def check_links(stretches: Mapping[str, Stretch], sources: Mapping[str, str]) ->
                     Problem(where, "figure_from", f"{stretch.figure_from!r} has no figure of its own to reuse")
                 )
     return sorted(problems)
+
+
+def filter_stretches(
+    catalogue: Mapping[str, Stretch],
+    region: Region | None = None,
+    position: Position | None = None,
+    equipment: Equipment | None = None,
+    desk: bool = False,
+    yoga: bool = False,
+    text: str = "",
+) -> list[Stretch]:
+    """Stretches matching every filter given, by id; ``text`` looks in names, other names, yoga names and summaries."""
+    words = text.casefold().split()
+    chosen = []
+    for sid in sorted(catalogue):
+        s = catalogue[sid]
+        if region is not None and region not in s.all_regions:
+            continue
+        if position is not None and s.position is not position:
+            continue
+        if equipment is not None and equipment not in s.equipment:
+            continue
+        if desk and not s.desk_friendly:
+            continue
+        if yoga and not s.yoga_name:
+            continue
+        haystack = " ".join([s.id, s.name, s.summary, s.yoga_name or "", *s.also_known_as]).casefold()
+        if not all(w in haystack for w in words):
+            continue
+        chosen.append(s)
+    return chosen

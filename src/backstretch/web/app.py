@@ -1,0 +1,48 @@
+"""Building the web app: one store and one catalogue per server, routers per area, assets from the package."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
+
+from backstretch import __version__
+from backstretch.library import load_catalogue
+from backstretch.store import open_store
+from backstretch.web.routes import library, onboarding, player, progress, settings, today
+from backstretch.web.templating import templates
+
+STATIC = Path(__file__).parent / "static"
+
+
+def create_app(database: str | None = None) -> FastAPI:
+    # No /docs or /redoc: their pages load scripts from a CDN, and the app must work with no internet.
+    app = FastAPI(title="backstretch", version=__version__, docs_url=None, redoc_url=None,
+                  description="General advice, not a diagnosis.")  # fmt: skip
+    app.state.store = open_store(database)
+    app.state.catalogue = load_catalogue()
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for area in (onboarding, today, player, progress, library, settings):
+        app.include_router(area.pages)
+        app.include_router(area.api, prefix="/api")
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, error: HTTPException) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": error.detail}, status_code=error.status_code, headers=error.headers)
+        return templates.TemplateResponse(request, "error.html", {"status": error.status_code,
+                                          "detail": error.detail}, status_code=error.status_code)  # fmt: skip
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, error: RequestValidationError) -> Response:
+        problems = [f"{'.'.join(str(p) for p in e['loc'][1:]) or 'request'}: {e['msg']}" for e in error.errors()]
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": problems}, status_code=422)
+        return HTMLResponse(templates.get_template("error.html").render(request=request, status=422,
+                            detail="; ".join(problems)), status_code=422)  # fmt: skip
+
+    return app

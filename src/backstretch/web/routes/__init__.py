@@ -1,0 +1,1 @@
+"""One module per area of the app; each has ``pages`` (HTML) and ``api`` (JSON under /api)."""
