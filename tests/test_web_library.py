@@ -46,3 +46,16 @@ def test_unknown_stretch_and_bad_filter_are_clear_errors() -> None:
     assert client.get("/library", params={"region": "elbow"}).status_code == 422
     api = client.get("/api/stretches", params={"region": "neck", "desk": "true"}).json()
     assert [s["id"] for s in api] == [s.id for s in filter_stretches(load_catalogue(), region=Region.NECK, desk=True)]
+
+
+def test_pages_already_visited_open_offline(page: Page, live_server: LiveServer) -> None:
+    page.goto(f"{live_server.url}/library")
+    assert page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()  # now controlled by the service worker, which keeps what it serves
+    expect(page.locator("#stretch-list .card")).to_have_count(len(load_catalogue()))
+    page.context.set_offline(True)
+    page.reload()
+    expect(page.get_by_role("heading", name="The stretch library")).to_be_visible()
+    expect(page.locator("#stretch-list .card img").first).to_be_visible()
+    manifest = page.evaluate("fetch('/static/manifest.webmanifest').then(r => r.json())")
+    assert manifest["start_url"] == "/today" and manifest["display"] == "standalone"
