@@ -107,6 +107,25 @@ def _desk_stretches(profile: Profile | None) -> list[Stretch]:
     return [s for s in catalogue.values() if allowed_reason(s, person, desk=True) is None]
 
 
+def build_reminders(profile: Profile | None, first: date, daily_at: time | None, minutes: int | None,
+                    daily_days: frozenset[int] | None, times: Sequence[time],
+                    break_days: frozenset[int]) -> list[Reminder]:  # fmt: skip
+    """The reminders `remind` writes (and the web app's settings page downloads), with the profile's minutes and
+    days where none are given; a ValueError when desk breaks are asked for but no desk stretch suits the profile."""
+    reminders: list[Reminder] = []
+    if daily_at is not None:
+        length = minutes or (profile.minutes if profile else DAILY_MINUTES_DEFAULT)
+        chosen_days = daily_days or (profile.planned_weekdays if profile else frozenset(range(7)))
+        reminders.append(daily_reminder(daily_at, length, chosen_days, first, DISCLAIMER))
+    if times:
+        rotation = desk_rotation(_desk_stretches(profile))
+        if not rotation:
+            raise ValueError("no desk stretch in the library suits your profile, so there is nothing to suggest "
+                             "in a break")  # fmt: skip
+        reminders.extend(desk_breaks(times, break_days, first, rotation))
+    return reminders
+
+
 def remind_command(
     ics: Annotated[str, typer.Option("--ics", help="Calendar file to write (.ics), or - for standard output.")],
     at: Annotated[str | None, typer.Option("--at", help="Time of the daily stretch, 24-hour clock (07:30).")] = None,
@@ -182,16 +201,10 @@ def remind_command(
     target = _check_target(ics)
 
     profile = open_store(db).load_profile()
-    reminders: list[Reminder] = []
-    if daily_at is not None:
-        length = minutes or (profile.minutes if profile else DAILY_MINUTES_DEFAULT)
-        chosen_days = daily_days or (profile.planned_weekdays if profile else frozenset(range(7)))
-        reminders.append(daily_reminder(daily_at, length, chosen_days, first, DISCLAIMER))
-    if times:
-        rotation = desk_rotation(_desk_stretches(profile))
-        if not rotation:
-            raise fail("no desk stretch in the library suits your profile, so there is nothing to suggest in a break")
-        reminders.extend(desk_breaks(times, break_days, first, rotation))
+    try:
+        reminders = build_reminders(profile, first, daily_at, minutes, daily_days, times, break_days)
+    except ValueError as error:
+        raise fail(str(error)) from None
 
     data = calendar_bytes(reminders)
     if target is None:

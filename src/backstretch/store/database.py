@@ -108,6 +108,11 @@ class Store:
                           side=step.side, rep=step.rep, seconds=round(seconds, 2), outcome=outcome,
                           finished_at=datetime.now()))  # fmt: skip
 
+    def recorded_steps(self, session_id: int) -> set[int]:
+        """The step indices already saved for a session, so a player that resumes or retries never saves one twice."""
+        with self.session() as s:
+            return set(s.scalars(select(StepRow.step_index).where(StepRow.session_id == session_id)))
+
     def report_feeling(self, session_id: int, day: date, stretch: str, feeling: str) -> None:
         if feeling not in FEELINGS:
             raise ValueError(f"feeling must be one of {', '.join(FEELINGS)}, not {feeling!r}")

@@ -2,16 +2,231 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from datetime import date
+from typing import Any
 
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field, ValidationError
+from starlette.datastructures import FormData
+
+from backstretch.core.errors import field_messages
+from backstretch.core.profile import MINUTES_MAX, MINUTES_MIN, AgeBand, Experience, PainArea, Profile, Weekday
+from backstretch.core.safety import QUESTIONS, Screening, ScreeningError, Verdict, assess, validate_answers
+from backstretch.core.vocab import Condition, Equipment
 from backstretch.web.deps import StoreDep
 from backstretch.web.templating import templates
 
 pages = APIRouter(include_in_schema=False)
 api = APIRouter(tags=["onboarding"])
 
+# The profile form: which fields take several values, which are yes/no, and the choices each one offers.
+MANY = ("pain_areas", "equipment", "conditions", "stretch_days")
+YES_NO = ("sits_most_of_day", "can_get_to_floor", "can_kneel", "likes_yoga")
+CHOICES: dict[str, list[str]] = {
+    "pain_areas": [a.value for a in PainArea],
+    "equipment": [e.value for e in Equipment if e is not Equipment.NONE],
+    "conditions": [c.value for c in Condition if c not in (Condition.CANNOT_GET_TO_FLOOR, Condition.CANNOT_KNEEL)],
+    "stretch_days": [d.value for d in Weekday],
+    "age_band": [a.value for a in AgeBand],
+    "experience": [e.value for e in Experience],
+}
+LABELS = {
+    "pain_areas": "Where does it hurt?",
+    "equipment": "What do you have at hand?",
+    "conditions": "Do any of these apply to you?",
+    "stretch_days": "Which days do you mean to stretch?",
+    "sits_most_of_day": "Do you sit for most of the day?",
+    "can_get_to_floor": "Can you get down to the floor and back up comfortably?",
+    "can_kneel": "Can you kneel comfortably?",
+    "likes_yoga": "Do you enjoy yoga?",
+}
+
+
+def form_values(profile: Profile) -> dict[str, Any]:
+    """A profile as the form shows it: lists for the checkbox groups, "yes"/"no" for the yes/no questions."""
+    data = profile.model_dump(mode="json")
+    return {k: ("yes" if v else "no") if k in YES_NO else list(v) if k in MANY else str(v) for k, v in data.items()}
+
+
+def _read_form(form: FormData) -> dict[str, Any]:
+    values: dict[str, Any] = {name: [str(v) for v in form.getlist(name)] for name in MANY}
+    for name in ("minutes", "age_band", "experience", *YES_NO):
+        raw = form.get(name)
+        values[name] = str(raw).strip() if raw is not None else ""
+    return values
+
+
+def _profile_page(request: Request, values: dict[str, Any], errors: dict[str, str], status: int = 200) -> Response:
+    return templates.TemplateResponse(request, "profile.html", {
+        "values": values, "errors": errors, "choices": CHOICES, "labels": LABELS, "yes_no": YES_NO,
+        "minutes_min": MINUTES_MIN, "minutes_max": MINUTES_MAX,
+    }, status_code=status)  # fmt: skip
+
+
+def verdict_json(screening: Screening | None, verdict: Verdict) -> dict[str, Any]:
+    return {
+        "screening": None if screening is None else {
+            "taken_on": screening.taken_on.isoformat(), "answers": dict(screening.answers),
+            "cleared_on": screening.cleared_on.isoformat() if screening.cleared_on else None,
+        },
+        "may_plan": verdict.may_plan,
+        "emergency": [q.id for q in verdict.emergency],
+        "see_clinician": [q.id for q in verdict.see_clinician],
+        "reasons": list(verdict.reasons),
+    }  # fmt: skip
+
 
 @pages.get("/", response_class=HTMLResponse)
 def welcome(request: Request, store: StoreDep) -> Response:
     return templates.TemplateResponse(request, "welcome.html", {"has_profile": store.load_profile() is not None})
+
+
+@pages.get("/start")
+def start() -> Response:
+    return RedirectResponse("/onboarding/profile", status_code=303)
+
+
+@pages.get("/onboarding/profile", response_class=HTMLResponse)
+def profile_page(request: Request, store: StoreDep) -> Response:
+    return _profile_page(request, form_values(store.load_profile() or Profile()), {})
+
+
+@pages.post("/onboarding/profile", response_class=HTMLResponse)
+async def profile_submit(request: Request, store: StoreDep) -> Response:
+    values = _read_form(await request.form())
+    try:
+        profile = Profile.model_validate(values)  # a blank answer is an error, never a silent default
+    except ValidationError as error:
+        errors: dict[str, str] = {}
+        for field, message in field_messages(error):
+            errors.setdefault(field.split(".")[0], message)
+        return _profile_page(request, values, errors, status=422)
+    store.save_profile(profile)
+    may_plan = assess(store.latest_screening(), date.today()).may_plan
+    return RedirectResponse("/today" if may_plan else "/onboarding/safety", status_code=303)
+
+
+def _safety_page(request: Request, answers: dict[str, str], missing: list[str], status: int = 200) -> Response:
+    return templates.TemplateResponse(request, "screening.html", {
+        "questions": QUESTIONS, "answers": answers, "missing": missing,
+    }, status_code=status)  # fmt: skip
+
+
+@pages.get("/onboarding/safety", response_class=HTMLResponse)
+def safety_page(request: Request) -> Response:
+    return _safety_page(request, {}, [])
+
+
+@pages.post("/onboarding/safety", response_class=HTMLResponse)
+async def safety_submit(request: Request, store: StoreDep) -> Response:
+    form = await request.form()
+    answers = {q.id: str(form.get(q.id, "")) for q in QUESTIONS}
+    missing = [q.id for q in QUESTIONS if answers[q.id] not in ("yes", "no")]
+    if missing:
+        return _safety_page(request, answers, missing, status=422)
+    today = date.today()
+    store.add_screening(Screening(taken_on=today, answers={k: v == "yes" for k, v in answers.items()}))
+    if assess(store.latest_screening(), today).may_plan:
+        return RedirectResponse("/today", status_code=303)
+    return RedirectResponse("/onboarding/verdict", status_code=303)
+
+
+@pages.get("/onboarding/verdict", response_class=HTMLResponse)
+def verdict_page(request: Request, store: StoreDep) -> Response:
+    verdict = assess(store.latest_screening(), date.today())
+    return templates.TemplateResponse(request, "verdict.html", {"verdict": verdict})
+
+
+@pages.post("/onboarding/clearance", response_class=HTMLResponse)
+async def clearance_submit(request: Request, store: StoreDep) -> Response:
+    form = await request.form()
+    today = date.today()
+    latest = store.latest_screening()
+    if latest is None:
+        return RedirectResponse("/onboarding/safety", status_code=303)
+    if assess(latest, today).emergency:
+        raise HTTPException(409, "Your last answers need urgent care, not a clearance. Once you have been seen, "
+                                 "please answer the safety questions again.")  # fmt: skip
+    if form.get("confirm") != "yes":
+        verdict = assess(latest, today)
+        return templates.TemplateResponse(request, "verdict.html", {
+            "verdict": verdict, "confirm_error": "Please tick the box to confirm a clinician has cleared you.",
+        }, status_code=422)  # fmt: skip
+    store.confirm_clearance(today)
+    return RedirectResponse("/today", status_code=303)
+
+
+# The JSON API.
+
+
+class ScreeningAnswers(BaseModel):
+    """Yes (true) or no (false) for every safety question, by its id."""
+
+    answers: dict[str, bool] = Field(examples=[{q.id: False for q in QUESTIONS}])
+
+
+class ScreeningOut(BaseModel):
+    taken_on: date
+    answers: dict[str, bool]
+    cleared_on: date | None
+
+
+class VerdictOut(BaseModel):
+    """The latest screening, and whether it allows a plan today (and if not, why)."""
+
+    screening: ScreeningOut | None
+    may_plan: bool
+    emergency: list[str]
+    see_clinician: list[str]
+    reasons: list[str]
+
+
+@api.get("/profile", responses={404: {"description": "No profile yet"}})
+def get_profile(store: StoreDep) -> Profile:
+    """The stored profile."""
+    profile = store.load_profile()
+    if profile is None:
+        raise HTTPException(404, "No profile yet: PUT /api/profile or fill in /onboarding/profile.")
+    return profile
+
+
+@api.put("/profile")
+def put_profile(profile: Profile, store: StoreDep) -> Profile:
+    """Save the profile (every field; a bad value is a 422 naming the field)."""
+    store.save_profile(profile)
+    return profile
+
+
+@api.get("/screening")
+def get_screening(store: StoreDep) -> VerdictOut:
+    """The latest screening and what it means for today."""
+    latest = store.latest_screening()
+    return VerdictOut.model_validate(verdict_json(latest, assess(latest, date.today())))
+
+
+@api.post("/screening")
+def post_screening(body: ScreeningAnswers, store: StoreDep) -> VerdictOut:
+    """Answer every safety question; stored as today's screening. Returns the verdict."""
+    try:
+        validate_answers(body.answers)
+    except ScreeningError as error:
+        raise HTTPException(422, [str(error)]) from None
+    today = date.today()
+    store.add_screening(Screening(taken_on=today, answers=dict(body.answers)))
+    latest = store.latest_screening()
+    return VerdictOut.model_validate(verdict_json(latest, assess(latest, today)))
+
+
+@api.post("/screening/clearance", responses={409: {"description": "Nothing to clear, or urgent care needed"}})
+def post_clearance(store: StoreDep) -> VerdictOut:
+    """Confirm a clinician has cleared you for stretching since your latest screening's flags."""
+    today = date.today()
+    latest = store.latest_screening()
+    if latest is None:
+        raise HTTPException(409, "There is no safety check to confirm yet: POST /api/screening first.")
+    if assess(latest, today).emergency:
+        raise HTTPException(409, "Your last answers need urgent care, not a clearance.")
+    store.confirm_clearance(today)
+    latest = store.latest_screening()
+    return VerdictOut.model_validate(verdict_json(latest, assess(latest, today)))

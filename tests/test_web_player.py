@@ -1,0 +1,235 @@
+"""The player in the browser: a session saved step by step, "it hurts", a reload that resumes, the API's refusals."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+from axe_playwright_python.sync_playwright import Axe
+from fastapi.testclient import TestClient
+from playwright.sync_api import Page, Response, expect
+
+from backstretch.core.planner import painful_recently
+from backstretch.core.profile import Profile
+from backstretch.core.safety import QUESTIONS, Screening
+from backstretch.store import Store, open_store
+from backstretch.web.app import create_app
+from tests.web import LiveServer, screenshot
+
+PAGE_WEIGHT_LIMIT = 150 * 1024
+
+
+def _seed(tmp_path: Path, database: str = "web.sqlite3", screening: bool = True) -> Store:
+    """The person the live server sees: a profile and an all-no safety check taken today."""
+    store = open_store(f"sqlite:///{tmp_path / database}")
+    store.save_profile(Profile(minutes=3))
+    if screening:
+        store.add_screening(Screening(date.today(), {q.id: False for q in QUESTIONS}))
+    return store
+
+
+def _rows(tmp_path: Path, session_id: int) -> list[int]:
+    with sqlite3.connect(tmp_path / "web.sqlite3") as db:
+        query = "SELECT step_index FROM session_step WHERE session_id = ? ORDER BY step_index"
+        return [r[0] for r in db.execute(query, (session_id,))]
+
+
+def _session_id(page: Page) -> int:
+    page.wait_for_url("**/player?session=*")
+    return int(page.url.split("session=")[1].split("&")[0])
+
+
+def _run_to_end(page: Page) -> None:
+    """Answer every pain check with "just a stretch" until the session ends."""
+    end = page.locator("#end")
+    check = page.get_by_role("button", name="Just a stretch")
+    for _ in range(200):
+        if end.is_visible():
+            return
+        if check.is_visible():
+            check.click()
+        page.wait_for_timeout(100)
+    raise AssertionError("the session did not end")
+
+
+def test_a_whole_session_is_saved_step_by_step(page: Page, live_server: LiveServer, tmp_path: Path) -> None:
+    store = _seed(tmp_path)
+    page.goto(f"{live_server.url}/player?minutes=3&speed=100")
+    expect(page.get_by_role("heading", name="Before you start")).to_be_visible()
+    assert Axe().run(page).violations_count == 0
+    page.locator("#before").get_by_role("button", name="3", exact=True).click()
+    session_id = _session_id(page)
+    _run_to_end(page)
+    expect(page.get_by_role("heading", name="Well done")).to_be_visible()
+    page.locator("#end").get_by_role("button", name="1", exact=True).click()
+    page.get_by_label("A note on how it felt").fill("Easy today.")
+    page.get_by_role("button", name="Save and finish").click()
+    expect(page.get_by_role("heading", name="Saved")).to_be_visible()
+    expect(page.get_by_role("link", name="See your progress")).to_have_attribute("href", "/progress")
+    assert Axe().run(page).violations_count == 0
+    screenshot(page, "player-summary")
+
+    steps = TestClient(create_app(f"sqlite:///{tmp_path / 'web.sqlite3'}")).get(f"/api/sessions/{session_id}").json()
+    assert _rows(tmp_path, session_id) == list(range(len(steps["steps"]))), "every step saved once, in order"
+    assert {r["outcome"] for r in steps["recorded"]} == {"done"}
+    (session,) = store.history()
+    assert (session.status, session.pain_before, session.pain_after, session.note) == ("completed", 3, 1, "Easy today.")
+    assert set(session.done) == {i["stretch"] for i in steps["items"]}
+    assert steps["reports"] == {i["stretch"]: "just-a-stretch" for i in steps["items"]}
+
+
+def test_it_hurts_stops_the_stretch_and_the_planner_leaves_it_out(
+    page: Page, live_server: LiveServer, tmp_path: Path
+) -> None:
+    store = _seed(tmp_path)
+    page.goto(f"{live_server.url}/player?minutes=3&speed=10")
+    page.locator("#before").get_by_role("button", name="Skip this question").click()
+    session_id = _session_id(page)
+    expect(page.locator("body[data-step='hold']")).to_be_attached(timeout=15000)
+    page.keyboard.press("h")
+    expect(page.get_by_role("heading", name="Stopped. Rest a moment.")).to_be_visible()
+    screenshot(page, "player-hurt")
+    assert Axe().run(page).violations_count == 0
+    page.get_by_role("button", name="No: painful, but not like that").click()
+    expect(page.locator("#noted-text")).to_contain_text("left out of your plans for the next 14 days")
+    with sqlite3.connect(tmp_path / "web.sqlite3") as db:
+        reports = db.execute(
+            "SELECT stretch, feeling FROM stretch_report WHERE session_id = ?", (session_id,)
+        ).fetchall()
+        stopped = db.execute("SELECT kind FROM session_step WHERE outcome = 'stopped'").fetchall()
+    assert len(reports) == 1 and reports[0][1] == "painful" and stopped == [("hold",)]
+    hurt = reports[0][0]
+    assert hurt in painful_recently(store.planner_history(date.today()), date.today())
+    page.get_by_role("button", name="Go on").click()
+    expect(page.locator("#play")).to_be_visible()
+    page.get_by_role("button", name="End session").click()
+    page.get_by_role("button", name="Save and finish").click()
+    expect(page.get_by_role("heading", name="Saved")).to_be_visible()
+    (session,) = store.history()
+    assert session.status == "partial" and session.painful == (hurt,)
+    client = TestClient(create_app(f"sqlite:///{tmp_path / 'web.sqlite3'}"))
+    again = client.post("/api/sessions", json={"minutes": 3}).json()
+    assert hurt not in [i["stretch"] for i in again["items"]], "the next plan leaves the painful stretch out"
+
+
+def test_sharp_pain_ends_the_session_with_advice(page: Page, live_server: LiveServer, tmp_path: Path) -> None:
+    store = _seed(tmp_path)
+    page.goto(f"{live_server.url}/player?minutes=3&speed=10")
+    page.locator("#before").get_by_role("button", name="5", exact=True).click()
+    expect(page.locator("body[data-step='hold']")).to_be_attached(timeout=15000)
+    page.get_by_role("button", name="It hurts").click()
+    page.get_by_role("button", name="Yes: sharp, shooting, numb or tingling").click()
+    expect(page.get_by_role("heading", name="Session ended")).to_be_visible()
+    expect(page.locator("#advice")).to_contain_text("see a doctor or physiotherapist")
+    expect(page.locator("#after-box")).to_be_hidden()
+    page.get_by_role("button", name="Save and finish").click()
+    expect(page.get_by_role("heading", name="Saved")).to_be_visible()
+    (session,) = store.history()
+    assert session.status == "stopped" and len(session.painful) == 1
+
+
+def test_reload_resumes_without_saving_a_step_twice(page: Page, live_server: LiveServer, tmp_path: Path) -> None:
+    _seed(tmp_path)
+    page.goto(f"{live_server.url}/player?minutes=3&speed=10")
+    screenshot(page, "player-before")
+    page.locator("#before").get_by_role("button", name="2", exact=True).click()
+    session_id = _session_id(page)
+    expect(page.locator("body[data-step='checklist']")).to_be_attached()
+    screenshot(page, "player-checklist")
+    page.get_by_role("button", name="I'm ready").click()
+    expect(page.locator("body[data-step='hold']")).to_be_attached(timeout=15000)
+    page.keyboard.press(" ")
+    expect(page.locator("#paused-label")).to_be_visible()
+    page.wait_for_timeout(300)  # the figure has settled into the hold
+    expect(page.locator("#figure .pose-start")).to_be_attached()  # the start pose, faded behind the hold
+    expect(page.locator("#figure")).not_to_have_class("figure-box at-start")
+    speech = page.get_by_role("button", name="Spoken cues: on")
+    expect(speech).to_have_attribute("aria-pressed", "true")
+    speech.click()
+    expect(page.get_by_role("button", name="Spoken cues: off")).to_have_attribute("aria-pressed", "false")
+    page.get_by_role("button", name="Spoken cues: off").click()
+    screenshot(page, "player-hold")
+    assert Axe().run(page).violations_count == 0
+    before = _rows(tmp_path, session_id)
+    assert before and before == list(range(len(before)))
+    page.reload()
+    expect(page.get_by_role("button", name="Resume")).to_be_visible()
+    assert _rows(tmp_path, session_id) == before
+    # An offline retry of a step already saved changes nothing.
+    retry = page.request.post(f"{live_server.url}/api/sessions/{session_id}/steps",
+                              data={"index": before[-1], "seconds": 1, "outcome": "done"})  # fmt: skip
+    assert retry.ok and retry.json()["already_saved"] is True
+    page.goto(f"{live_server.url}/player?session={session_id}&speed=100")
+    page.get_by_role("button", name="Resume").click()
+    _run_to_end(page)
+    screenshot(page, "player-end")
+    page.get_by_role("button", name="Save and finish").click()
+    expect(page.get_by_role("heading", name="Saved")).to_be_visible()
+    rows = _rows(tmp_path, session_id)
+    assert len(rows) == len(set(rows)), "no step saved twice"
+    total = len(page.request.get(f"{live_server.url}/api/sessions/{session_id}").json()["steps"])
+    assert rows == list(range(total))
+
+
+def test_player_page_weight(page: Page, live_server: LiveServer, tmp_path: Path) -> None:
+    _seed(tmp_path)
+    responses: list[Response] = []
+    page.on("response", lambda response: responses.append(response))
+    page.goto(f"{live_server.url}/player?minutes=3&speed=10")
+    page.locator("#before").get_by_role("button", name="1", exact=True).click()
+    expect(page.locator("#figure svg")).to_be_attached(timeout=15000)
+    assets = [r for r in responses if "/api/" not in r.url]
+    weight = sum(len(r.body()) for r in assets)
+    api = sum(len(r.body()) for r in responses if "/api/" in r.url)
+    print(f"player page weight: {weight} bytes of page, style, script and figure; {api} bytes of session JSON")
+    assert {r.url.rsplit("/", 1)[-1].split("?")[0] for r in assets} >= {"player", "app.css", "player.js"}
+    assert any("/figures/" in r.url for r in assets)
+    assert weight + api <= PAGE_WEIGHT_LIMIT
+
+
+def test_safety_first_and_clear_errors(tmp_path: Path) -> None:
+    client = TestClient(create_app(f"sqlite:///{tmp_path / 'api.sqlite3'}"))
+    refused = client.post("/api/sessions", json={})
+    assert refused.status_code == 409 and "profile" in refused.json()["detail"]["reasons"][0]
+    _seed(tmp_path, "api.sqlite3", screening=False)
+    refused = client.post("/api/sessions", json={"minutes": 3})
+    assert refused.status_code == 409 and "safety questions" in refused.json()["detail"]["reasons"][0]
+    page = client.get("/player")
+    assert page.status_code == 200 and "safety questions" in page.text and 'href="/"' in page.text
+    assert "player.js" not in page.text
+
+    store = open_store(f"sqlite:///{tmp_path / 'api.sqlite3'}")
+    store.add_screening(Screening(date.today(), {q.id: False for q in QUESTIONS}))
+    for body, field in (({"pain_before": 11}, "pain_before"), ({"minutes": 1}, "minutes"),
+                        ({"swap": "x"}, "swap"), ({"colour": "red"}, "colour")):  # fmt: skip
+        bad = client.post("/api/sessions", json=body)
+        assert bad.status_code == 422 and field in bad.json()["detail"][0], bad.json()
+    assert client.post("/api/sessions", json={"swap": ["no-such-stretch"]}).status_code == 422
+    created = client.post("/api/sessions", json={"minutes": 3, "pain_before": 4})
+    assert created.status_code == 201
+    session = created.json()
+    first = session["items"][0]["stretch"]
+    swapped = client.post("/api/sessions", json={"minutes": 3, "swap": [first]}).json()
+    assert first not in [i["stretch"] for i in swapped["items"]]
+    assert [s["index"] for s in session["steps"]] == list(range(len(session["steps"])))
+    assert session["steps"][0]["kind"] == "checklist" and session["next_index"] == 0
+    url = f"/api/sessions/{session['id']}"
+    assert client.post(f"{url}/steps", json={"index": 0, "seconds": 20, "outcome": "done"}).json()["saved"] is True
+    assert client.post(f"{url}/steps", json={"index": 0, "seconds": 20, "outcome": "done"}).json()["saved"] is False
+    assert client.get(url).json()["next_index"] == 1
+    for body, field in (({"index": 1, "seconds": 5, "outcome": "maybe"}, "outcome"),
+                        ({"index": -1, "seconds": 5, "outcome": "done"}, "index"),
+                        ({"index": 9999, "seconds": 5, "outcome": "done"}, "index")):  # fmt: skip
+        bad = client.post(f"{url}/steps", json=body)
+        assert bad.status_code == 422 and field in bad.json()["detail"][0], bad.json()
+    assert client.post(f"{url}/reports", json={"stretch": first, "feeling": "fine"}).status_code == 422
+    assert client.post(f"{url}/reports", json={"stretch": "no-such", "feeling": "painful"}).status_code == 422
+    assert client.post(f"{url}/finish", json={"status": "done"}).status_code == 422
+    assert client.post(f"{url}/finish", json={"status": "partial", "pain_after": 12}).status_code == 422
+    assert client.get("/api/sessions/999").status_code == 404
+    assert client.post("/api/sessions/999/steps", json={"index": 0, "seconds": 1, "outcome": "done"}).status_code == 404
+    assert client.get("/player", params={"session": 999}).status_code == 404
+    finished = client.post(f"{url}/finish", json={"status": "partial", "pain_after": 3, "note": "short"})
+    assert finished.status_code == 200 and finished.json()["summary"]["status"] == "partial"
+    assert client.post(f"{url}/steps", json={"index": 1, "seconds": 5, "outcome": "done"}).status_code == 409

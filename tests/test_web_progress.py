@@ -1,0 +1,285 @@
+"""Progress and settings in the browser: logging measures, honest trends, charts, reminders, export, import, delete."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, time, timedelta
+from pathlib import Path
+
+from axe_playwright_python.sync_playwright import Axe
+from fastapi.testclient import TestClient
+from icalendar import Calendar
+from playwright.sync_api import Page, expect
+
+from backstretch.cli.remind import build_reminders, calendar_bytes
+from backstretch.core import measures as m
+from backstretch.core.consistency import consistency
+from backstretch.core.measures import MeasureKind, trend
+from backstretch.core.profile import Profile
+from backstretch.core.reminders import break_times
+from backstretch.core.safety import QUESTIONS, Screening
+from backstretch.core.timeline import Step, StepKind
+from backstretch.store import Store, open_store
+from backstretch.store.transfer import export_data
+from backstretch.web.app import create_app
+from tests.helpers import backstretch
+from tests.web import LiveServer, screenshot
+
+
+def _db(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'web.sqlite3'}"  # the live_server fixture's database
+
+
+def _session(store: Store, day: date, minutes: int) -> None:
+    session = store.start_session(day, {"items": []}, pain_before=None)
+    hold = minutes * 60 - 40
+    steps = [Step(0, StepKind.CHECKLIST, 0, 20, "Before you start"),
+             Step(1, StepKind.HOLD, 20, hold, "Hold", stretch="chair-chin-tuck", rep=1),
+             Step(2, StepKind.RELEASE, 20 + hold, 20, "Release", stretch="chair-chin-tuck")]  # fmt: skip
+    for step in steps:
+        store.record_step(session, step, step.seconds, "done")
+    store.finish_session(session, "completed", pain_after=None)
+
+
+def _seed(url: str) -> Store:
+    """Five weeks up to today: stretching most days, pain falling, reach improving, function twice (too few)."""
+    store = open_store(url)
+    today = date.today()
+    store.save_profile(Profile(stretch_days=("mon", "tue", "wed", "thu", "fri", "sun")))
+    store.add_screening(Screening(taken_on=today, answers={q.id: False for q in QUESTIONS}))
+    start = today - timedelta(days=34)
+    for n in range(35):
+        day = start + timedelta(days=n)
+        if day.weekday() != 5 and n % 9 != 4:
+            _session(store, day, 6 if day.weekday() != 6 else 10)
+        if n % 3 == 0:
+            store.add_measure(m.pain(6 - n // 9, day, morning=True, note="on waking"))
+        if n % 7 == 0:
+            store.add_measure(m.reach(25 - n / 7 * 1.5, day))
+    for day, scores in ((start + timedelta(days=2), (3, 5)), (today - timedelta(days=1), (6, 7))):
+        store.add_measure(m.function([("putting on socks", scores[0]), ("sitting an hour", scores[1])], day))
+    return store
+
+
+def test_logging_measures_through_the_forms(page: Page, live_server: LiveServer, tmp_path: Path) -> None:
+    store = open_store(_db(tmp_path))
+    page.goto(f"{live_server.url}/progress")
+    expect(page.locator("#consistency-message")).to_contain_text("No stretching logged yet")
+    page.get_by_text("How to rate your pain").click()
+    expect(page.get_by_text("Rate your back pain right now")).to_be_visible()
+    page.get_by_label("Pain, 0 (none) to 10").fill("4")
+    page.get_by_label("Taken on waking").check()
+    page.get_by_label("Note (optional)").first.fill("stiff")
+    page.get_by_role("button", name="Save pain").click()
+    expect(page.get_by_role("status")).to_contain_text("Pain 4/10 (morning)")
+    stored = store.measures()
+    assert [(x.kind, x.value, x.morning, x.note, x.on) for x in stored] == [
+        (MeasureKind.PAIN, 4, True, "stiff", date.today())
+    ]
+    expect(page.locator('.trend[data-kind="pain"]')).to_contain_text("1 reading over 0 days")
+
+    # Out of range, past the browser's own check: the message is by the form, the value kept, nothing stored.
+    page.locator("#pain-value").evaluate("input => { input.max = '20'; }")
+    page.get_by_label("Pain, 0 (none) to 10").fill("11")
+    page.get_by_role("button", name="Save pain").click()
+    expect(page.locator("#pain-error")).to_have_text("pain is a whole number from 0 to 10, not 11")
+    expect(page.locator("#pain-value")).to_have_value("11")
+    expect(page.locator("#pain-value")).to_have_attribute("aria-describedby", "pain-error")
+    assert len(store.measures()) == 1
+
+    page.get_by_label("What you find hard").first.fill("putting on socks")
+    page.get_by_label("Score, 0 (cannot do it)").first.fill("4")
+    page.get_by_label("What you find hard").nth(1).fill("sitting an hour")
+    page.get_by_label("Score, 0 (cannot do it)").nth(1).fill("7")
+    page.get_by_role("button", name="Save function").click()
+    expect(page.get_by_role("status")).to_contain_text("Function 5.5/10")
+    # Next time the form offers the same activities, so the scores compare.
+    expect(page.get_by_label("What you find hard").nth(1)).to_have_value("sitting an hour")
+
+    page.get_by_label("Fingertip to floor").fill("5")
+    page.get_by_label("Unit").select_option("in")
+    page.get_by_role("button", name="Save reach").click()
+    expect(page.get_by_role("status")).to_contain_text("Reach 12.7 cm")
+    kinds = [(x.kind, x.value) for x in store.measures()]
+    assert sorted(kinds) == sorted([(MeasureKind.PAIN, 4), (MeasureKind.FUNCTION, 5.5), (MeasureKind.REACH, 12.7)])
+
+
+def test_bad_form_posts_store_nothing(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'forms.sqlite3'}"
+    client = TestClient(create_app(url))
+    future = (date.today() + timedelta(days=1)).isoformat()
+    for path, data, message in (
+        ("/progress/pain", {"value": "11"}, "pain is a whole number from 0 to 10, not 11"),
+        ("/progress/pain", {"value": "3", "on": future}, "is in the future"),
+        ("/progress/function", {"activity": ["socks", ""], "score": ["12", ""]}, "must be from 0 to 10, not 12"),
+        ("/progress/function", {"activity": ["", ""], "score": ["", ""]}, "name at least one activity"),
+        ("/progress/reach", {"value": "200"}, "reach is measured from -40 to 80 cm, not 200 cm"),
+        ("/progress/reach", {"value": "far"}, "reach is a distance such as 12 or 12.5, not &#39;far&#39;"),
+    ):
+        response = client.post(path, data=data, follow_redirects=False)
+        assert response.status_code == 422 and message in response.text, (path, data)
+    assert open_store(url).measures() == []
+
+
+def test_api_measures_and_progress_match_the_command_line(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'api.sqlite3'}"
+    _seed(url)
+    client = TestClient(create_app(url))
+    assert client.post("/api/measures", json={"kind": "pain", "value": 11}).json() == {
+        "detail": "pain is a whole number from 0 to 10, not 11"
+    }
+    assert client.post("/api/measures", json={"kind": "reach", "value": 5, "morning": True}).status_code == 422
+    created = client.post("/api/measures", json={"kind": "reach", "value": 4, "unit": "in", "note": "legs"})
+    assert created.status_code == 201 and created.json()["value"] == 10.2
+    function = {"kind": "function", "activities": [{"activity": "socks", "score": 6}], "date": "2026-01-05"}
+    assert client.post("/api/measures", json=function).json()["date"] == "2026-01-05"
+    listed = client.get("/api/measures", params={"kind": "reach"}).json()
+    assert listed[-1] == {"kind": "reach", "value": 10.2, "activities": [], "morning": False, "note": "legs",
+                          "date": date.today().isoformat()}  # fmt: skip
+    cli = backstretch("progress", "--json", "--db", url)
+    assert cli.returncode == 0, cli.stderr
+    assert client.get("/api/progress").json() == json.loads(cli.stdout)
+
+
+def test_seeded_progress_shows_the_core_trends_and_charts(page: Page, live_server: LiveServer, tmp_path: Path) -> None:
+    store = _seed(_db(tmp_path))
+    today = date.today()
+    readings = store.measures()
+    summary = consistency(store.active_days(), today, store.load_profile().planned_weekdays)  # type: ignore[union-attr]
+    page.goto(f"{live_server.url}/progress")
+    for kind in MeasureKind:
+        expected = trend(readings, kind).statement
+        expect(page.locator(f'.trend[data-kind="{kind.value}"]')).to_have_text(expected)
+    assert trend(readings, MeasureKind.PAIN).enough and not trend(readings, MeasureKind.FUNCTION).enough
+    expect(page.locator("#consistency-message")).to_have_text(summary.message)
+    expect(page.locator("#current-streak")).to_contain_text(str(summary.current_streak))
+    expect(page.locator("#longest-streak")).to_contain_text(str(summary.longest_streak))
+    table = page.get_by_role("table", name="Days and minutes of stretching")
+    expect(table.locator("tbody tr")).to_have_count(len(summary.weeks))
+    for name in ("chart", "calendar"):
+        image = page.locator(f'img[src="/progress/{name}.svg"]')
+        expect(image).to_have_attribute(
+            "alt", re.compile("^Chart of your measures" if name == "chart" else "^Calendar")
+        )
+        loaded = image.evaluate("img => img.complete && img.naturalWidth > 0")
+        box = image.bounding_box()
+        assert loaded and box is not None and box["width"] <= 390, (name, box)
+        response = page.request.get(f"{live_server.url}/progress/{name}.svg")
+        assert response.headers["content-type"] == "image/svg+xml" and b"<svg" in response.body()
+        assert response.body() == page.request.get(f"{live_server.url}/progress/{name}.svg").body()  # deterministic
+    pain = trend(readings, MeasureKind.PAIN)
+    expect(page.locator('img[src="/progress/chart.svg"]')).to_have_attribute(
+        "alt", re.compile(re.escape(f"Pain: {pain.points} readings, from {pain.baseline:g} to {pain.current:g}."))
+    )
+    expect(page.locator('img[src="/progress/calendar.svg"]')).to_have_attribute(
+        "alt", re.compile(re.escape(f"Current run {summary.current_streak}, longest run {summary.longest_streak}."))
+    )
+    screenshot(page, "progress")
+    assert Axe().run(page).violations_count == 0
+
+
+def test_alt_text_starts_as_described(tmp_path: Path) -> None:
+    client = TestClient(create_app(f"sqlite:///{tmp_path / 'empty.sqlite3'}"))
+    text = client.get("/progress").text
+    assert 'alt="Chart of your measures over time: no measures logged yet."' in text
+
+
+def _json_without_time(text: str) -> dict[str, object]:
+    document: dict[str, object] = json.loads(text)
+    document.pop("exported_at")
+    return document
+
+
+def test_settings_reminders_export_import_and_delete(page: Page, live_server: LiveServer, tmp_path: Path) -> None:
+    store = _seed(_db(tmp_path))
+    page.goto(f"{live_server.url}/settings")
+    expect(page.get_by_role("link", name="Edit your profile")).to_have_attribute("href", "/onboarding/profile")
+    expect(page.get_by_role("link", name="Answer the safety questions again")).to_have_attribute(
+        "href", "/onboarding/safety"
+    )
+    screenshot(page, "settings")
+    assert Axe().run(page).violations_count == 0
+
+    # Reminders: the same file the command line builds for the same choices.
+    page.get_by_label("Time of the daily stretch").fill("07:30")
+    page.get_by_label("Saturday").first.check()
+    page.get_by_label("Add 2-minute desk breaks").check()
+    page.get_by_label("Every (30 to 60 minutes)").fill("60")
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download reminders (.ics)").click()
+    download = download_info.value
+    assert download.suggested_filename == "backstretch-reminders.ics"
+    data = Path(download.path()).read_bytes()
+    events = Calendar.from_ical(data).walk("VEVENT")
+    times = break_times(time(9), time(17), 60)
+    assert len(events) == 1 + len(times) and str(events[0]["summary"]) == "Stretch for your back (8 min)"
+    expected = build_reminders(store.load_profile(), date.today(), time(7, 30), None, frozenset(range(7)), times,
+                               frozenset(range(5)))  # fmt: skip
+    assert data == calendar_bytes(expected)
+    response = page.goto(f"{live_server.url}/settings/reminders.ics?desk_breaks=true&every=20&from=09:00&to=17:00")
+    assert response is not None and response.status == 422
+    expect(page.locator("#reminders-error")).to_contain_text("desk breaks must come every 30 to 60 minutes, not 20")
+
+    # Export, then import into a fresh database through the form: the same data comes out again.
+    page.goto(f"{live_server.url}/settings")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download as JSON").click()
+    exported = Path(download_info.value.path()).read_text(encoding="utf-8")
+    assert download_info.value.suggested_filename.endswith(".json")
+    backup = tmp_path / "backup.json"
+    backup.write_text(exported, encoding="utf-8")
+    csv = page.request.get(f"{live_server.url}/settings/export.csv")
+    assert "attachment" in csv.headers["content-disposition"] and csv.text().startswith("record,")
+    with LiveServer(f"sqlite:///{tmp_path / 'fresh.sqlite3'}") as fresh:
+        page.goto(f"{fresh.url}/settings")
+        page.get_by_label("File made by Export").set_input_files(backup)
+        page.get_by_role("button", name="Import").click()
+        expect(page.get_by_role("status")).to_contain_text("Imported")
+        again = page.request.get(f"{fresh.url}/settings/export.json").text()
+        assert _json_without_time(again) == _json_without_time(exported)
+
+        # A broken file: the first bad record is named, and nothing changes, even with "replace" ticked.
+        broken = json.loads(exported)
+        broken["measures"][1]["value"] = 99
+        broken["measures"][3]["value"] = 99
+        bad = tmp_path / "broken.json"
+        bad.write_text(json.dumps(broken), encoding="utf-8")
+        page.get_by_label("File made by Export").set_input_files(bad)
+        page.get_by_label("Replace what is stored now").check()
+        page.get_by_role("button", name="Import").click()
+        expect(page.locator("#import-error")).to_contain_text("measures[1]")
+        expect(page.locator("#import-error")).not_to_contain_text("measures[3]")
+        expect(page.locator("#import-error")).to_contain_text("nothing was imported")
+        assert page.request.get(f"{fresh.url}/settings/export.json").text() != ""
+        assert _json_without_time(page.request.get(f"{fresh.url}/settings/export.json").text()) == (
+            _json_without_time(exported)
+        )
+
+    # Deleting everything needs DELETE typed; anything else deletes nothing.
+    page.goto(f"{live_server.url}/settings")
+    page.get_by_text("Delete all my data…").click()
+    page.get_by_label("To confirm, type DELETE").fill("delete")
+    page.get_by_role("button", name="Delete everything").click()
+    expect(page.locator("#delete-error")).to_contain_text("Nothing was deleted")
+    assert store.load_profile() is not None and store.measures()
+    page.get_by_label("To confirm, type DELETE").fill("DELETE")
+    page.get_by_role("button", name="Delete everything").click()
+    page.wait_for_url(f"{live_server.url}/")
+    emptied = export_data(store)
+    assert emptied["profile"] is None
+    assert emptied["screenings"] == emptied["sessions"] == emptied["measures"] == []
+
+
+def test_bad_upload_and_full_database_are_clear(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'upload.sqlite3'}"
+    _seed(url)
+    client = TestClient(create_app(url))
+    before = export_data(open_store(url))
+    not_export = client.post("/settings/import", files={"file": ("notes.txt", b"hello")})
+    assert not_export.status_code == 422 and "not a backstretch export" in not_export.text
+    full = client.post("/settings/import", files={"file": ("b.json", client.get("/settings/export.json").content)})
+    assert full.status_code == 409 and "nothing was imported" in full.text
+    after = export_data(open_store(url))
+    before.pop("exported_at"), after.pop("exported_at")
+    assert after == before
