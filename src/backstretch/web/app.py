@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException
 from backstretch import __version__
 from backstretch.library import load_catalogue
 from backstretch.store import open_store
-from backstretch.web.routes import library, onboarding, player, progress, settings, today
+from backstretch.web.routes import desk, library, onboarding, player, progress, settings, today
 from backstretch.web.templating import templates
 
 STATIC = Path(__file__).parent / "static"
@@ -26,7 +26,7 @@ def create_app(database: str | None = None) -> FastAPI:
     app.state.store = open_store(database)
     app.state.catalogue = load_catalogue()
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for area in (onboarding, today, player, progress, library, settings):
+    for area in (onboarding, today, player, progress, library, desk, settings):
         app.include_router(area.pages)
         app.include_router(area.api, prefix="/api")
 

@@ -11,4 +11,4 @@ from backstretch.cli.stretches import DISCLAIMER
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.globals["disclaimer"] = DISCLAIMER
 templates.env.globals["nav"] = [("/today", "Today"), ("/library", "Library"), ("/progress", "Progress"),
-                                ("/settings", "Settings")]  # fmt: skip
+                                ("/desk", "Desk breaks"), ("/settings", "Settings")]  # fmt: skip

@@ -222,13 +222,24 @@ def record_step(session_id: SessionId, body: StepDone, store: StoreDep, catalogu
     return {"index": body.index, "saved": not saved, "already_saved": saved}
 
 
+def _reported(store: Store, session_id: int, stretch: str, feeling: str) -> bool:
+    with store.session() as s:
+        found = select(ReportRow.id).where(ReportRow.session_id == session_id, ReportRow.stretch == stretch,
+                                           ReportRow.feeling == feeling)  # fmt: skip
+        return s.scalars(found.limit(1)).first() is not None
+
+
 @api.post("/sessions/{session_id}/reports")
 def report(session_id: SessionId, body: Report, store: StoreDep, catalogue: CatalogueDep) -> dict[str, Any]:
-    """How a stretch felt. Painful or sharp leaves it out of plans for 14 days; sharp also means: stop."""
+    """How a stretch felt. Painful or sharp leaves it out of plans for 14 days; sharp also means: stop.
+
+    The same feeling for the same stretch again in a session (a retry) is stored once."""
     loaded = Loaded(store, catalogue, session_id)
     if body.stretch not in {i.stretch for i in loaded.items}:
         raise HTTPException(422, [f"stretch: {body.stretch!r} is not part of session {session_id}"])
-    store.report_feeling(session_id, loaded.day, body.stretch, body.feeling)
+    with _saving:  # a replayed report (the page was offline, or reloaded) is stored once
+        if not _reported(store, session_id, body.stretch, body.feeling):
+            store.report_feeling(session_id, loaded.day, body.stretch, body.feeling)
     easier = [catalogue[e].name for e in catalogue[body.stretch].easier if e in catalogue]
     return {"stretch": body.stretch, "feeling": body.feeling, "easier": easier[:1],
             "advice": SHARP_ADVICE if body.feeling == "sharp" else None}  # fmt: skip
@@ -236,10 +247,15 @@ def report(session_id: SessionId, body: Report, store: StoreDep, catalogue: Cata
 
 @api.post("/sessions/{session_id}/finish")
 def finish(session_id: SessionId, body: Finish, store: StoreDep, catalogue: CatalogueDep) -> dict[str, Any]:
-    """End the session: completed, partial (stopped early) or stopped (for safety), with pain after and a note."""
-    loaded = Loaded(store, catalogue, session_id)
-    _open(loaded)
-    store.finish_session(session_id, body.status, body.pain_after, body.note)
+    """End the session: completed, partial (stopped early) or stopped (for safety), with pain after and a note.
+
+    Finishing a finished session again with the same status (a retry) changes nothing and gives the same summary;
+    with another status it is a 409."""
+    with _saving:
+        loaded = Loaded(store, catalogue, session_id)
+        if loaded.status != body.status:  # the same finish again (a replay after going offline) changes nothing
+            _open(loaded)
+            store.finish_session(session_id, body.status, body.pain_after, body.note)
     done = Loaded(store, catalogue, session_id)
     summary = next(h for h in store.history(done.day) if h.id == session_id)
     return {**done.json(catalogue), "summary": {"status": summary.status, "minutes": round(summary.seconds / 60, 1),

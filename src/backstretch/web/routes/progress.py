@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from pydantic import BaseModel, ConfigDict, Field
 
 from backstretch.cli.progress import progress_json
+from backstretch.core.catalogue import Catalogue
 from backstretch.core.consistency import ActiveDay, Consistency, consistency
 from backstretch.core.measures import (
     FUNCTION_MAX_ACTIVITIES,
@@ -27,7 +28,8 @@ from backstretch.core.measures import (
     trend,
 )
 from backstretch.store import Store
-from backstretch.web.deps import StoreDep
+from backstretch.store.database import SessionSummary
+from backstretch.web.deps import StoreDep, get_catalogue
 from backstretch.web.templating import templates
 
 pages = APIRouter(include_in_schema=False)
@@ -35,6 +37,9 @@ api = APIRouter(tags=["progress"])
 
 WEEKS = 8  # the week-by-week table, as `backstretch progress` shows by default
 CALENDAR_WEEKS = 26
+RECENT_SESSIONS = 10
+STATUS_WORDS = {"completed": "Completed", "partial": "Ended early", "stopped": "Stopped for safety",
+                "in-progress": "Not finished"}  # fmt: skip
 EARLIEST = date(1970, 1, 1)  # progress as it stood before then has nothing to show, and far back overflows
 
 
@@ -139,6 +144,34 @@ def _alt_calendar(p: Progress) -> str:
             f"longest run {c.longest_streak}.")  # fmt: skip
 
 
+@dataclass(frozen=True)
+class RecentSession:
+    """One row of the Recent sessions table, in plain words."""
+
+    id: int
+    day: date
+    status: str
+    status_words: str
+    minutes: float
+    done: int
+    painful: list[str]
+    pain_before: int | None
+    pain_after: int | None
+
+
+def _recent(store: Store, catalogue: Catalogue, count: int = RECENT_SESSIONS) -> list[RecentSession]:
+    """The last sessions, newest first."""
+    found: list[SessionSummary] = store.history()[-count:][::-1]
+
+    def name(stretch: str) -> str:
+        return catalogue[stretch].name if stretch in catalogue else stretch
+
+    return [RecentSession(id=h.id, day=h.day, status=h.status, status_words=STATUS_WORDS.get(h.status, h.status),
+                          minutes=round(h.seconds / 60, 1), done=len(h.done), painful=[name(s) for s in h.painful],
+                          pain_before=h.pain_before, pain_after=h.pain_after)
+            for h in found]  # fmt: skip
+
+
 def _page(request: Request, store: Store, errors: dict[str, str] | None = None,
           values: dict[str, Any] | None = None, status: int = 200) -> Response:  # fmt: skip
     p = _progress(store)
@@ -153,6 +186,7 @@ def _page(request: Request, store: Store, errors: dict[str, str] | None = None,
         "logged": logged if logged in {k.value for k in MeasureKind} else "",
         "logged_text": request.query_params.get("text", "")[:200],
         "alt_chart": _alt_chart(p), "alt_calendar": _alt_calendar(p),
+        "recent": _recent(store, get_catalogue(request)),
     }, status_code=status)  # fmt: skip
 
 

@@ -1,5 +1,6 @@
 // The guided session in the browser. The server owns the timeline; this page keeps the clock, shows and speaks
-// each step, and posts every step the moment it ends (in order, retried when the connection drops).
+// each step, and posts every step the moment it ends (in order, kept on the device and sent again until the server
+// has it, even across a reload while offline).
 
 const $ = (id) => document.getElementById(id);
 const setup = JSON.parse($("setup").textContent);
@@ -21,37 +22,169 @@ let afterNoted = null;
 let painAfter = null;
 let wakeLock = null;
 let speechOn = localStorage.getItem("backstretch.speech") !== "off";
-let chain = Promise.resolve();
 
 // --- saving ------------------------------------------------------------------------------------------------------
+// Every write (a step, a pain check, the finish) first goes into a queue kept in localStorage for its session, and
+// is then sent in order; it leaves the queue only once the server has answered it. Offline, the queue waits and is
+// sent again when the connection comes back, or when the page is opened again. The server stores each write once
+// (a step by its index, a pain check by stretch and feeling, the finish by its status), so a replay is harmless.
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const PENDING = "backstretch.pending.";
+const KEPT = "backstretch.session";
+const PATHS = { step: "steps", report: "reports", finish: "finish" };
+const waiting = new Map(); // queued write id -> {resolve, reject}, for the writes this page waits on
+const memory = new Map(); // queued write id -> {session, entry}: sent this visit even if localStorage is full
+const flushing = new Set(); // sessions whose queue is being sent
+const retries = new Map(); // session -> {timer, attempt}
 
-async function postNow(path, body) {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const response = await fetch(path, {
-        method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
-      });
-      if (response.ok || (response.status < 500 && response.status !== 408 && response.status !== 429)) {
-        const answer = await response.json().catch(() => ({}));
-        return response.ok ? answer : Promise.reject(answer);
+function pending(id) {
+  try { return JSON.parse(localStorage.getItem(PENDING + id)) || []; } catch (error) { return []; }
+}
+
+function setPending(id, list) {
+  try {
+    if (list.length) localStorage.setItem(PENDING + id, JSON.stringify(list)); else localStorage.removeItem(PENDING + id);
+  } catch (error) { /* storage full or blocked: the write is still sent from memory below */ }
+}
+
+function pendingSessions() {
+  const ids = [];
+  for (let i = 0; i < localStorage.length; i++) {
+    const key = localStorage.key(i);
+    if (key && key.startsWith(PENDING)) ids.push(Number(key.slice(PENDING.length)));
+  }
+  return ids.filter((id) => Number.isInteger(id) && id > 0);
+}
+
+function waitFor(entryId) {
+  return new Promise((resolve, reject) => waiting.set(entryId, { resolve, reject }));
+}
+
+function enqueue(kind, body) {
+  const id = data.id;
+  const entry = { id: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`, kind, body };
+  memory.set(entry.id, { session: id, entry });
+  setPending(id, [...pending(id).filter((e) => e.id !== entry.id), entry]);
+  const answer = waitFor(entry.id);
+  flush(id);
+  return answer;
+}
+
+function queueOf(id) {
+  const stored = pending(id);
+  const known = new Set(stored.map((e) => e.id));
+  const extra = [...memory.values()].filter((m) => m.session === id && !known.has(m.entry.id)).map((m) => m.entry);
+  return [...stored, ...extra];
+}
+
+function markOffline(on) {
+  document.body.classList.toggle("offline", on);
+}
+
+async function flush(id) {
+  if (flushing.has(id)) return;
+  flushing.add(id);
+  const retry = retries.get(id) || { timer: null, attempt: 0 };
+  clearTimeout(retry.timer);
+  retries.set(id, retry);
+  try {
+    for (;;) {
+      const [entry] = queueOf(id);
+      if (!entry) { retry.attempt = 0; if (!data || data.id === id) markOffline(false); return; }
+      let response = null;
+      try {
+        response = await fetch(`/api/sessions/${id}/${PATHS[entry.kind]}`, {
+          method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(entry.body),
+        });
+      } catch (error) { /* offline */ }
+      if (!response || response.status >= 500 || response.status === 408 || response.status === 429) {
+        if (!data || data.id === id) markOffline(true);
+        retry.timer = setTimeout(() => flush(id), Math.min(5000, 500 * 2 ** retry.attempt++));
+        return;
       }
-    } catch (error) { /* offline: try again */ }
-    document.body.classList.add("offline");
-    await sleep(Math.min(5000, 500 * 2 ** attempt));
+      retry.attempt = 0;
+      const answer = await response.json().catch(() => ({}));
+      // Answered (saved, already saved, or refused for good): it leaves the queue either way.
+      setPending(id, pending(id).filter((e) => e.id !== entry.id));
+      memory.delete(entry.id);
+      const waiter = waiting.get(entry.id);
+      waiting.delete(entry.id);
+      if (waiter) (response.ok ? waiter.resolve : waiter.reject)(answer);
+    }
+  } finally {
+    flushing.delete(id);
   }
 }
 
-// Every write goes through one chain, so steps are saved in the order they happened.
-function post(path, body) {
-  const done = chain.then(() => postNow(path, body));
-  chain = done.then(() => document.body.classList.remove("offline"), () => {});
-  return done;
+function flushAll() {
+  const ids = new Set(pendingSessions());
+  for (const m of memory.values()) ids.add(m.session);
+  for (const id of ids) flush(id);
+}
+
+// Resolves once the queue has failed to send at least once (the page is offline), so nobody waits on a dead line.
+async function offlineSignal(answer) {
+  let settled = false;
+  answer.then(() => { settled = true; }, () => { settled = true; });
+  while (!settled && !document.body.classList.contains("offline")) await sleep(100);
 }
 
 const saveStep = (index, seconds, outcome) =>
-  post(`/api/sessions/${data.id}/steps`, { index, seconds: Math.round(seconds * 100) / 100, outcome });
-const report = (stretch, feeling) => post(`/api/sessions/${data.id}/reports`, { stretch, feeling });
+  enqueue("step", { index, seconds: Math.round(seconds * 100) / 100, outcome });
+const report = (stretch, feeling) => enqueue("report", { stretch, feeling });
+
+// A copy of the session kept on this device, so a reload while offline can go on where it was.
+function keepCopy(session) {
+  try { localStorage.setItem(KEPT, JSON.stringify(session)); } catch (error) { /* too big or blocked: online only */ }
+}
+
+function keptCopy(id) {
+  try {
+    const kept = JSON.parse(localStorage.getItem(KEPT));
+    return kept && kept.id === id ? kept : null;
+  } catch (error) { return null; }
+}
+
+function forgetCopy(id) {
+  if (keptCopy(id)) localStorage.removeItem(KEPT);
+}
+
+// Ask the service worker to keep what this session needs offline: the page, its script and style, every figure.
+function keepOffline() {
+  if (!("serviceWorker" in navigator) || !data) return;
+  const urls = [location.pathname + location.search, "/static/player.js", "/static/app.css", "/static/app.js",
+    ...new Set(data.items.map((i) => `/figures/${encodeURIComponent(i.stretch)}.svg`))];
+  navigator.serviceWorker.ready
+    .then((registration) => registration.active && registration.active.postMessage({ keep: urls }))
+    .catch(() => {});
+}
+
+// What the server would say about a session, with the writes still waiting in the queue laid over it.
+function overlay(session) {
+  const list = queueOf(session.id);
+  if (!list.length) return null;
+  const recorded = new Map(session.recorded.map((r) => [r.index, r.outcome]));
+  const reports = { ...session.reports };
+  let finishing = null;
+  for (const e of list) {
+    if (e.kind === "step" && !recorded.has(e.body.index)) recorded.set(e.body.index, e.body.outcome);
+    else if (e.kind === "report") reports[e.body.stretch] = e.body.feeling;
+    else if (e.kind === "finish") finishing = e;
+  }
+  session.recorded = [...recorded].sort((a, b) => a[0] - b[0]).map(([index, outcome]) => ({ index, outcome }));
+  session.reports = reports;
+  const steps = session.steps;
+  const lastOf = (item) => steps.filter((s) => s.item === item).at(-1);
+  const last = recorded.size ? Math.max(...recorded.keys()) : -1;
+  const step = last >= 0 ? steps[last] : null;
+  session.next_index = last < 0 ? 0
+    : step && step.item !== null && ["skipped", "stopped"].includes(recorded.get(last)) ? lastOf(step.item).index + 1
+      : last + 1;
+  session.pending_check = step && step.item !== null && step.stretch && step.kind === "release"
+    && session.status === "in-progress" && lastOf(step.item).index === step.index && !(step.stretch in reports)
+    ? step.stretch : null;
+  return finishing;
+}
 
 // --- screens -----------------------------------------------------------------------------------------------------
 const PANELS = ["before", "play", "check", "hurt", "noted", "end", "summary"];
@@ -302,7 +435,11 @@ async function answerSharp(sharp) {
   show("noted");
   $("noted-text").textContent = "Saving…";
   let easier = [];
-  if (stretch) easier = (await report(stretch, "painful").catch(() => ({ easier: [] }))).easier || [];
+  if (stretch) {
+    const answer = report(stretch, "painful").catch(() => ({ easier: [] }));
+    await Promise.race([answer, offlineSignal(answer)]); // offline: go on; it is saved when the connection is back
+    easier = (await Promise.race([answer, Promise.resolve({ easier: [] })])).easier || [];
+  }
   const next = easier.length ? ` Your plans may suggest the easier ${easier[0]} instead.` : "";
   $("noted-text").textContent = fromCheck || !stretch
     ? `Noted. ${stretch ? "It will be left out of your plans for the next 14 days." : ""}${next}`
@@ -331,11 +468,20 @@ function end(status) {
 
 async function finish() {
   $("finish").disabled = true;
+  await finished(enqueue("finish", { status: endStatus, pain_after: painAfter, note: $("note").value.trim() }));
+}
+
+async function finished(answer) {
+  const id = data.id;
+  offlineSignal(answer).then(() => {
+    if (phase === "end" && document.body.classList.contains("offline")) {
+      $("end-text").textContent = "You seem to be offline. Your session is kept on this device and will be saved "
+        + "as soon as you are back online.";
+    }
+  });
   try {
-    await chain;
-    const result = await postNow(`/api/sessions/${data.id}/finish`,
-      { status: endStatus, pain_after: painAfter, note: $("note").value.trim() });
-    showSummary(result);
+    showSummary(await answer);
+    forgetCopy(id);
   } catch (error) {
     $("finish").disabled = false;
     $("end-text").textContent = "That could not be saved. Please try again.";
@@ -386,6 +532,7 @@ async function start(pain) {
       throw new Error(d && d.reasons ? d.reasons.join(" ") : [].concat(d).join(" "));
     }
     data = answer;
+    keepCopy(data);
   } catch (e) {
     error.textContent = e.message || "The session could not be started. Please try again.";
     error.hidden = false;
@@ -393,6 +540,7 @@ async function start(pain) {
     return;
   }
   remember();
+  keepOffline();
   idx = 0;
   t = 0;
   play();
@@ -400,9 +548,29 @@ async function start(pain) {
 
 async function resume(id) {
   show("play");
-  const response = await fetch(`/api/sessions/${id}`);
-  if (!response.ok) { location.href = "/player"; return; }
-  data = await response.json();
+  let fresh = null;
+  try {
+    const response = await fetch(`/api/sessions/${id}`);
+    if (!response.ok) { forgetCopy(id); location.href = "/player"; return; }
+    fresh = await response.json();
+    keepCopy(fresh);
+  } catch (error) { /* offline: go on from the copy kept on this device */ }
+  data = fresh || keptCopy(id);
+  if (!data) {
+    $("step-title").textContent = "This session cannot be opened offline";
+    $("cue").textContent = "Please connect to the internet and reload the page.";
+    return;
+  }
+  keepOffline();
+  const finishing = overlay(data);
+  flush(id);
+  if (finishing && data.status === "in-progress") {
+    endStatus = finishing.body.status;
+    end(endStatus);
+    $("finish").disabled = true;
+    finished(waitFor(finishing.id));
+    return;
+  }
   if (data.status !== "in-progress") { showSummary(data); return; }
   idx = data.next_index;
   t = 0;
@@ -459,4 +627,9 @@ document.addEventListener("visibilitychange", () => {
 $("ring-arc").style.strokeDasharray = String(RING);
 renderSpeech();
 setInterval(tick, 50);
-if (setup.session) resume(setup.session); else show("before");
+window.addEventListener("online", flushAll);
+// The session in the address (the page may come from the offline copy of another /player address) resumes, and
+// sends its own queue once it has laid it over what the server knows; other sessions' queues are sent now.
+const sessionParam = Number(new URLSearchParams(location.search).get("session")) || setup.session;
+for (const id of pendingSessions()) if (id !== sessionParam) flush(id);
+if (sessionParam) resume(sessionParam); else show("before");

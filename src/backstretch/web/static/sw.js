@@ -1,7 +1,9 @@
 // backstretch service worker: keeps the app's own files so pages already visited open without a network.
 // Assets and figures: cache first (they only change with a new version). Pages: network first, cache as fallback.
-const VERSION = "backstretch-v1";
-const SHELL = ["/static/app.css", "/static/icon.svg", "/static/manifest.webmanifest"];
+// The JSON API (/api/) is never cached: writes and live data always go to the server.
+const VERSION = "backstretch-v2";
+const SHELL = ["/static/app.css", "/static/app.js", "/static/player.js", "/static/icon.svg",
+  "/static/manifest.webmanifest"];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(VERSION).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));
@@ -15,14 +17,28 @@ self.addEventListener("activate", (event) => {
   );
 });
 
+const cacheable = (url) => url.origin === self.location.origin && !url.pathname.startsWith("/api/");
+const isAsset = (url) => url.pathname.startsWith("/static/") || url.pathname.startsWith("/figures/");
+
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
-  if (request.method !== "GET" || url.origin !== self.location.origin || url.pathname.startsWith("/api/")) {
-    return; // writes and live data always go to the server
-  }
-  const assets = url.pathname.startsWith("/static/") || url.pathname.startsWith("/figures/");
-  event.respondWith(assets ? cacheFirst(request) : networkFirst(request));
+  if (request.method !== "GET" || !cacheable(url)) return;
+  event.respondWith(isAsset(url) ? cacheFirst(request) : networkFirst(request));
+});
+
+// A page asks to keep what it needs offline (the player: its own address, its script, style and figures), even
+// what it loaded before this worker controlled it.
+self.addEventListener("message", (event) => {
+  const urls = event.data && Array.isArray(event.data.keep) ? event.data.keep : [];
+  const wanted = urls.map((u) => new URL(String(u), self.location.origin)).filter(cacheable);
+  event.waitUntil(caches.open(VERSION).then((cache) => Promise.all(wanted.map(async (url) => {
+    try {
+      if (isAsset(url) && await cache.match(url.href)) return;
+      const response = await fetch(url.href);
+      if (response.ok) await cache.put(url.href, response);
+    } catch (error) { /* offline now: kept next time */ }
+  }))));
 });
 
 async function cacheFirst(request) {
@@ -41,6 +57,11 @@ async function networkFirst(request) {
   } catch (error) {
     const cached = await caches.match(request);
     if (cached) return cached;
+    // The player is one page whatever its address says (the script reads the session from the address itself).
+    if (new URL(request.url).pathname === "/player") {
+      const player = await caches.match(request, { ignoreSearch: true });
+      if (player) return player;
+    }
     throw error;
   }
 }

@@ -1,0 +1,222 @@
+"""A whole journey in the browser, as the issue asks: a new person onboards, stretches, logs pain and sees it on
+Progress; and a session that goes offline midway still has every step, pain check and finish stored exactly once."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+from axe_playwright_python.sync_playwright import Axe
+from fastapi.testclient import TestClient
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
+
+from backstretch.core.profile import Profile
+from backstretch.core.safety import QUESTIONS, Screening
+from backstretch.store import Store, open_store
+from backstretch.store.models import ReportRow, StepRow
+from backstretch.web.app import create_app
+from tests.web import LiveServer, screenshot
+
+
+def _db(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'web.sqlite3'}"
+
+
+def _session_id(page: Page) -> int:
+    page.wait_for_url("**/player?session=*")
+    return int(page.url.split("session=")[1].split("&")[0])
+
+
+def _steps(store: Store, session_id: int) -> list[int]:
+    """Every stored step index of the session, repeats included, in order."""
+    with store.session() as s:
+        query = select(StepRow.step_index).where(StepRow.session_id == session_id).order_by(StepRow.step_index)
+        return list(s.scalars(query))
+
+
+def _reports(store: Store, session_id: int) -> list[tuple[str, str]]:
+    with store.session() as s:
+        query = select(ReportRow.stretch, ReportRow.feeling).where(ReportRow.session_id == session_id)
+        return [(r.stretch, r.feeling) for r in s.execute(query)]
+
+
+def _pending(page: Page, session_id: int) -> int:
+    return int(page.evaluate(f"(JSON.parse(localStorage.getItem('backstretch.pending.{session_id}')) || []).length"))
+
+
+def _until(page: Page, check: object, what: str, seconds: float = 30) -> None:
+    assert callable(check)
+    for _ in range(int(seconds * 10)):
+        if check():
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def _run_to_end(page: Page, painful: str | None = None) -> str | None:
+    """Answer every pain check until the session ends: "painful" (not sharp) for the first stretch after `painful`
+    is asked for, "just a stretch" for the others. Gives the name of the stretch marked painful."""
+    end = page.locator("#end")
+    check = page.get_by_role("button", name="Just a stretch")
+    marked = None
+    for _ in range(600):
+        if end.is_visible():
+            return marked
+        if check.is_visible():
+            if painful is not None and marked is None:
+                marked = page.locator("#check-name").inner_text()
+                page.get_by_role("button", name="Painful").click()
+                page.get_by_role("button", name="No: painful, but not like that").click()
+                expect(page.locator("#noted-text")).to_contain_text("left out of your plans for the next 14 days")
+                page.get_by_role("button", name="Go on").click()
+            else:
+                check.click()
+        page.wait_for_timeout(100)
+    raise AssertionError("the session did not end")
+
+
+def _seed(tmp_path: Path) -> Store:
+    store = open_store(_db(tmp_path))
+    store.save_profile(Profile(minutes=3))
+    store.add_screening(Screening(date.today(), {q.id: False for q in QUESTIONS}))
+    return store
+
+
+def test_a_new_person_onboards_stretches_and_sees_it_on_progress(
+    page: Page, live_server: LiveServer, tmp_path: Path
+) -> None:
+    page.goto(live_server.url)
+    page.get_by_role("link", name="Get started").click()
+    page.get_by_label("Minutes a day").fill("3")
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page).to_have_url(f"{live_server.url}/onboarding/safety")
+    for q in QUESTIONS:
+        page.locator(f"#q-{q.id}").get_by_label("No").check()
+    page.get_by_role("button", name="Save my answers").click()
+
+    expect(page).to_have_url(f"{live_server.url}/today")
+    expect(page.locator("#routine .step").first).to_be_visible()
+    start = page.get_by_role("link", name="Start")
+    href = start.get_attribute("href") or ""
+    assert href.startswith("/player")
+    page.goto(f"{live_server.url}{href}{'&' if '?' in href else '?'}speed=100")
+    page.locator("#before").get_by_role("button", name="4", exact=True).click()
+    session_id = _session_id(page)
+    marked = _run_to_end(page, painful="first")
+    assert marked
+    expect(page.get_by_role("heading", name="Well done")).to_be_visible()
+    page.locator("#end").get_by_role("button", name="2", exact=True).click()
+    page.get_by_role("button", name="Save and finish").click()
+    expect(page.get_by_role("heading", name="Saved")).to_be_visible()
+    expect(page.locator("#summary-body")).to_contain_text(f"Left out for 14 days because they hurt: {marked}")
+
+    page.get_by_role("link", name="See your progress").click()
+    expect(page).to_have_url(f"{live_server.url}/progress")
+    page.get_by_label("Pain, 0 (none) to 10").fill("1")
+    page.get_by_role("button", name="Save pain").click()
+    expect(page.get_by_role("status")).to_contain_text("Pain 1/10")
+    expect(page.locator('.trend[data-kind="pain"]')).not_to_contain_text("no readings yet")
+    logged = page.request.get(f"{live_server.url}/api/measures?kind=pain").json()
+    assert {(m["value"], m["date"], m["note"]) for m in logged} == {
+        (4, date.today().isoformat(), "before a session"),
+        (1, date.today().isoformat(), ""),
+    }
+
+    table = page.get_by_role("table", name="Your last 1 session, newest first")
+    expect(table).to_be_visible()
+    row = table.locator(f'tr[data-session="{session_id}"]')
+    expect(row.locator("td.status")).to_have_text("Completed")
+    expect(row.locator("td.painful")).to_have_text(marked)
+    expect(row.locator("td.pain")).to_have_text("4 → 2")
+    expect(row.locator("th time")).to_have_attribute("datetime", date.today().isoformat())
+    store = open_store(_db(tmp_path))
+    (session,) = store.history()
+    assert (session.status, session.pain_before, session.pain_after, len(session.painful)) == ("completed", 4, 2, 1)
+    assert int(row.locator("td.num").nth(1).inner_text()) == len(session.done)
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, "the page itself never scrolls sideways at 390 px; the table scrolls in its box"
+    result = Axe().run(page)
+    assert result.violations_count == 0, result.generate_report()
+    charts = page.locator(".chart img")
+    _until(page, lambda: charts.evaluate_all("imgs => imgs.every((i) => i.complete && i.naturalWidth > 0)"),
+           "the charts drawn")  # fmt: skip
+    page.locator("#recent").scroll_into_view_if_needed()
+    screenshot(page, "journey-progress")
+
+
+def _offline_session(page: Page, live_server: LiveServer, tmp_path: Path, reload: bool) -> None:
+    store = _seed(tmp_path)
+    page.goto(f"{live_server.url}/player?minutes=3&speed=40")
+    page.locator("#before").get_by_role("button", name="3", exact=True).click()
+    session_id = _session_id(page)
+    # The service worker keeps this very address, so a reload works without a network.
+    _until(page, lambda: page.evaluate("caches.match(location.href).then((r) => Boolean(r))"), "the page kept")
+    _until(page, lambda: len(_steps(store, session_id)) >= 2, "the first steps saved online")
+
+    page.context.set_offline(True)
+    stored_then = len(_steps(store, session_id))
+    check = page.get_by_role("button", name="Just a stretch")
+
+    def queued() -> bool:
+        if check.is_visible():
+            check.click()  # a pain check answered offline is queued too
+        return _pending(page, session_id) >= 4
+
+    _until(page, queued, "steps queued while offline")
+    expect(page.locator("body.offline")).to_be_attached()
+    assert len(_steps(store, session_id)) <= stored_then + 1, "nothing reaches the server while offline"
+    if reload:
+        page.reload()
+        expect(page.get_by_role("button", name="Resume").or_(check)).to_be_visible()
+        assert _pending(page, session_id) >= 4, "the queue survives the reload"
+        assert len(_steps(store, session_id)) <= stored_then + 1
+
+    page.context.set_offline(False)
+    _until(page, lambda: _pending(page, session_id) == 0, "the queue sent once back online")
+    saved = _steps(store, session_id)
+    assert saved == list(range(len(saved))) and len(saved) >= stored_then + 3, saved
+    expect(page.locator("body.offline")).not_to_be_attached()
+
+    if reload and page.get_by_role("button", name="Resume").is_visible():
+        page.get_by_role("button", name="Resume").click()
+    _run_to_end(page)
+    page.get_by_role("button", name="Save and finish").click()
+    expect(page.get_by_role("heading", name="Saved")).to_be_visible()
+    total = len(page.request.get(f"{live_server.url}/api/sessions/{session_id}").json()["steps"])
+    assert _steps(store, session_id) == list(range(total)), "every step stored exactly once"
+    reports = _reports(store, session_id)
+    assert reports and max(Counter(reports).values()) == 1, reports
+    (session,) = store.history()
+    assert session.status == "completed"
+    assert page.evaluate("Object.keys(localStorage).filter((k) => k.startsWith('backstretch.pending.'))") == []
+
+
+def test_steps_saved_offline_are_sent_once_when_back_online(
+    page: Page, live_server: LiveServer, tmp_path: Path
+) -> None:
+    _offline_session(page, live_server, tmp_path, reload=False)
+
+
+def test_a_reload_while_offline_keeps_the_queue_and_sends_it_once(
+    page: Page, live_server: LiveServer, tmp_path: Path
+) -> None:
+    _offline_session(page, live_server, tmp_path, reload=True)
+
+
+def test_replayed_reports_and_finish_are_stored_once(tmp_path: Path) -> None:
+    store = _seed(tmp_path)
+    client = TestClient(create_app(_db(tmp_path)))
+    session = client.post("/api/sessions", json={"minutes": 3}).json()
+    url, first = f"/api/sessions/{session['id']}", session["items"][0]["stretch"]
+    for _ in range(2):
+        assert client.post(f"{url}/reports", json={"stretch": first, "feeling": "painful"}).status_code == 200
+    assert client.post(f"{url}/reports", json={"stretch": first, "feeling": "sharp"}).status_code == 200
+    assert sorted(_reports(store, session["id"])) == [(first, "painful"), (first, "sharp")]
+    done = client.post(f"{url}/finish", json={"status": "stopped", "pain_after": 5})
+    again = client.post(f"{url}/finish", json={"status": "stopped", "pain_after": 5})
+    assert done.status_code == again.status_code == 200 and done.json()["summary"] == again.json()["summary"]
+    assert client.post(f"{url}/finish", json={"status": "completed"}).status_code == 409
+    (finished,) = store.history()
+    assert (finished.status, finished.pain_after) == ("stopped", 5)
