@@ -78,6 +78,21 @@ def test_pain_counts_30_percent_of_a_low_start_as_important() -> None:
     assert m.trend(readings, MeasureKind.PAIN).important
 
 
+def test_the_30_percent_rule_needs_a_whole_point_and_an_improvement() -> None:
+    low_start = [m.pain(v, on(5 * i)) for i, v in enumerate([1, 1, 1, 0])]  # 1 -> 0.5 is 50 % but half a point
+    assert m.trend(low_start, MeasureKind.PAIN).change == -0.5
+    assert not m.trend(low_start, MeasureKind.PAIN).important
+    rise = [m.pain(v, on(7 * i)) for i, v in enumerate([2, 2, 3, 3, 3])]  # +1 from 2 is 50 %, but worse
+    result = m.trend(rise, MeasureKind.PAIN)
+    assert result.change == 1 and not result.important and "day-to-day variation" in result.statement
+
+
+def test_a_short_span_is_said_in_days() -> None:
+    readings = [m.reach(v, on(5 * i)) for i, v in enumerate([30, 26, 22, 18, 14])]
+    # 4 cm every 5 days is 5.6 cm a week.
+    assert "Over 20 days the trend is down about 5.6 cm a week" in m.trend(readings, MeasureKind.REACH).statement
+
+
 def test_a_worse_reach_is_said_to_be_in_the_wrong_direction() -> None:
     readings = [m.reach(v, on(7 * i)) for i, v in enumerate([10, 12, 14, 16, 18])]
     result = m.trend(readings, MeasureKind.REACH)
@@ -107,9 +122,8 @@ def test_trend_rules_hold_for_any_pain_series(points: list[tuple[int, int]]) -> 
         assert "not enough data" in result.statement
         return
     assert result.change is not None and result.baseline is not None
-    assert result.important == (
-        abs(result.change) >= 2 or (result.baseline > 0 and abs(result.change) / result.baseline >= 0.3 - 1e-9)
-    )
+    relative = result.change <= -1 and result.baseline > 0 and -result.change / result.baseline >= 0.3 - 1e-9
+    assert result.important == (abs(result.change) >= 2 or relative)
     assert result.slope_low is not None and result.slope_high is not None and result.slope_per_week is not None
     assert result.slope_low - 1e-9 <= result.slope_per_week <= result.slope_high + 1e-9
     if result.important and result.better:
@@ -166,5 +180,15 @@ def test_today_is_still_open_and_a_sessions_without_holds_is_not_a_stretching_da
 
 def test_weekday_names() -> None:
     assert parse_weekdays("Mon, wednesday,fri") == frozenset({0, 2, 4})
-    with pytest.raises(ValueError, match="unknown day 'funday'"):
-        parse_weekdays("mon,funday")
+    assert parse_weekdays("monday tuesday wednesday") == frozenset({0, 1, 2})
+    for bad in ("mon,funday", "mo", "mondays"):
+        with pytest.raises(ValueError, match="unknown day"):
+            parse_weekdays(bad)
+
+
+def test_a_newcomer_sees_no_empty_weeks_and_the_last_day_is_named() -> None:
+    weekdays = frozenset(range(5))
+    assert consistency([], on(30), weekdays).weeks == ()
+    friday, monday = on(4), on(7)
+    c = consistency([ActiveDay(friday, 5.0)], monday, weekdays)
+    assert c.current_streak == 1 and "You stretched on Friday; today can make it two in a row." in c.message

@@ -118,6 +118,7 @@ def test_log_commands_store_good_values_and_refuse_bad_ones_without_storing(tmp_
         ("pain", "four"): "not 'four'",
         ("pain", "3", "--date", "yesterday"): "2026-11-24",
         ("pain", "3", "--date", "2999-01-01"): "in the future",
+        ("pain", "3", "--date", "0001-01-01"): "before 1970-01-01",
         ("reach", "95"): "-40 to 80 cm",
         ("reach", "12", "--unit", "mm"): "mm",
         ("function", "socks"): "ACTIVITY=SCORE",
@@ -150,7 +151,11 @@ def test_a_bad_morning_makes_the_next_routine_gentler(tmp_path: Path) -> None:
 
 
 def test_a_database_that_cannot_be_opened_is_a_clear_error(tmp_path: Path) -> None:
+    not_a_database = tmp_path / "notes.txt"
+    not_a_database.write_text("these are my notes, not a database\n" * 100)
     for url, words in ((f"sqlite:///{tmp_path / 'no-such-folder' / 'x.sqlite3'}", "cannot open the database"),
+                       (f"sqlite:///{not_a_database}", "cannot open the database"),
+                       ("nope://[/x]", "is not a database URL"),
                        ("not-a-url", "is not a database URL")):  # fmt: skip
         result = backstretch("progress", "--db", url)
         assert result.returncode == 2 and words in result.stderr and "Traceback" not in result.stderr

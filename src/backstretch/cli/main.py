@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from backstretch import __version__
 from backstretch.cli import plan, player, progress, remind, serve, stretches, transfer
@@ -62,7 +63,7 @@ def run() -> None:
             errors.print(f"  {problem}", markup=False)
         sys.exit(2)
     except (ScreeningError, StoreError) as error:
-        errors.print(f"[bold red]Error:[/] {error}", markup=True)
+        errors.print(f"[bold red]Error:[/] {escape(str(error))}")
         sys.exit(2)
     except KeyboardInterrupt:
         sys.exit(130)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,8 @@ def consistency(days: list[ActiveDay], today: date, planned_weekdays: frozenset[
     total_minutes = round(sum(stretched.values()), 1)
     result = Consistency(today, first, current, longest, len(stretched), total_minutes, planned, planned_done,
                          week_rows, "")  # fmt: skip
-    return Consistency(**{**result.__dict__, "message": _message(result, today in stretched)})
+    last = max(stretched, default=None)
+    return Consistency(**{**result.__dict__, "message": _message(result, today, last)})
 
 
 def _planned_run_back(stretched: dict[date, float], start: date, planned: frozenset[int]) -> int:
@@ -112,12 +114,14 @@ def _longest_streak(stretched: dict[date, float], planned: frozenset[int]) -> in
 
 def _weeks(stretched: dict[date, float], today: date, planned: frozenset[int], count: int,
            first: date | None) -> tuple[Week, ...]:  # fmt: skip
+    if first is None:
+        return ()  # nothing to show yet, and no empty weeks counted against a newcomer
     this_monday = today - timedelta(days=today.weekday())
     rows = []
     for back in range(count - 1, -1, -1):
         monday = this_monday - timedelta(weeks=back)
         days = [monday + timedelta(days=i) for i in range(7)]
-        days = [d for d in days if d <= today and (first is None or d >= first)]
+        days = [d for d in days if first <= d <= today]
         if not days:
             continue
         planned_days = [d for d in days if d.weekday() in planned and (d < today or d in stretched)]
@@ -127,8 +131,9 @@ def _weeks(stretched: dict[date, float], today: date, planned: frozenset[int], c
     return tuple(rows)
 
 
-def _message(c: Consistency, done_today: bool) -> str:
+def _message(c: Consistency, today: date, last: date | None) -> str:
     """Encouragement that states the facts and never scolds."""
+    done_today = last == today
     if c.total_days == 0:
         return "No stretching logged yet. A few minutes today is a good start."
     days = f"{c.total_days} day{'s' if c.total_days != 1 else ''}"
@@ -136,7 +141,8 @@ def _message(c: Consistency, done_today: bool) -> str:
         run = f"You are on a run of {c.current_streak} stretching days"
         run += "; well done today." if done_today else "; a few minutes today keeps it going."
     elif c.current_streak == 1:
-        run = "You stretched today." if done_today else "You stretched yesterday; today can make it two in a row."
+        when = "yesterday" if last == today - timedelta(days=1) else f"on {last:%A}" if last else "before"
+        run = "You stretched today." if done_today else f"You stretched {when}; today can make it two in a row."
     else:
         run = "Today is a good day to start a new run."
     best = f" Your longest run so far is {c.longest_streak} days." if c.longest_streak >= 2 else ""
@@ -144,14 +150,13 @@ def _message(c: Consistency, done_today: bool) -> str:
 
 
 def parse_weekdays(text: str) -> frozenset[int]:
-    """``"mon,wed,fri"`` → {0, 2, 4}; an unknown name is an error listing the choices."""
+    """``"mon,wed,fri"`` or ``"monday tuesday"`` → Python weekday numbers; an unknown name is an error."""
     found: set[int] = set()
-    for given in (p.strip() for p in text.split(",") if p.strip()):
-        short = given.lower()[:3]
-        if short not in WEEKDAYS or not "monday tuesday wednesday thursday friday saturday sunday".count(
-                given.lower()):  # fmt: skip
+    for given in text.replace(",", " ").split():
+        matches = [i for i, name in enumerate(DAY_NAMES) if len(given) >= 3 and name.startswith(given.lower())]
+        if not matches:
             raise ValueError(f"unknown day {given!r}: use {', '.join(WEEKDAYS)}")
-        found.add(WEEKDAYS.index(short))
+        found.add(matches[0])
     if not found:
         raise ValueError(f"name at least one day: {', '.join(WEEKDAYS)}")
     return frozenset(found)

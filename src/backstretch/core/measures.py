@@ -5,6 +5,7 @@ Every threshold here comes from clinical-facts.md section 6 ("Measures and what 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -79,8 +80,6 @@ MEASURES: dict[MeasureKind, MeasureInfo] = {
         "finger to the floor. Reaching the floor is 0. Note what stopped you (tight legs, pain, fear).",
     ),
 }
-
-FUNCTION_ITEM_CHANGE = 3.0  # one activity on its own: clinical-facts 6 (Abbott & Schmitt 2014)
 
 
 class MeasureError(ValueError):
@@ -198,7 +197,8 @@ def usual_morning_pain(readings: list[Measure], before: date, days: int = 14) ->
     """The person's usual morning pain: the median of morning readings in the two weeks before ``before``."""
     start = before - timedelta(days=days)
     window = [m.value for m in readings if m.kind is MeasureKind.PAIN and m.morning and start <= m.on < before]
-    return round(median(window)) if len(window) >= 3 else None
+    # Rounded half up: with whole-number pain, "2 above a usual 2.5" then fires exactly when it should.
+    return math.floor(median(window) + 0.5) if len(window) >= 3 else None
 
 
 # --- trends ---------------------------------------------------------------------------------------------------
@@ -244,9 +244,7 @@ def trend(readings: list[Measure], kind: MeasureKind) -> Trend:
     baseline = float(median(v for d, v in series if (d - first_day).days < BASELINE_WINDOW_DAYS))
     current = float(median(v for d, v in series if (last_day - d).days < BASELINE_WINDOW_DAYS))
     change = round(current - baseline, 2)
-    important = abs(change) >= info.important_change - 1e-9 or (
-        info.important_share is not None and baseline > 0 and abs(change) / baseline >= info.important_share - 1e-9
-    )
+    important = abs(change) >= info.important_change - 1e-9 or _important_share(info, baseline, change)
     better = None if change == 0 else (change < 0) == info.lower_is_better
     from scipy.stats import theilslopes  # imported here: it costs half a second at startup
 
@@ -258,6 +256,15 @@ def trend(readings: list[Measure], kind: MeasureKind) -> Trend:
                  round(slope, 3), round(low, 3), round(high, 3), statement)  # fmt: skip
 
 
+def _important_share(info: MeasureInfo, baseline: float, change: float) -> bool:
+    """The relative threshold (pain: 30 %, Ostelo et al. 2008) is one for improvement, and a whole-number scale
+    cannot show less than one point, so a half-point drop from a low start does not count."""
+    if info.important_share is None or baseline <= 0 or abs(change) < 1 - 1e-9:
+        return False
+    improved = (change < 0) == info.lower_is_better
+    return improved and abs(change) / baseline >= info.important_share - 1e-9
+
+
 def _too_few(info: MeasureInfo, points: int, span: int) -> str:
     have = "no readings yet" if points == 0 else f"{points} reading{'s' if points != 1 else ''} over {span} days"
     return (f"{info.title}: not enough data for a trend yet ({have}). A trend needs at least {MIN_POINTS} readings "
@@ -267,7 +274,8 @@ def _too_few(info: MeasureInfo, points: int, span: int) -> str:
 def _amount(info: MeasureInfo, value: float) -> str:
     unit = "point" if info.unit == "points" else info.unit
     plural = "s" if info.unit == "points" and abs(value) != 1 else ""
-    return f"{abs(value):g} {unit}{plural}"
+    shown = round(abs(value), 1) or round(abs(value), 2)  # never "about 0 points" for a small, real slope
+    return f"{shown:g} {unit}{plural}"
 
 
 def _statement(info: MeasureInfo, baseline: float, current: float, change: float, important: bool,
@@ -285,14 +293,14 @@ def _statement(info: MeasureInfo, baseline: float, current: float, change: float
             head += (f": less than the {_amount(info, info.important_change)} that counts as {info.change_words}, "
                      f"so it may be day-to-day variation.")  # fmt: skip
     value, low, high = slope
-    weeks = span / 7
+    period = f"{span} days" if span < 28 else f"{span / 7:.0f} weeks"
     if low <= 0 <= high:
-        tail = f"Over {weeks:.0f} weeks there is no clear trend up or down yet."
+        tail = f"Over {period} there is no clear trend up or down yet."
     else:
         rising = value > 0
         good = rising != info.lower_is_better
-        tail = (f"Over {weeks:.0f} weeks the trend is {'up' if rising else 'down'} about "
-                f"{_amount(info, round(value, 1))} "
+        tail = (f"Over {period} the trend is {'up' if rising else 'down'} about "
+                f"{_amount(info, value)} "
                 f"a week ({int(TREND_CONFIDENCE * 100)} % range {min(abs(low), abs(high)):.1f} to "
                 f"{max(abs(low), abs(high)):.1f})"
                 f"{', which is the good direction' if good else ''}.")  # fmt: skip

@@ -11,7 +11,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, select
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from backstretch.core.consistency import ActiveDay, active_days
@@ -271,7 +271,7 @@ def open_store(url: str | None = None) -> Store:
         event.listen(engine, "connect", _sqlite_pragmas)
     try:
         migrate(engine)
-    except OperationalError as error:
+    except DatabaseError as error:  # also a file that is not a database, or a server that refuses
         raise StoreError(f"cannot open the database {engine.url.render_as_string(hide_password=True)}: "
                          f"{error.orig}") from None  # fmt: skip
     return Store(engine)
