@@ -8,20 +8,45 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from backstretch.cli.plan import item_json
 from backstretch.core import measures
 from backstretch.core.measures import Activity, Measure, MeasureKind, function_score
+from backstretch.core.planner import PlanItem, item_seconds
 from backstretch.core.profile import Profile
 from backstretch.core.safety import QUESTIONS, Screening
 from backstretch.core.timeline import Step, StepKind
+from backstretch.library import load_catalogue
 from backstretch.store import open_store
-from backstretch.store.transfer import COLUMNS, TABLES, export_data, from_csv, to_csv, to_json
+from backstretch.store.transfer import (
+    COLUMNS,
+    TABLES,
+    TransferError,
+    export_data,
+    from_csv,
+    from_json,
+    import_data,
+    to_csv,
+    to_json,
+)
+from backstretch.web.app import create_app
 from tests.helpers import backstretch
 
 NOTE = 'Felt "loose", then tight;\nback of the leg — zäh 😊, 50 % better'
+
+
+def real_item(stretch_id: str, reps: int) -> dict[str, Any]:
+    """A plan item as the players store it."""
+    stretch = load_catalogue()[stretch_id]
+    hold = stretch.hold_seconds.default
+    return item_json(PlanItem(stretch=stretch.id, name=stretch.name, hold_seconds=hold, reps=reps,
+                              sides=2 if stretch.per_side else 1, position=stretch.position,
+                              regions=stretch.regions.primary, spinal_movement=stretch.spinal_movement,
+                              seconds=item_seconds(hold, reps, stretch.per_side)))  # fmt: skip
 
 
 def seed(url: str) -> None:
@@ -34,7 +59,7 @@ def seed(url: str) -> None:
     no = {q.id: False for q in QUESTIONS}
     store.add_screening(Screening(date(2026, 10, 1), {**no, "cancer": True}, cleared_on=date(2026, 10, 3)))
     store.add_screening(Screening(date(2026, 11, 1), no))
-    plan = {"items": [{"stretch": "chair-chin-tuck", "reps": 2, "sides": 1}, {"stretch": "doorway-hamstring"}]}
+    plan = {"items": [real_item("chair-chin-tuck", reps=2), real_item("doorway-hamstring", reps=1)]}
 
     def steps(session: int, stretch: str, outcomes: list[str]) -> None:
         store.record_step(session, Step(0, StepKind.CHECKLIST, 0, 30, "Before you start"), 30, "done")
@@ -383,3 +408,65 @@ def test_import_reads_standard_input_and_exports_an_empty_database(tmp_path: Pat
     result = backstretch("import", "-", "--db", url(tmp_path / "other.sqlite3"), stdin=text)
     assert result.returncode == 0, result.stderr
     assert datetime.fromisoformat(json.loads(text)["exported_at"]).tzinfo is not None
+
+
+@pytest.mark.parametrize(("spoil", "message"), [
+    (lambda i: i.pop("name"), "field 'plan.items.0.name': is missing"),
+    (lambda i: i.update(hold_seconds="20"), "field 'plan.items.0.hold_seconds': must be a whole number"),
+    (lambda i: i.update(reps=0), "field 'plan.items.0.reps': must be greater than or equal to 1"),
+    (lambda i: i.update(sides=3), "field 'plan.items.0.sides'"),
+    (lambda i: i.update(position="upside-down"), "field 'plan.items.0.position'"),
+    (lambda i: i.update(regions=["elbow"]), "field 'plan.items.0.regions.0'"),
+    (lambda i: i.update(colour="red"), "field 'plan.items.0.colour': is not a known field"),
+])  # fmt: skip
+def test_a_session_plan_the_players_cannot_read_is_refused(spoil: Any, message: str, source: str,
+                                                           tmp_path: Path) -> None:  # fmt: skip
+    document = export_data(open_store(source))
+    spoil(document["sessions"][1]["plan"]["items"][0])
+    target = url(tmp_path / "target.sqlite3")
+    with pytest.raises(TransferError) as refused:
+        import_data(open_store(target), document)
+    assert str(refused.value).startswith("sessions[1] (id 2): ") and message in str(refused.value), refused.value
+    assert sum(counts(target).values()) == 0
+    # The reported case: a plan item with only a stretch.
+    document["sessions"][1]["plan"] = {"items": [{"stretch": "x"}]}
+    with pytest.raises(TransferError, match=r"sessions\[1\] \(id 2\): field 'plan.items.0.name': is missing"):
+        import_data(open_store(target), document)
+
+
+def test_an_export_after_real_sessions_imports(tmp_path: Path) -> None:
+    """Whatever the web player, a desk break and the terminal player store as a plan imports again."""
+    db = url(tmp_path / "real.sqlite3")
+    store = open_store(db)
+    store.save_profile(Profile(minutes=5))
+    store.add_screening(Screening(date.today(), {q.id: False for q in QUESTIONS}))
+    client = TestClient(create_app(db))
+    session = client.post("/api/sessions", json={"minutes": 5, "pain_before": 2}).json()
+    for step in session["steps"][:3]:
+        client.post(f"/api/sessions/{session['id']}/steps", json={"index": step["index"], "seconds": 1,
+                                                                  "outcome": "done"})  # fmt: skip
+    client.post(f"/api/sessions/{session['id']}/finish", json={"status": "partial"})
+    desk = client.get("/api/desk/next").json()
+    assert client.post("/api/desk/breaks", json={"stretch": desk["stretch"], "seconds": 20}).status_code == 201
+    # The terminal player stores the plan it shows in the same form (backstretch.cli.player).
+    store.start_session(date.today(), {"items": [real_item("doorway-hamstring", reps=2)]}, None)
+    document = export_data(store)
+    assert len(document["sessions"]) == 3 and document["sessions"][1]["plan"].get("desk_break") is True
+    target = open_store(url(tmp_path / "target.sqlite3"))
+    import_data(target, document)
+    assert export_data(target)["sessions"] == document["sessions"]
+
+
+def test_a_number_too_long_to_read_is_a_clear_error(tmp_path: Path) -> None:
+    text = '{"format": "backstretch", "version": 1, "n": ' + "9" * 5000 + "}"
+    with pytest.raises(TransferError, match="too long to read"):
+        from_json(text)
+    path = tmp_path / "huge.json"
+    path.write_text(text, encoding="utf-8")
+    result = backstretch("import", path, "--db", url(tmp_path / "target.sqlite3"))
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "too long to read" in words(result.stderr)
+    upload = TestClient(create_app(url(tmp_path / "web.sqlite3"))).post(
+        "/settings/import", files={"file": ("huge.json", text.encode())}
+    )
+    assert upload.status_code == 422 and "too long to read" in upload.text

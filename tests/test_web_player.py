@@ -8,6 +8,7 @@ from pathlib import Path
 
 from axe_playwright_python.sync_playwright import Axe
 from fastapi.testclient import TestClient
+from markupsafe import escape
 from playwright.sync_api import Page, Response, expect
 
 from backstretch.core.planner import painful_recently
@@ -233,3 +234,73 @@ def test_safety_first_and_clear_errors(tmp_path: Path) -> None:
     finished = client.post(f"{url}/finish", json={"status": "partial", "pain_after": 3, "note": "short"})
     assert finished.status_code == 200 and finished.json()["summary"]["status"] == "partial"
     assert client.post(f"{url}/steps", json={"index": 1, "seconds": 5, "outcome": "done"}).status_code == 409
+
+
+def _screen_again(store: Store, **yes: bool) -> None:
+    """A newer safety check, taken today, with the named answers (dashes as underscores) yes."""
+    answers = {q.id: yes.get(q.id.replace("-", "_"), False) for q in QUESTIONS}
+    store.add_screening(Screening(date.today(), answers))
+
+
+def test_a_newer_safety_no_stops_a_session_in_progress(tmp_path: Path) -> None:
+    store = _seed(tmp_path, "api.sqlite3")
+    client = TestClient(create_app(f"sqlite:///{tmp_path / 'api.sqlite3'}"))
+    session = client.post("/api/sessions", json={"minutes": 3}).json()
+    url = f"/api/sessions/{session['id']}"
+    assert client.post(f"{url}/steps", json={"index": 0, "seconds": 30, "outcome": "done"}).json()["saved"] is True
+    _screen_again(store, bladder_bowel=True)
+
+    resumed = client.get(url)
+    assert resumed.status_code == 409 and resumed.json()["detail"]["refused"] is True
+    reasons = resumed.json()["detail"]["reasons"]
+    assert reasons == client.post("/api/sessions", json={}).json()["detail"]["reasons"]
+    page = client.get("/player", params={"session": session["id"]})
+    assert page.status_code == 200 and "Not today, and that is fine" in page.text and "player.js" not in page.text
+    assert all(escape(r) in page.text for r in reasons)
+    step = client.post(f"{url}/steps", json={"index": 1, "seconds": 5, "outcome": "done"})
+    assert step.status_code == 409 and step.json()["detail"]["reasons"] == reasons
+    assert store.recorded_steps(session["id"]) == {0}
+    # Saying it hurt, and finishing, are still saved; a finished session can be looked at again.
+    first = session["items"][0]["stretch"]
+    assert client.post(f"{url}/reports", json={"stretch": first, "feeling": "sharp"}).status_code == 200
+    finished = client.post(f"{url}/finish", json={"status": "stopped"})
+    assert finished.status_code == 200 and finished.json()["status"] == "stopped"
+    assert client.get(url).status_code == 200
+    assert client.get("/player", params={"session": session["id"]}).text.count("Not today") == 0
+
+
+def test_the_page_stops_a_running_session_when_the_safety_check_now_says_no(
+    page: Page, live_server: LiveServer, tmp_path: Path
+) -> None:
+    store = _seed(tmp_path)
+    page.goto(f"{live_server.url}/player?minutes=3&speed=10")
+    page.locator("#before").get_by_role("button", name="2", exact=True).click()
+    session_id = _session_id(page)
+    expect(page.locator("body[data-step='checklist']")).to_be_attached()
+    _screen_again(store, bladder_bowel=True)
+    # The next step the page saves is refused: it stops, says why, and drops the write instead of retrying it.
+    page.get_by_role("button", name="I'm ready").click()
+    expect(page.get_by_role("heading", name="Not today, and that is fine")).to_be_visible(timeout=15000)
+    expect(page.locator("#refused li").first).to_be_visible()
+    expect(page.locator("#play")).to_be_hidden()
+    page.wait_for_timeout(500)
+    left = page.evaluate("Object.keys(localStorage).filter((k) => k.startsWith('backstretch.pending.'))")
+    assert left == []
+    assert _rows(tmp_path, session_id) == []
+    assert Axe().run(page).violations_count == 0
+    # Opening the session again shows the same calm refusal, and no player.
+    page.reload()
+    expect(page.get_by_role("heading", name="Not today, and that is fine")).to_be_visible()
+    expect(page.locator("#player")).to_have_count(0)
+
+
+def test_a_stored_plan_that_cannot_be_read_is_a_clear_409(tmp_path: Path) -> None:
+    store = _seed(tmp_path, "api.sqlite3")
+    session_id = store.start_session(date.today(), {"items": [{"stretch": "x"}]}, None)
+    client = TestClient(create_app(f"sqlite:///{tmp_path / 'api.sqlite3'}"))
+    loaded = client.get(f"/api/sessions/{session_id}")
+    assert loaded.status_code == 409 and "stored plan" in loaded.json()["detail"]
+    step = client.post(f"/api/sessions/{session_id}/steps", json={"index": 0, "seconds": 1, "outcome": "done"})
+    assert step.status_code == 409
+    shown = client.get("/player", params={"session": session_id})
+    assert shown.status_code == 409 and "stored plan" in shown.text

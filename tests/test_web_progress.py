@@ -72,7 +72,7 @@ def test_logging_measures_through_the_forms(page: Page, live_server: LiveServer,
     page.get_by_label("Taken on waking").check()
     page.get_by_label("Note (optional)").first.fill("stiff")
     page.get_by_role("button", name="Save pain").click()
-    expect(page.get_by_role("status")).to_contain_text("Pain 4/10 (morning)")
+    expect(page.get_by_role("status")).to_have_text("Saved your pain reading. Thank you.")
     stored = store.measures()
     assert [(x.kind, x.value, x.morning, x.note, x.on) for x in stored] == [
         (MeasureKind.PAIN, 4, True, "stiff", date.today())
@@ -93,14 +93,14 @@ def test_logging_measures_through_the_forms(page: Page, live_server: LiveServer,
     page.get_by_label("What you find hard").nth(1).fill("sitting an hour")
     page.get_by_label("Score, 0 (cannot do it)").nth(1).fill("7")
     page.get_by_role("button", name="Save function").click()
-    expect(page.get_by_role("status")).to_contain_text("Function 5.5/10")
+    expect(page.get_by_role("status")).to_have_text("Saved your function reading. Thank you.")
     # Next time the form offers the same activities, so the scores compare.
     expect(page.get_by_label("What you find hard").nth(1)).to_have_value("sitting an hour")
 
     page.get_by_label("Fingertip to floor").fill("5")
     page.get_by_label("Unit").select_option("in")
     page.get_by_role("button", name="Save reach").click()
-    expect(page.get_by_role("status")).to_contain_text("Reach 12.7 cm")
+    expect(page.get_by_role("status")).to_have_text("Saved your reach reading. Thank you.")
     kinds = [(x.kind, x.value) for x in store.measures()]
     assert sorted(kinds) == sorted([(MeasureKind.PAIN, 4), (MeasureKind.FUNCTION, 5.5), (MeasureKind.REACH, 12.7)])
 
@@ -235,7 +235,7 @@ def test_settings_reminders_export_import_and_delete(page: Page, live_server: Li
         page.goto(f"{fresh.url}/settings")
         page.get_by_label("File made by Export").set_input_files(backup)
         page.get_by_role("button", name="Import").click()
-        expect(page.get_by_role("status")).to_contain_text("Imported")
+        expect(page.get_by_role("status")).to_contain_text("Imported. What is stored now: 1 profile")
         again = page.request.get(f"{fresh.url}/settings/export.json").text()
         assert _json_without_time(again) == _json_without_time(exported)
 
@@ -283,3 +283,30 @@ def test_bad_upload_and_full_database_are_clear(tmp_path: Path) -> None:
     after = export_data(open_store(url))
     before.pop("exported_at"), after.pop("exported_at")
     assert after == before
+
+
+def test_confirmations_come_from_the_server_not_the_address(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'confirm.sqlite3'}"
+    client = TestClient(create_app(url))
+    saved = client.post("/progress/pain", data={"value": "3"}, follow_redirects=False)
+    assert saved.status_code == 303 and saved.headers["location"] == "/progress?logged=pain#log-pain"
+    assert "Saved your pain reading. Thank you." in client.get("/progress?logged=pain").text
+    made_up = client.get("/progress", params={"logged": "pain", "text": "Pain 0/10, you are cured"}).text
+    assert "cured" not in made_up and "Saved your pain reading" in made_up
+    assert 'role="status"' not in client.get("/progress", params={"logged": "You are cured"}).text
+    shown = client.get("/settings", params={"imported": "Imported a made-up backup"}).text
+    assert "made-up" not in shown and 'role="status"' not in shown
+    assert "Imported. What is stored now: 0 profiles" in client.get("/settings", params={"done": "imported"}).text
+
+
+def test_a_fourth_function_activity_is_an_error_not_dropped(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'four.sqlite3'}"
+    client = TestClient(create_app(url))
+    names, scores = ["socks", "sitting", "stairs", "lifting"], ["4", "5", "6", "7"]
+    response = client.post("/progress/function", data={"activity": names, "score": scores})
+    assert response.status_code == 422 and "rate at most 3 activities; activity 4 is one too many" in response.text
+    assert open_store(url).measures() == []
+    # A fourth box left empty is fine.
+    ok = client.post("/progress/function", data={"activity": [*names[:3], " "], "score": [*scores[:3], ""]},
+                     follow_redirects=False)  # fmt: skip
+    assert ok.status_code == 303 and [m.value for m in open_store(url).measures()] == [5.0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import socket
 import threading
 import webbrowser
@@ -10,7 +11,26 @@ from typing import Annotated
 import typer
 
 from backstretch.cli.plan import DbOption
-from backstretch.cli.stretches import fail, out
+from backstretch.cli.stretches import err, fail, out
+
+NETWORK_WARNING = (
+    "Warning: listening on {host} lets other devices on the network open backstretch, and it has no login: anyone "
+    "who can reach this computer can read and change your health data. Use --host 127.0.0.1 to keep it to this "
+    "computer."
+)
+
+
+def is_loopback(host: str) -> bool:
+    """Whether an address to listen on keeps the app to this computer (127.0.0.0/8, ::1, localhost)."""
+    name = host.strip().strip("[]").rstrip(".").lower()
+    if name == "localhost":
+        return True
+    try:
+        address = ipaddress.ip_address(name)
+    except ValueError:
+        return False  # another name: it may resolve to any address
+    mapped = address.ipv4_mapped if isinstance(address, ipaddress.IPv6Address) else None
+    return (mapped or address).is_loopback
 
 
 def serve_command(
@@ -32,6 +52,8 @@ def serve_command(
     app = create_app(db)
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
     out.print(f"backstretch is running at [bold]{url}[/] (Ctrl-C stops it).")
+    if not is_loopback(host):
+        err.print(NETWORK_WARNING.format(host=host), style="bold yellow", markup=False)
     if open_browser:
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -28,6 +28,7 @@ from backstretch.core.measures import Measure, MeasureKind
 from backstretch.core.profile import Profile
 from backstretch.core.safety import ScreeningError, validate_answers
 from backstretch.core.timeline import StepKind
+from backstretch.core.vocab import Position, Region, SpinalMovement
 from backstretch.store.database import FEELINGS, Store
 from backstretch.store.models import Base, MeasureRow, ProfileRow, ReportRow, ScreeningRow, SessionRow, StepRow
 
@@ -276,6 +277,31 @@ class ScreeningRecord(_Record):
     note: Annotated[str, Strict(), Field(max_length=500)]
 
 
+class StoredPlanItem(BaseModel):
+    """One stretch of a stored session plan: exactly what `backstretch.cli.plan.item_json` writes and what the
+    players read back to rebuild the session's timeline."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    stretch: Name
+    name: Annotated[str, Strict(), Field(min_length=1, max_length=200)]
+    hold_seconds: Annotated[int, Strict(), Field(ge=1, le=600)]
+    reps: Annotated[int, Strict(), Field(ge=1, le=20)]
+    sides: Annotated[int, Strict(), Field(ge=1, le=2)]
+    position: Position
+    regions: Annotated[list[Region], Field(max_length=20)]
+    spinal_movement: SpinalMovement
+    seconds: Annotated[int, Strict(), Field(ge=0, le=86400)]
+
+
+class StoredPlan(BaseModel):
+    """A session's stored plan: its items, and other keys (such as ``desk_break``) kept as they are."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    items: Annotated[list[StoredPlanItem], Field(max_length=100)] = []
+
+
 class SessionRecord(_Record):
     day: Day
     started_at: Moment
@@ -426,6 +452,11 @@ def _check_entry(entry: _Entry, session_ids: set[object]) -> _Record:
             validate_answers(record.answers)
         except ScreeningError as error:
             raise ValueError(f"field 'answers': {error}") from None
+    elif isinstance(record, SessionRecord):
+        try:
+            StoredPlan.model_validate(record.plan)
+        except ValidationError as error:
+            raise ValueError(_message(error, prefix="plan")) from None
     elif isinstance(record, StepRecord | ReportRecord):
         if entry.parent is not None and record.session_id != entry.parent:
             raise ValueError(f"field 'session_id': is {record.session_id}, but the {entry.record} is listed "
@@ -518,6 +549,10 @@ def from_json(text: str) -> dict[str, Any]:
         raise TransferError(f"not valid JSON: {error}") from None
     except RecursionError:
         raise TransferError("not valid JSON: nested too deeply") from None
+    except ValueError as error:  # an integer longer than Python reads (4300 digits): no export holds one
+        too_long = "digits" in str(error)
+        raise TransferError("not valid JSON: it holds a number too long to read (over 4300 digits)" if too_long
+                            else f"not valid JSON: {error}") from None  # fmt: skip
     _check_header(data)
     return dict(data)
 
@@ -648,6 +683,12 @@ def _counts(s: Session) -> Counts:
 
     return Counts(count(ProfileRow), count(ScreeningRow), count(SessionRow), count(StepRow), count(ReportRow),
                   count(MeasureRow))  # fmt: skip
+
+
+def stored_counts(store: Store) -> Counts:
+    """How many records of each kind the database holds now."""
+    with store.session() as s:
+        return _counts(s)
 
 
 def import_data(store: Store, data: object, replace: bool = False) -> Counts:

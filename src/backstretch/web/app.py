@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -17,6 +18,23 @@ from backstretch.web.routes import desk, library, onboarding, player, progress, 
 from backstretch.web.templating import templates
 
 STATIC = Path(__file__).parent / "static"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+CROSS_SITE = ("This request came from another website, so it was refused: backstretch only accepts changes made on "
+              "its own pages.")  # fmt: skip
+
+
+def cross_site(request: Request) -> bool:
+    """A write sent by another website's page (the app has no login, so any site could post a form to it).
+
+    Browsers say where a request comes from in Sec-Fetch-Site, or else in Origin; a request with neither (curl,
+    scripts, tests) is not from a web page and passes."""
+    if request.method in SAFE_METHODS:
+        return False
+    site = request.headers.get("sec-fetch-site")
+    if site is not None:
+        return site.strip().lower() in ("cross-site", "same-site")
+    origin = request.headers.get("origin")
+    return origin is not None and origin.strip().lower() != f"{request.url.scheme}://{request.url.netloc}".lower()
 
 
 def create_app(database: str | None = None) -> FastAPI:
@@ -26,6 +44,16 @@ def create_app(database: str | None = None) -> FastAPI:
     app.state.store = open_store(database)
     app.state.catalogue = load_catalogue()
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.middleware("http")
+    async def same_origin_writes(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        if not cross_site(request):
+            return await call_next(request)
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": CROSS_SITE}, status_code=403)
+        return templates.TemplateResponse(request, "error.html", {"status": 403, "detail": CROSS_SITE},
+                                          status_code=403)  # fmt: skip
+
     for area in (onboarding, today, player, progress, library, desk, settings):
         app.include_router(area.pages)
         app.include_router(area.api, prefix="/api")

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi import Path as FastAPIPath
 from fastapi.responses import HTMLResponse, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import select
 
 from backstretch.cli.plan import item_json
@@ -24,9 +24,9 @@ from backstretch.core.planner import PlanItem, plan_day
 from backstretch.core.profile import MINUTES_MAX, MINUTES_MIN
 from backstretch.core.safety import assess
 from backstretch.core.timeline import Step, StepKind, Timeline, build_timeline
-from backstretch.core.vocab import Position, Region, SpinalMovement
 from backstretch.store import Store
 from backstretch.store.models import ReportRow, SessionRow
+from backstretch.store.transfer import StoredPlan
 from backstretch.web.deps import CatalogueDep, StoreDep
 from backstretch.web.templating import templates
 
@@ -79,13 +79,26 @@ def refusal(store: Store, today: date) -> list[str]:
     return [] if verdict.may_plan else list(verdict.reasons)
 
 
-def _items(plan: dict[str, Any]) -> list[PlanItem]:
+def _refuse_if_unsafe(store: Store, status: str) -> None:
+    """A session still in progress goes on only while a new one could start: a later safety check counts."""
+    if status != "in-progress":
+        return
+    reasons = refusal(store, date.today())
+    if reasons:
+        raise HTTPException(409, {"refused": True, "reasons": reasons})
+
+
+def _items(session_id: int, plan: object) -> list[PlanItem]:
+    try:
+        checked = StoredPlan.model_validate(plan)
+    except ValidationError:
+        raise HTTPException(409, f"Session {session_id} has a stored plan this app cannot read (it may come from "
+                                 "an edited import), so it cannot be shown or played.") from None  # fmt: skip
     return [
-        PlanItem(stretch=i["stretch"], name=i["name"], hold_seconds=int(i["hold_seconds"]), reps=int(i["reps"]),
-                 sides=int(i["sides"]), position=Position(i["position"]),
-                 regions=tuple(Region(r) for r in i["regions"]),
-                 spinal_movement=SpinalMovement(i["spinal_movement"]), seconds=int(i["seconds"]))
-        for i in plan.get("items", [])
+        PlanItem(stretch=i.stretch, name=i.name, hold_seconds=i.hold_seconds, reps=i.reps, sides=i.sides,
+                 position=i.position, regions=tuple(i.regions), spinal_movement=i.spinal_movement,
+                 seconds=i.seconds)
+        for i in checked.items
     ]  # fmt: skip
 
 
@@ -118,7 +131,7 @@ class Loaded:
                 raise HTTPException(404, f"There is no session {session_id}.")
             self.id, self.day, self.status = row.id, row.day, row.status
             self.pain_before, self.pain_after, self.note = row.pain_before, row.pain_after, row.note
-            self.items = _items(row.plan)
+            self.items = _items(row.id, row.plan)
             self.recorded = {r.step_index: r.outcome for r in row.steps}
             reports = s.scalars(select(ReportRow).where(ReportRow.session_id == session_id))
             self.reports = {r.stretch: r.feeling for r in reports}
@@ -171,12 +184,14 @@ def player_page(
     session: Annotated[int | None, Query(ge=1, le=ID_MAX)] = None,
     speed: Annotated[float, Query(ge=1, le=200)] = 1,
 ) -> Response:
-    reasons = [] if session is not None else refusal(store, date.today())
     unknown = [s for s in swap or [] if s not in catalogue]
     if unknown:
         raise HTTPException(422, f"swap: no stretch called {', '.join(unknown)}")
-    if session is not None:
-        Loaded(store, catalogue, session)  # a clear 404 page for a session that does not exist
+    if session is None:
+        reasons = refusal(store, date.today())
+    else:  # a clear 404 page for a session that does not exist; one still open goes on only if a new one may start
+        loaded = Loaded(store, catalogue, session)
+        reasons = refusal(store, date.today()) if loaded.status == "in-progress" else []
     setup = {"minutes": minutes, "swap": swap or [], "session": session, "speed": speed}
     return templates.TemplateResponse(request, "player.html", {"reasons": reasons, "setup": setup})
 
@@ -205,15 +220,23 @@ def create_session(body: NewSession, store: StoreDep, catalogue: CatalogueDep) -
 
 @api.get("/sessions/{session_id}")
 def get_session(session_id: SessionId, store: StoreDep, catalogue: CatalogueDep) -> dict[str, Any]:
-    """A session's timeline, the steps saved so far, and where a player should go on."""
-    return Loaded(store, catalogue, session_id).json(catalogue)
+    """A session's timeline, the steps saved so far, and where a player should go on.
+
+    A session still in progress is a 409 with the reasons (as for a new one) when the safety check now says no."""
+    loaded = Loaded(store, catalogue, session_id)
+    _refuse_if_unsafe(store, loaded.status)
+    return loaded.json(catalogue)
 
 
 @api.post("/sessions/{session_id}/steps")
 def record_step(session_id: SessionId, body: StepDone, store: StoreDep, catalogue: CatalogueDep) -> dict[str, Any]:
-    """Save one finished step. Saving the same step again (a retry, a reload) changes nothing."""
+    """Save one finished step. Saving the same step again (a retry, a reload) changes nothing.
+
+    A 409 with the reasons when the safety check now says no: the session stops there (a pain report and the
+    finish are still saved)."""
     loaded = Loaded(store, catalogue, session_id)
     _open(loaded)
+    _refuse_if_unsafe(store, loaded.status)
     step = loaded.step(body.index)
     with _saving:
         saved = body.index in store.recorded_steps(session_id)

@@ -98,6 +98,10 @@ def _reach_value(text: str) -> float:
 
 
 def _activities(names: list[str], scores: list[str]) -> list[tuple[str, int]]:
+    extra = [n for n, (name, score) in enumerate(zip(names, scores, strict=True), start=1)
+             if n > FUNCTION_MAX_ACTIVITIES and (name.strip() or score.strip())]  # fmt: skip
+    if extra:
+        raise MeasureError(f"rate at most {FUNCTION_MAX_ACTIVITIES} activities; activity {extra[0]} is one too many")
     pairs = []
     for n, (name, score) in enumerate(zip(names, scores, strict=True), start=1):
         name, score = name.strip(), score.strip()
@@ -180,11 +184,13 @@ def _page(request: Request, store: Store, errors: dict[str, str] | None = None,
     activities = [*activities, *[""] * FUNCTION_MAX_ACTIVITIES][:FUNCTION_MAX_ACTIVITIES]
     scores = [*(given.get("score") or []), *[""] * FUNCTION_MAX_ACTIVITIES][:FUNCTION_MAX_ACTIVITIES]
     logged = request.query_params.get("logged", "")
+    kind = next((k for k in MeasureKind if k.value == logged), None)
     return templates.TemplateResponse(request, "progress.html", {
         "p": p, "c": p.summary, "measures": MEASURES, "kinds": MeasureKind, "errors": errors or {},
         "values": given, "activities": activities, "scores": scores, "today": p.today.isoformat(),
-        "logged": logged if logged in {k.value for k in MeasureKind} else "",
-        "logged_text": request.query_params.get("text", "")[:200],
+        # Only a known code comes from the address, so a link cannot make up a confirmation.
+        "logged": kind.value if kind else "", "logged_text": f"your {MEASURES[kind].title.lower()} reading" if kind
+        else "",
         "alt_chart": _alt_chart(p), "alt_calendar": _alt_calendar(p),
         "recent": _recent(store, get_catalogue(request)),
     }, status_code=status)  # fmt: skip
@@ -203,9 +209,7 @@ def _save(request: Request, store: StoreDep, kind: MeasureKind, build: Callable[
     except MeasureError as error:
         return _page(request, store, {kind.value: str(error)}, {kind.value: True, **values}, status=422)
     store.add_measure(measure)
-    unit = {"pain": "/10", "function": "/10", "reach": " cm"}[kind.value]
-    text = f"{MEASURES[kind].title} {measure.value:g}{unit}{' (morning)' if measure.morning else ''}"
-    target = request.url_for("progress_page").include_query_params(logged=kind.value, text=text)
+    target = request.url_for("progress_page").include_query_params(logged=kind.value)
     return RedirectResponse(f"{target.path}?{target.query}#log-{kind.value}", status_code=303)
 
 
@@ -222,8 +226,9 @@ def log_pain(request: Request, store: StoreDep, value: Annotated[str, Form()] = 
 def log_function(request: Request, store: StoreDep, activity: Annotated[list[str] | None, Form()] = None,
                  score: Annotated[list[str] | None, Form()] = None, on: Annotated[str, Form()] = "",
                  note: Annotated[str, Form()] = "") -> Response:  # fmt: skip
-    names = [*(activity or []), *[""] * FUNCTION_MAX_ACTIVITIES][:FUNCTION_MAX_ACTIVITIES]
-    marks = [*(score or []), *[""] * FUNCTION_MAX_ACTIVITIES][:FUNCTION_MAX_ACTIVITIES]
+    given = max(len(activity or []), len(score or []), FUNCTION_MAX_ACTIVITIES)
+    names = [*(activity or []), *[""] * given][:given]  # all of them: a fourth is an error, not dropped
+    marks = [*(score or []), *[""] * given][:given]
     values = {"activity": names, "score": marks, "function_on": on, "function_note": note}
     return _save(request, store, MeasureKind.FUNCTION,
                  lambda: function(_activities(names, marks), _day(on), note=note.strip()), values)  # fmt: skip

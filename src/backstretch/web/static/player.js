@@ -104,7 +104,10 @@ async function flush(id) {
       }
       retry.attempt = 0;
       const answer = await response.json().catch(() => ({}));
-      // Answered (saved, already saved, or refused for good): it leaves the queue either way.
+      // Answered (saved, already saved, or refused for good): it leaves the queue either way. A safety refusal
+      // (the safety questions, answered again, now say no) stops the session on screen and says why.
+      const reasons = refusedReasons(response, answer);
+      if (reasons && data && data.id === id) showRefusal(reasons);
       setPending(id, pending(id).filter((e) => e.id !== entry.id));
       memory.delete(entry.id);
       const waiter = waiting.get(entry.id);
@@ -130,7 +133,7 @@ async function offlineSignal(answer) {
 }
 
 const saveStep = (index, seconds, outcome) =>
-  enqueue("step", { index, seconds: Math.round(seconds * 100) / 100, outcome });
+  enqueue("step", { index, seconds: Math.round(seconds * 100) / 100, outcome }).catch(() => {});
 const report = (stretch, feeling) => enqueue("report", { stretch, feeling });
 
 // A copy of the session kept on this device, so a reload while offline can go on where it was.
@@ -195,6 +198,39 @@ function show(name) {
   document.body.classList.toggle("playing", name === "play");
   const focus = $(name).querySelector("h1");
   if (focus && name !== "play") { focus.tabIndex = -1; focus.focus(); }
+}
+
+// The reasons of a safety refusal (409 with {refused, reasons}), or null for any other answer.
+function refusedReasons(response, answer) {
+  const d = answer && answer.detail;
+  return response.status === 409 && d && d.refused && Array.isArray(d.reasons) ? d.reasons : null;
+}
+
+// The safety check now says no: stop here, calmly, as the page does when a session may not start.
+function showRefusal(reasons) {
+  if (phase === "refused") return;
+  phase = "refused";
+  paused = true;
+  afterNoted = null;
+  keepAwake(false);
+  if ("speechSynthesis" in window) speechSynthesis.cancel();
+  for (const p of PANELS) $(p).hidden = true;
+  document.body.classList.remove("playing", "paused");
+  const el = (tag, props, ...children) => {
+    const made = Object.assign(document.createElement(tag), props);
+    made.append(...children);
+    return made;
+  };
+  const title = el("h1", { id: "refused-title", tabIndex: -1, textContent: "Not today, and that is fine" });
+  const section = el("section", { id: "refused", className: "panel" }, title,
+    el("div", { className: "notice" },
+      el("p", { textContent: "Your latest safety answers mean this session stops here. Before a guided session we "
+        + "need a few things in place:" }),
+      el("ul", {}, ...reasons.map((r) => el("li", { textContent: r })))),
+    el("p", {}, el("a", { className: "button", href: "/", textContent: "Back to the start" })));
+  section.setAttribute("aria-labelledby", "refused-title");
+  $("player").append(section);
+  title.focus();
 }
 
 // --- speech and wake lock ----------------------------------------------------------------------------------------
@@ -551,6 +587,14 @@ async function resume(id) {
   let fresh = null;
   try {
     const response = await fetch(`/api/sessions/${id}`);
+    const answer = response.status === 409 ? await response.clone().json().catch(() => ({})) : null;
+    const reasons = refusedReasons(response, answer);
+    if (reasons) {
+      data = keptCopy(id) || { id };
+      showRefusal(reasons);
+      flush(id); // what is waiting is still sent: a pain report and the finish are saved, a step is refused
+      return;
+    }
     if (!response.ok) { forgetCopy(id); location.href = "/player"; return; }
     fresh = await response.json();
     keepCopy(fresh);

@@ -1,0 +1,107 @@
+"""A local app with no login: other websites cannot post to it, and serving beyond this computer is flagged."""
+
+from __future__ import annotations
+
+import os
+import selectors
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from backstretch.cli.serve import is_loopback
+from backstretch.store import open_store
+from backstretch.web.app import CROSS_SITE, create_app
+
+WRITES = [
+    ("/onboarding/clearance", {}),
+    ("/api/screening/clearance", {}),
+    ("/settings/delete", {"data": {"confirm": "DELETE"}}),
+    ("/settings/import", {"files": {"file": ("b.json", b"{}")}}),
+    ("/progress/pain", {"data": {"value": "3"}}),
+]
+
+
+@pytest.mark.parametrize("headers", [
+    {"Sec-Fetch-Site": "cross-site"},
+    {"Sec-Fetch-Site": "same-site"},
+    {"Sec-Fetch-Site": "cross-site", "Origin": "http://testserver"},  # the browser's own word wins
+    {"Origin": "https://evil.example"},
+    {"Origin": "http://testserver:8001"},
+    {"Origin": "null"},
+])  # fmt: skip
+def test_writes_from_other_websites_are_refused(headers: dict[str, str], tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'csrf.sqlite3'}"
+    client = TestClient(create_app(url))
+    for path, kwargs in WRITES:
+        response = client.post(path, headers=headers, follow_redirects=False, **kwargs)
+        assert response.status_code == 403, (path, response.status_code)
+        assert CROSS_SITE in (response.json()["detail"] if path.startswith("/api/") else response.text), path
+    assert open_store(url).measures() == []
+
+
+@pytest.mark.parametrize("headers", [
+    {},  # curl, scripts, tests
+    {"Sec-Fetch-Site": "same-origin"},
+    {"Sec-Fetch-Site": "none"},  # typed by the person
+    {"Origin": "http://testserver"},
+    {"Sec-Fetch-Site": "same-origin", "Origin": "http://testserver"},
+])  # fmt: skip
+def test_writes_from_the_app_itself_pass(headers: dict[str, str], tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'ok.sqlite3'}"
+    client = TestClient(create_app(url))
+    saved = client.post("/progress/pain", data={"value": "3"}, headers=headers, follow_redirects=False)
+    assert saved.status_code == 303
+    assert len(open_store(url).measures()) == 1
+    # Reading is never refused, wherever the request comes from.
+    assert client.get("/progress", headers={"Sec-Fetch-Site": "cross-site"}).status_code == 200
+
+
+def test_only_loopback_addresses_count_as_this_computer() -> None:
+    for host in ("127.0.0.1", "127.0.0.2", "::1", "[::1]", "localhost", "LocalHost", "::ffff:127.0.0.1"):
+        assert is_loopback(host), host
+    for host in ("0.0.0.0", "::", "", "192.168.1.20", "10.0.0.1", "fe80::1", "example.com", "mybox.local"):
+        assert not is_loopback(host), host
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _serve_output(host: str, tmp_path: Path) -> str:
+    """What `backstretch serve` says as it starts, until it says where it runs (or 20 s pass)."""
+    command = [sys.executable, "-m", "backstretch", "serve", "--host", host, "--port", str(_free_port()),
+               "--db", f"sqlite:///{tmp_path / 'serve.sqlite3'}"]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        assert process.stdout is not None
+        with selectors.DefaultSelector() as selector:
+            selector.register(process.stdout, selectors.EVENT_READ)
+            seen = ""
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline and not ("running at" in seen and "Use --host" in seen):
+                if selector.select(timeout=0.5):
+                    chunk = os.read(process.stdout.fileno(), 4096)  # unbuffered: select sees every byte
+                    if not chunk:
+                        break
+                    seen += chunk.decode()
+                elif "running at" in seen and host in ("127.0.0.1", "localhost"):
+                    break  # no warning follows on this computer
+            return seen
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_serving_to_the_network_warns_but_still_serves(tmp_path: Path) -> None:
+    shown = " ".join(_serve_output("0.0.0.0", tmp_path).split())
+    assert "running at" in shown
+    assert "other devices on the network" in shown and "no login" in shown and "--host 127.0.0.1" in shown
+    quiet = " ".join(_serve_output("127.0.0.1", tmp_path).split())
+    assert "running at" in quiet and "Warning" not in quiet
