@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
+
+from backstretch.core.timeline import Step, StepKind
+from backstretch.store import Store
 
 
 def backstretch(*args: str | Path, stdin: str | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
@@ -16,3 +20,15 @@ def backstretch(*args: str | Path, stdin: str | None = None, timeout: float = 60
         timeout=timeout,
         env=None,  # inherits BACKSTRETCH_HOME from the autouse fixture
     )
+
+
+def record_session(store: Store, day: date, minutes: int) -> None:
+    """A finished session of the given length with one hold done, as the player would store it."""
+    session = store.start_session(day, {"items": []}, pain_before=None)
+    hold = minutes * 60 - 40
+    steps = [Step(0, StepKind.CHECKLIST, 0, 20, "Before you start"),
+             Step(1, StepKind.HOLD, 20, hold, "Hold", stretch="chair-chin-tuck", rep=1),
+             Step(2, StepKind.RELEASE, 20 + hold, 20, "Release", stretch="chair-chin-tuck")]  # fmt: skip
+    for step in steps:
+        store.record_step(session, step, step.seconds, "done")
+    store.finish_session(session, "completed", pain_after=None)

@@ -10,25 +10,13 @@ import pytest
 
 from backstretch.core import measures as m
 from backstretch.core.profile import Profile
-from backstretch.core.timeline import Step, StepKind
-from backstretch.store import Store, open_store
-from tests.helpers import backstretch
+from backstretch.store import open_store
+from tests.helpers import backstretch, record_session
 from tests.test_cli_plan import profile_file
 
 FIRST_MONDAY = date(2026, 9, 28)
 LAST_SUNDAY = date(2026, 11, 22)  # eight whole weeks, Monday 28 September to Sunday 22 November
 MISSED = {date(2026, 10, 14), date(2026, 11, 5), date(2026, 11, 6)}  # a Wednesday, then a Thursday and Friday
-
-
-def _session(store: Store, day: date, minutes: int) -> None:
-    session = store.start_session(day, {"items": []}, pain_before=None)
-    hold = minutes * 60 - 40
-    steps = [Step(0, StepKind.CHECKLIST, 0, 20, "Before you start"),
-             Step(1, StepKind.HOLD, 20, hold, "Hold", stretch="chair-chin-tuck", rep=1),
-             Step(2, StepKind.RELEASE, 20 + hold, 20, "Release", stretch="chair-chin-tuck")]  # fmt: skip
-    for step in steps:
-        store.record_step(session, step, step.seconds, "done")
-    store.finish_session(session, "completed", pain_after=None)
 
 
 @pytest.fixture
@@ -40,7 +28,7 @@ def eight_weeks(tmp_path: Path) -> str:
     day = FIRST_MONDAY
     while day <= LAST_SUNDAY:
         if day.weekday() != 5 and day not in MISSED:
-            _session(store, day, 10 if day.weekday() == 6 else 6)
+            record_session(store, day, 10 if day.weekday() == 6 else 6)
         day += timedelta(days=1)
     # A session that was opened and abandoned before any hold: not a stretching day.
     store.finish_session(store.start_session(date(2026, 10, 17), {"items": []}, None), "partial")

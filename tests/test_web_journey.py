@@ -116,7 +116,7 @@ def test_a_new_person_onboards_stretches_and_sees_it_on_progress(
     expect(page).to_have_url(f"{live_server.url}/progress")
     page.get_by_label("Pain, 0 (none) to 10").fill("1")
     page.get_by_role("button", name="Save pain").click()
-    expect(page.get_by_role("status")).to_contain_text("Pain 1/10")
+    expect(page.get_by_role("status")).to_contain_text("Saved your pain reading")
     expect(page.locator('.trend[data-kind="pain"]')).not_to_contain_text("no readings yet")
     logged = page.request.get(f"{live_server.url}/api/measures?kind=pain").json()
     assert {(m["value"], m["date"], m["note"]) for m in logged} == {

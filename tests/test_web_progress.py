@@ -19,27 +19,15 @@ from backstretch.core.measures import MeasureKind, trend
 from backstretch.core.profile import Profile
 from backstretch.core.reminders import break_times
 from backstretch.core.safety import QUESTIONS, Screening
-from backstretch.core.timeline import Step, StepKind
 from backstretch.store import Store, open_store
 from backstretch.store.transfer import export_data
 from backstretch.web.app import create_app
-from tests.helpers import backstretch
+from tests.helpers import backstretch, record_session
 from tests.web import LiveServer, screenshot
 
 
 def _db(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'web.sqlite3'}"  # the live_server fixture's database
-
-
-def _session(store: Store, day: date, minutes: int) -> None:
-    session = store.start_session(day, {"items": []}, pain_before=None)
-    hold = minutes * 60 - 40
-    steps = [Step(0, StepKind.CHECKLIST, 0, 20, "Before you start"),
-             Step(1, StepKind.HOLD, 20, hold, "Hold", stretch="chair-chin-tuck", rep=1),
-             Step(2, StepKind.RELEASE, 20 + hold, 20, "Release", stretch="chair-chin-tuck")]  # fmt: skip
-    for step in steps:
-        store.record_step(session, step, step.seconds, "done")
-    store.finish_session(session, "completed", pain_after=None)
 
 
 def _seed(url: str) -> Store:
@@ -52,7 +40,7 @@ def _seed(url: str) -> Store:
     for n in range(35):
         day = start + timedelta(days=n)
         if day.weekday() != 5 and n % 9 != 4:
-            _session(store, day, 6 if day.weekday() != 6 else 10)
+            record_session(store, day, 6 if day.weekday() != 6 else 10)
         if n % 3 == 0:
             store.add_measure(m.pain(6 - n // 9, day, morning=True, note="on waking"))
         if n % 7 == 0:
