@@ -39,6 +39,13 @@ def test_plan_from_profile_file_gives_the_promised_json(tmp_path: Path) -> None:
     assert "hamstrings" in plan["covered_regions"]
 
 
+def test_week_plans_only_the_days_the_person_means_to_stretch(tmp_path: Path) -> None:
+    body = 'stretch_days = ["mon", "wed", "fri"]\n'
+    result = backstretch("plan", "--profile", profile_file(tmp_path, body), "--week", "--json", "--date", "2026-11-24")
+    assert result.returncode == 0, result.stderr
+    assert [p["date"] for p in json.loads(result.stdout)] == ["2026-11-25", "2026-11-27", "2026-11-30"]
+
+
 def test_week_gives_seven_different_days(tmp_path: Path) -> None:
     result = backstretch("plan", "--profile", profile_file(tmp_path), "--week", "--json", "--date", "2026-11-24")
     assert result.returncode == 0, result.stderr

@@ -233,7 +233,7 @@ def plan_command(
     minutes: Annotated[int | None, typer.Option(min=MINUTES_MIN, max=MINUTES_MAX, help="Minutes available.")] = None,
     desk: Annotated[bool, typer.Option("--desk", help="Only stretches you can do at a desk.")] = False,
     flare: Annotated[bool, typer.Option("--flare", help="A flare-up day: the gentlest stretches only.")] = False,
-    week: Annotated[bool, typer.Option("--week", help="Plan seven days.")] = False,
+    week: Annotated[bool, typer.Option("--week", help="Plan the next seven days (your stretch days only).")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     profile_file: Annotated[Path | None, typer.Option("--profile", help="Use this profile TOML file.")] = None,
     db: DbOption = None,

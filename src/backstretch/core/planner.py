@@ -539,11 +539,13 @@ def plan_week(
     minutes: int | None = None,
     desk: bool = False,
 ) -> list[Plan]:
-    """Seven days ahead, each day seeing the days planned before it, as the person would if they follow it."""
+    """The days the person means to stretch in the seven from ``start``, each seeing the ones planned before it."""
     plans: list[Plan] = []
     days = list(history.days)
     for offset in range(7):
         on = start + timedelta(days=offset)
+        if on.weekday() not in profile.planned_weekdays:
+            continue  # a rest day by the person's own choice
         plan = plan_day(catalogue, profile, on, History(tuple(days), history.mornings), minutes, desk)
         plans.append(plan)
         days.append(DayRecord(on, tuple(i.stretch for i in plan.items)))
