@@ -22,7 +22,7 @@ from backstretch.core.reminders import BREAK_MINUTES, EVERY_DEFAULT, EVERY_MAX, 
 from backstretch.core.timeline import StepKind, build_timeline
 from backstretch.store import Store
 from backstretch.web.deps import CatalogueDep, StoreDep
-from backstretch.web.routes.player import refusal
+from backstretch.web.routes.player import refusal, refuse_unless_allowed
 from backstretch.web.templating import templates
 
 pages = APIRouter(include_in_schema=False)
@@ -40,17 +40,11 @@ class BreakDone(BaseModel):
     seconds: Annotated[float, Field(ge=0, le=60 * BREAK_MINUTES, description="Seconds held, both sides together.")]
 
 
-def _refuse(store: Store, today: date) -> None:
-    reasons = refusal(store, today)
-    if reasons:
-        raise HTTPException(409, {"refused": True, "reasons": reasons})
-
-
 def rotation(store: Store, catalogue: Catalogue, today: date) -> list[Stretch]:
     """The desk stretches this person may do, in the order breaks take them (as calendar reminders do), without
     any they found painful in the last 14 days."""
     profile = store.load_profile()
-    assert profile is not None  # refusal() checked
+    assert profile is not None  # refuse_unless_allowed() checked
     painful = painful_recently(store.planner_history(today), today)
     return desk_rotation([s for s in catalogue.values()
                           if allowed_reason(s, profile, desk=True) is None and s.id not in painful])  # fmt: skip
@@ -93,7 +87,7 @@ def next_break(
     """One chair or standing stretch for the next desk break: the next in the rotation after `after`, so
     consecutive breaks differ (unless only one desk stretch suits the person)."""
     today = date.today()
-    _refuse(store, today)
+    refuse_unless_allowed(store, today)
     order = rotation(store, catalogue, today)
     if not order:
         raise HTTPException(409, {"refused": True, "reasons": [NOTHING_SUITS]})
@@ -106,7 +100,7 @@ def next_break(
 def record_break(body: BreakDone, store: StoreDep, catalogue: CatalogueDep) -> dict[str, Any]:
     """Record a finished micro-break as a completed one-stretch session, so it counts toward today."""
     today = date.today()
-    _refuse(store, today)
+    refuse_unless_allowed(store, today)
     if body.stretch not in catalogue:
         raise HTTPException(422, [f"stretch: no stretch called {body.stretch!r}"])
     stretch = catalogue[body.stretch]

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from backstretch.cli.plan import item_json
 from backstretch.cli.player import SHARP_ADVICE
 from backstretch.core.catalogue import Catalogue
-from backstretch.core.planner import PlanItem, plan_day
+from backstretch.core.planner import PlanItem
 from backstretch.core.profile import MINUTES_MAX, MINUTES_MIN
 from backstretch.core.safety import assess
 from backstretch.core.timeline import Step, StepKind, Timeline, build_timeline
@@ -28,6 +28,7 @@ from backstretch.store import Store
 from backstretch.store.models import ReportRow, SessionRow
 from backstretch.store.transfer import StoredPlan
 from backstretch.web.deps import CatalogueDep, StoreDep
+from backstretch.web.routes.today import make_plan, swaps_to_leave_out
 from backstretch.web.templating import templates
 
 ID_MAX = 2**63 - 1  # the largest id SQLite and PostgreSQL store; larger ones are a 422, not a crash
@@ -79,13 +80,17 @@ def refusal(store: Store, today: date) -> list[str]:
     return [] if verdict.may_plan else list(verdict.reasons)
 
 
-def _refuse_if_unsafe(store: Store, status: str) -> None:
-    """A session still in progress goes on only while a new one could start: a later safety check counts."""
-    if status != "in-progress":
-        return
-    reasons = refusal(store, date.today())
+def refuse_unless_allowed(store: Store, today: date) -> None:
+    """A 409 with the reasons when no session may start today."""
+    reasons = refusal(store, today)
     if reasons:
         raise HTTPException(409, {"refused": True, "reasons": reasons})
+
+
+def _refuse_if_unsafe(store: Store, status: str) -> None:
+    """A session still in progress goes on only while a new one could start: a later safety check counts."""
+    if status == "in-progress":
+        refuse_unless_allowed(store, date.today())
 
 
 def _items(session_id: int, plan: object) -> list[PlanItem]:
@@ -184,9 +189,7 @@ def player_page(
     session: Annotated[int | None, Query(ge=1, le=ID_MAX)] = None,
     speed: Annotated[float, Query(ge=1, le=200)] = 1,
 ) -> Response:
-    unknown = [s for s in swap or [] if s not in catalogue]
-    if unknown:
-        raise HTTPException(422, f"swap: no stretch called {', '.join(unknown)}")
+    swaps_to_leave_out(catalogue, swap, page=True)
     if session is None:
         reasons = refusal(store, date.today())
     else:  # a clear 404 page for a session that does not exist; one still open goes on only if a new one may start
@@ -200,16 +203,13 @@ def player_page(
 def create_session(body: NewSession, store: StoreDep, catalogue: CatalogueDep) -> dict[str, Any]:
     """Plan today's routine afresh (without the stretches in `swap`) and open a session for it."""
     today = date.today()
-    reasons = refusal(store, today)
-    if reasons:
-        raise HTTPException(409, {"refused": True, "reasons": reasons})
-    unknown = [s for s in body.swap if s not in catalogue]
-    if unknown:
-        raise HTTPException(422, [f"swap: no stretch called {s!r}" for s in unknown])
+    refuse_unless_allowed(store, today)
+    swaps = swaps_to_leave_out(catalogue, body.swap)
     profile = store.load_profile()
-    assert profile is not None  # refusal() checked
-    choices = {k: v for k, v in catalogue.items() if k not in body.swap}
-    plan = plan_day(choices, profile, today, store.planner_history(today), body.minutes)
+    assert profile is not None  # refuse_unless_allowed() checked
+    # The Today page's planning, so a session follows the plan the person saw (and swapped stretches that the
+    # planner still looks up by name, to explain a variant, do not break it).
+    plan = make_plan(catalogue, store, profile, today, body.minutes, swaps)
     if not plan.items:
         raise HTTPException(409, {"refused": True, "reasons": list(plan.warnings) or
                                   ["There is no stretch that suits you today."]})  # fmt: skip

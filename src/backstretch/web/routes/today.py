@@ -54,7 +54,7 @@ Swaps = Annotated[list[str] | None, Query(max_length=MAX_SWAPS,
                                           description="Stretches to leave out today; repeat for several.")]  # fmt: skip
 
 
-def _swaps(catalogue: Catalogue, swap: list[str] | None, page: bool = False) -> list[str]:
+def swaps_to_leave_out(catalogue: Catalogue, swap: list[str] | None, page: bool = False) -> list[str]:
     """The stretches to leave out, in order and each once; an unknown one is a 422 naming it."""
     swaps = list(dict.fromkeys(swap or []))
     problems = [f"swap: there is no stretch called {s[:60]!r} in the library" for s in swaps if s not in catalogue]
@@ -90,7 +90,7 @@ def today_page(request: Request, store: StoreDep, catalogue: CatalogueDep, minut
     verdict = assess(latest, today)
     if not verdict.may_plan:
         return templates.TemplateResponse(request, "today.html", {"verdict": verdict, "plan": None})
-    swaps = _swaps(catalogue, swap, page=True)
+    swaps = swaps_to_leave_out(catalogue, swap, page=True)
     plan = make_plan(catalogue, store, profile, today, minutes, swaps)
     return templates.TemplateResponse(request, "today.html", {
         "verdict": verdict, "plan": plan, "minutes": minutes, "swaps": swaps,
@@ -117,6 +117,6 @@ def get_plan(store: StoreDep, catalogue: CatalogueDep,
     verdict = assess(store.latest_screening(), day)
     if not verdict.may_plan:
         return JSONResponse({"refused": True, "reasons": list(verdict.reasons)}, status_code=409)
-    swaps = _swaps(catalogue, swap)
+    swaps = swaps_to_leave_out(catalogue, swap)
     data: dict[str, Any] = plan_json(make_plan(catalogue, store, profile, day, minutes, swaps))
     return data
