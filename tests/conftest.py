@@ -14,4 +14,4 @@ def backstretch_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
-pytest_plugins = ["tests.web"]
+pytest_plugins = ["tests.web", "tests.databases"]

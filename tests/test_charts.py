@@ -332,3 +332,10 @@ def test_terminal_chart_is_the_same_from_two_threads(data: tuple[list[Measure], 
 
 def test_strip_ansi_removes_escape_codes() -> None:
     assert charts.strip_ansi("\x1b[38;5;12mpain\x1b[0m") == "pain"
+
+
+def test_the_title_says_whose_progress_it_is() -> None:
+    readings = [pain(4, TODAY)]
+    assert charts.progress_figure(readings, [], TODAY).get_suptitle() == "Your pain over time"
+    clinician_view = charts.progress_figure(readings, [], TODAY, whose="Sam Smith's")
+    assert clinician_view.get_suptitle() == "Sam Smith's pain over time"

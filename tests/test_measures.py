@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from backstretch.core import measures as m
 from backstretch.core.consistency import ActiveDay, active_days, consistency, parse_weekdays
-from backstretch.core.measures import MEASURES, MeasureError, MeasureKind
+from backstretch.core.measures import MEASURES, MeasureError, MeasureKind, theil_sen
 
 START = date(2026, 9, 28)  # a Monday
 
@@ -192,3 +192,19 @@ def test_a_newcomer_sees_no_empty_weeks_and_the_last_day_is_named() -> None:
     friday, monday = on(4), on(7)
     c = consistency([ActiveDay(friday, 5.0)], monday, weekdays)
     assert c.current_streak == 1 and "You stretched on Friday; today can make it two in a row." in c.message
+
+
+@pytest.mark.filterwarnings("ignore:invalid value encountered in sqrt:RuntimeWarning")  # scipy, with many ties
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 120), st.integers(0, 10)), min_size=2, max_size=40),
+       st.sampled_from([0.8, 0.9, 0.95]))  # fmt: skip
+def test_theil_sen_agrees_with_scipy(points: list[tuple[int, int]], confidence: float) -> None:
+    """Ties in days and in values included: the written-out version is scipy's, only faster."""
+    from scipy.stats import theilslopes
+
+    x = [d / 7 for d, _ in points]
+    y = [float(v) for _, v in points]
+    assume(len(set(x)) > 1)
+    expected = theilslopes(y, x, alpha=confidence)
+    got = theil_sen(x, y, confidence)
+    assert got == pytest.approx((expected.slope, expected.low_slope, expected.high_slope), abs=1e-12, nan_ok=True)

@@ -162,6 +162,10 @@ def test_it_hurts_stops_the_stretch_and_offers_its_easier_variant(person: Path, 
     assert session["painful"] == ["standing-hamstring-step"]
     assert session["done"] == ["chair-hamstring-reach"]
     assert session["status"] == "completed"
+    exported = json.loads(backstretch("export").stdout)["sessions"][0]
+    assert [i["stretch"] for i in exported["plan"]["items"]] == ["standing-hamstring-step", "chair-hamstring-reach"]
+    indices = [s["step_index"] for s in exported["steps"]]
+    assert len(indices) == len(set(indices)), "each step of the changed session is saved once, in its own place"
 
 
 def test_pause_skip_and_the_bell_at_each_change(person: Path, tmp_path: Path) -> None:

@@ -2,27 +2,35 @@
 
 from __future__ import annotations
 
-from datetime import date
-from pathlib import Path
+from datetime import date, datetime
 
 import pytest
 from alembic import command
+from alembic.autogenerate import compare_metadata
 from alembic.config import Config
-from sqlalchemy import create_engine, inspect, text
+from alembic.migration import MigrationContext
+from sqlalchemy import Connection, create_engine, inspect, text
 
 from backstretch.core.profile import Profile
+from backstretch.core.timeline import Step, StepKind
 from backstretch.store import open_store
 from backstretch.store.database import MIGRATIONS
+from backstretch.store.models import Base
 
 
-def test_database_from_the_first_version_upgrades_in_place(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
-    engine = create_engine(url)
+def _migrations(connection: Connection) -> Config:
+    """Alembic's configuration for the store's own migrations, run on this connection."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def test_database_from_the_first_version_upgrades_in_place(database_url: str) -> None:
+    url = database_url
+    engine = create_engine(url)
     with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0001")
+        command.upgrade(_migrations(connection), "0001")
         connection.execute(
             text("INSERT INTO profile (id, data, updated_at) VALUES (1, :data, '2026-01-01 08:00:00')"),
             {"data": Profile(minutes=12).model_dump_json()},
@@ -34,8 +42,8 @@ def test_database_from_the_first_version_upgrades_in_place(tmp_path: Path) -> No
     assert {"session", "session_step", "stretch_report"} <= set(inspect(store.engine).get_table_names())
 
 
-def test_pain_outside_0_to_10_is_refused_and_nothing_is_written(tmp_path: Path) -> None:
-    store = open_store(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+def test_pain_outside_0_to_10_is_refused_and_nothing_is_written(database_url: str) -> None:
+    store = open_store(database_url)
     with pytest.raises(ValueError, match="0 to 10"):
         store.start_session(date(2026, 11, 24), {"items": []}, pain_before=11)
     assert store.history() == []
@@ -45,3 +53,51 @@ def test_pain_outside_0_to_10_is_refused_and_nothing_is_written(tmp_path: Path) 
     assert store.history()[0].status == "partial", "an unfinished session shows as partial"
     with pytest.raises(ValueError, match="feeling"):
         store.report_feeling(session, date(2026, 11, 24), "chair-chin-tuck", "meh")
+
+
+def test_migrations_build_exactly_the_tables_the_code_declares(database_url: str) -> None:
+    """A column or index added to the models without a migration (or the reverse) would break existing databases."""
+    store = open_store(database_url)
+    with store.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert differences == []
+
+
+def test_every_migration_can_be_undone_and_done_again(database_url: str) -> None:
+    url = database_url
+    open_store(url)
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        command.downgrade(_migrations(connection), "base")
+        assert set(inspect(connection).get_table_names()) <= {"alembic_version"}
+        command.upgrade(_migrations(connection), "head")
+    assert "client_key" in {c["name"] for c in inspect(engine).get_columns("session")}
+
+
+def test_a_step_or_feeling_saved_twice_is_one_row_whoever_saves_it(database_url: str) -> None:
+    """Two app processes (two stores on one database) saving the same retried step store it once."""
+    first, second = open_store(database_url), open_store(database_url)
+    session = first.start_session(date(2026, 11, 24), {"items": []}, None)
+    step = Step(0, StepKind.CHECKLIST, 0, 30, "Before you start")
+    assert first.record_step(session, step, 30, "done") is True
+    assert second.record_step(session, step, 12, "done") is False
+    assert first.report_feeling(session, date(2026, 11, 24), "cat-stretch", "painful") is True
+    assert second.report_feeling(session, date(2026, 11, 24), "cat-stretch", "painful") is False
+    (summary,) = first.history()
+    assert summary.seconds == 30 and summary.painful == ("cat-stretch",)
+
+
+def test_the_upgrade_keeps_the_first_of_steps_saved_twice(database_url: str) -> None:
+    engine = create_engine(database_url)
+    with engine.begin() as connection:
+        command.upgrade(_migrations(connection), "0007")
+        connection.execute(text("INSERT INTO person (id, role, name, created_at) VALUES (1, 'person', '', :now)"),
+                           {"now": datetime(2026, 11, 1)})  # fmt: skip
+        connection.execute(text("INSERT INTO session (id, person_id, day, started_at, status, plan, note) VALUES "
+                                "(1, 1, '2026-11-01', '2026-11-01 08:00', 'completed', '{}', '')"))  # fmt: skip
+        for n, seconds in enumerate((30, 12)):
+            connection.execute(text("INSERT INTO session_step (id, session_id, step_index, kind, seconds, outcome, "
+                                    "finished_at) VALUES (:id, 1, 0, 'checklist', :s, 'done', '2026-11-01 08:01')"),
+                               {"id": n + 1, "s": seconds})  # fmt: skip
+    store = open_store(database_url)
+    assert [h.seconds for h in store.history()] == [30]

@@ -44,8 +44,13 @@ COUNT_NOTIFICATIONS = """
 """
 
 
-def _seed(tmp_path: Path, profile: Profile | None = None, screening: bool = True) -> Store:
-    store = open_store(f"sqlite:///{tmp_path / 'web.sqlite3'}")
+def _url(tmp_path: Path) -> str:
+    """The database the live server opens."""
+    return f"sqlite:///{tmp_path / 'web.sqlite3'}"
+
+
+def _seed(url: str, profile: Profile | None = None, screening: bool = True) -> Store:
+    store = open_store(url)
     store.save_profile(profile or Profile())
     if screening:
         store.add_screening(Screening(date.today(), {q.id: False for q in QUESTIONS}))
@@ -83,7 +88,7 @@ def _turn_on(page: Page, url: str, every: int = 30) -> None:
 def test_permission_only_on_click_then_a_break_after_the_interval_and_done_counts(
     desk: Page, live_server: LiveServer, tmp_path: Path
 ) -> None:
-    store = _seed(tmp_path)
+    store = _seed(_url(tmp_path))
     desk.goto(f"{live_server.url}/desk")
     expect(desk.get_by_role("heading", name="Desk breaks", exact=True)).to_be_visible()
     assert desk.evaluate("window.__asked") == 0, "no permission prompt on page load"
@@ -134,7 +139,7 @@ def test_permission_only_on_click_then_a_break_after_the_interval_and_done_count
 def test_snooze_comes_back_after_ten_minutes_and_not_now_waits_a_full_interval(
     desk: Page, live_server: LiveServer, tmp_path: Path
 ) -> None:
-    store = _seed(tmp_path)
+    store = _seed(_url(tmp_path))
     _turn_on(desk, live_server.url, every=30)
     desk.clock.fast_forward("35:30")
     expect(desk.locator("#break")).to_be_visible()
@@ -164,7 +169,7 @@ def test_snooze_comes_back_after_ten_minutes_and_not_now_waits_a_full_interval(
 
 
 def test_nothing_fires_outside_work_hours(browser: Browser, live_server: LiveServer, tmp_path: Path) -> None:
-    _seed(tmp_path)
+    _seed(_url(tmp_path))
     for page in _context_page(browser, MONDAY_EVENING):
         _turn_on(page, live_server.url, every=45)
         expect(page.locator("#status")).to_contain_text("Tuesday at 09:45")
@@ -178,7 +183,7 @@ def test_nothing_fires_outside_work_hours(browser: Browser, live_server: LiveSer
 
 
 def test_weekend_days_left_out_get_no_break(browser: Browser, live_server: LiveServer, tmp_path: Path) -> None:
-    _seed(tmp_path)
+    _seed(_url(tmp_path))
     saturday = datetime(2030, 1, 12, 10, 0, tzinfo=UTC)
     for page in _context_page(browser, saturday):
         _turn_on(page, live_server.url, every=60)
@@ -192,7 +197,7 @@ def test_weekend_days_left_out_get_no_break(browser: Browser, live_server: LiveS
 def test_without_permission_the_break_still_shows_on_the_page(
     browser: Browser, live_server: LiveServer, tmp_path: Path
 ) -> None:
-    _seed(tmp_path)
+    _seed(_url(tmp_path))
     for page in _context_page(browser, MONDAY_MORNING, notifications=False):
         page.goto(f"{live_server.url}/desk")
         assert page.evaluate("window.__asked") == 0
@@ -205,7 +210,7 @@ def test_without_permission_the_break_still_shows_on_the_page(
 
 
 def test_when_safety_says_no_the_page_says_why_and_stops(desk: Page, live_server: LiveServer, tmp_path: Path) -> None:
-    store = _seed(tmp_path)
+    store = _seed(_url(tmp_path))
     _turn_on(desk, live_server.url, every=30)
     store.add_screening(Screening(date.today(), {q.id: q.id == "night-pain" for q in QUESTIONS}))
     desk.clock.fast_forward("35:30")
@@ -222,26 +227,26 @@ def test_when_safety_says_no_the_page_says_why_and_stops(desk: Page, live_server
 def test_the_page_explains_a_refusal_before_anything_is_turned_on(
     page: Page, live_server: LiveServer, tmp_path: Path
 ) -> None:
-    _seed(tmp_path, screening=False)
+    _seed(_url(tmp_path), screening=False)
     page.goto(f"{live_server.url}/desk")
     expect(page.locator("#refused")).to_contain_text("safety questions")
     expect(page.get_by_role("button", name="Turn on desk breaks")).to_be_disabled()
     assert Axe().run(page).violations_count == 0
 
 
-def test_the_api_refuses_without_screening(tmp_path: Path) -> None:
-    _seed(tmp_path, screening=False)
-    client = TestClient(create_app(f"sqlite:///{tmp_path / 'web.sqlite3'}"))
+def test_the_api_refuses_without_screening(database_url: str) -> None:
+    _seed(database_url, screening=False)
+    client = TestClient(create_app(database_url))
     refused = client.get("/api/desk/next")
     assert refused.status_code == 409 and refused.json()["detail"]["refused"] is True
     posted = client.post("/api/desk/breaks", json={"stretch": "chair-chin-tuck", "seconds": 20})
     assert posted.status_code == 409
-    assert open_store(f"sqlite:///{tmp_path / 'web.sqlite3'}").history() == []
+    assert open_store(database_url).history() == []
 
 
-def test_the_api_picks_only_desk_stretches_the_profile_allows_and_rotates(tmp_path: Path) -> None:
-    store = _seed(tmp_path, Profile(conditions=(Condition.OSTEOPOROSIS,)))
-    client = TestClient(create_app(f"sqlite:///{tmp_path / 'web.sqlite3'}"))
+def test_the_api_picks_only_desk_stretches_the_profile_allows_and_rotates(database_url: str) -> None:
+    store = _seed(database_url, Profile(conditions=(Condition.OSTEOPOROSIS,)))
+    client = TestClient(create_app(database_url))
     catalogue = load_catalogue()
     seen: list[str] = []
     after = None

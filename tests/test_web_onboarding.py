@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date, timedelta
-from pathlib import Path
 
 from axe_playwright_python.sync_playwright import Axe
 from fastapi.testclient import TestClient
@@ -140,8 +139,8 @@ def test_an_emergency_answer_gives_urgent_advice_and_no_plan(page: Page, live_se
     expect(page.locator("#routine")).to_have_count(0)
 
 
-def test_api_profile_screening_and_plan(tmp_path: Path) -> None:
-    client = TestClient(create_app(f"sqlite:///{tmp_path / 'api.sqlite3'}"))
+def test_api_profile_screening_and_plan(database_url: str) -> None:
+    client = TestClient(create_app(database_url))
     assert client.get("/api/profile").status_code == 404
     assert client.get("/api/plan").status_code == 404
     bad = client.put("/api/profile", json={"minutes": 99})

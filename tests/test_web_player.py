@@ -21,9 +21,14 @@ from tests.web import LiveServer, screenshot
 PAGE_WEIGHT_LIMIT = 150 * 1024
 
 
-def _seed(tmp_path: Path, database: str = "web.sqlite3", screening: bool = True) -> Store:
-    """The person the live server sees: a profile and an all-no safety check taken today."""
-    store = open_store(f"sqlite:///{tmp_path / database}")
+def _url(tmp_path: Path) -> str:
+    """The database the live server opens."""
+    return f"sqlite:///{tmp_path / 'web.sqlite3'}"
+
+
+def _seed(url: str, screening: bool = True) -> Store:
+    """A profile and an all-no safety check taken today."""
+    store = open_store(url)
     store.save_profile(Profile(minutes=3))
     if screening:
         store.add_screening(Screening(date.today(), {q.id: False for q in QUESTIONS}))
@@ -55,7 +60,7 @@ def _run_to_end(page: Page) -> None:
 
 
 def test_a_whole_session_is_saved_step_by_step(page: Page, live_server: LiveServer, tmp_path: Path) -> None:
-    store = _seed(tmp_path)
+    store = _seed(_url(tmp_path))
     page.goto(f"{live_server.url}/player?minutes=3&speed=100")
     expect(page.get_by_role("heading", name="Before you start")).to_be_visible()
     assert Axe().run(page).violations_count == 0
@@ -71,7 +76,7 @@ def test_a_whole_session_is_saved_step_by_step(page: Page, live_server: LiveServ
     assert Axe().run(page).violations_count == 0
     screenshot(page, "player-summary")
 
-    steps = TestClient(create_app(f"sqlite:///{tmp_path / 'web.sqlite3'}")).get(f"/api/sessions/{session_id}").json()
+    steps = TestClient(create_app(_url(tmp_path))).get(f"/api/sessions/{session_id}").json()
     assert _rows(tmp_path, session_id) == list(range(len(steps["steps"]))), "every step saved once, in order"
     assert {r["outcome"] for r in steps["recorded"]} == {"done"}
     (session,) = store.history()
@@ -83,7 +88,7 @@ def test_a_whole_session_is_saved_step_by_step(page: Page, live_server: LiveServ
 def test_it_hurts_stops_the_stretch_and_the_planner_leaves_it_out(
     page: Page, live_server: LiveServer, tmp_path: Path
 ) -> None:
-    store = _seed(tmp_path)
+    store = _seed(_url(tmp_path))
     page.goto(f"{live_server.url}/player?minutes=3&speed=10")
     page.locator("#before").get_by_role("button", name="Skip this question").click()
     session_id = _session_id(page)
@@ -109,13 +114,68 @@ def test_it_hurts_stops_the_stretch_and_the_planner_leaves_it_out(
     expect(page.get_by_role("heading", name="Saved")).to_be_visible()
     (session,) = store.history()
     assert session.status == "partial" and session.painful == (hurt,)
-    client = TestClient(create_app(f"sqlite:///{tmp_path / 'web.sqlite3'}"))
+    client = TestClient(create_app(_url(tmp_path)))
     again = client.post("/api/sessions", json={"minutes": 3}).json()
     assert hurt not in [i["stretch"] for i in again["items"]], "the next plan leaves the painful stretch out"
 
 
+HARDER = {"stretch": "standing-hamstring-step", "name": "Standing hamstring stretch with the heel on a step",
+          "hold_seconds": 20, "reps": 1, "sides": 2, "position": "standing", "regions": ["hamstrings"],
+          "spinal_movement": "neutral", "seconds": 85}  # fmt: skip
+
+
+def test_it_hurts_offers_the_easier_variant_and_plays_it(page: Page, live_server: LiveServer, tmp_path: Path) -> None:
+    store = _seed(_url(tmp_path))
+    client = TestClient(create_app(_url(tmp_path)))
+    started = client.post("/api/sessions", json={"plan": [HARDER], "pain_before": 2})
+    assert started.status_code == 201, started.text
+    session_id = started.json()["id"]
+    page.goto(f"{live_server.url}/player?session={session_id}&speed=10")
+    page.get_by_role("button", name="Resume").click()
+    expect(page.locator("body[data-step='hold']")).to_be_attached(timeout=15000)
+    page.get_by_role("button", name="It hurts").click()
+    page.get_by_role("button", name="No: painful, but not like that").click()
+    offer = page.get_by_role("button", name="Try Seated hamstring stretch on a chair")
+    expect(offer).to_be_visible()
+    screenshot(page, "player-easier")
+    offer.click()
+    expect(page.locator("#step-title")).to_contain_text("Seated hamstring stretch on a chair", timeout=15000)
+    expect(page.locator("#step-title")).to_contain_text("(left side)", timeout=30000)
+    expect(page.locator("#figure")).to_have_class("figure-box mirrored", timeout=5000)
+    page.keyboard.press(" ")  # paused, to look at the left side's mirrored figure
+    screenshot(page, "player-left-side")
+    page.keyboard.press(" ")
+    _run_to_end(page)
+    page.get_by_role("button", name="Save and finish").click()
+    expect(page.get_by_role("heading", name="Saved")).to_be_visible()
+    (session,) = store.history()
+    assert session.painful == ("standing-hamstring-step",) and session.done == ("chair-hamstring-reach",)
+    played = client.get(f"/api/sessions/{session_id}").json()
+    assert [i["stretch"] for i in played["items"]] == ["standing-hamstring-step", "chair-hamstring-reach"]
+    assert _rows(tmp_path, session_id) == sorted(set(_rows(tmp_path, session_id))), "each step saved once"
+    again = client.post(f"/api/sessions/{session_id}/easier", json={"stretch": "standing-hamstring-step"})
+    assert again.status_code == 409, "a finished session takes no more changes"
+
+
+def test_the_easier_variant_only_after_pain_and_only_once(database_url: str) -> None:
+    _seed(database_url)
+    client = TestClient(create_app(database_url))
+    session = client.post("/api/sessions", json={"plan": [HARDER]}).json()
+    url = f"/api/sessions/{session['id']}"
+    body = {"stretch": "standing-hamstring-step"}
+    assert client.post(f"{url}/easier", json=body).status_code == 409, "not before it hurt"
+    answer = client.post(f"{url}/reports", json={**body, "feeling": "painful"}).json()
+    assert answer["easier"] == {"stretch": "chair-hamstring-reach", "name": "Seated hamstring stretch on a chair"}
+    first, second = client.post(f"{url}/easier", json=body), client.post(f"{url}/easier", json=body)
+    assert first.status_code == second.status_code == 200
+    assert [i["stretch"] for i in second.json()["items"]] == ["standing-hamstring-step", "chair-hamstring-reach"]
+    variant = second.json()["items"][1]
+    assert (variant["hold_seconds"], variant["reps"]) == (10, 1), "the gentlest dose of the easier stretch"
+    assert client.post(f"{url}/easier", json={"stretch": "cat-stretch"}).status_code == 422
+
+
 def test_sharp_pain_ends_the_session_with_advice(page: Page, live_server: LiveServer, tmp_path: Path) -> None:
-    store = _seed(tmp_path)
+    store = _seed(_url(tmp_path))
     page.goto(f"{live_server.url}/player?minutes=3&speed=10")
     page.locator("#before").get_by_role("button", name="5", exact=True).click()
     expect(page.locator("body[data-step='hold']")).to_be_attached(timeout=15000)
@@ -131,7 +191,7 @@ def test_sharp_pain_ends_the_session_with_advice(page: Page, live_server: LiveSe
 
 
 def test_reload_resumes_without_saving_a_step_twice(page: Page, live_server: LiveServer, tmp_path: Path) -> None:
-    _seed(tmp_path)
+    _seed(_url(tmp_path))
     page.goto(f"{live_server.url}/player?minutes=3&speed=10")
     screenshot(page, "player-before")
     page.locator("#before").get_by_role("button", name="2", exact=True).click()
@@ -173,8 +233,44 @@ def test_reload_resumes_without_saving_a_step_twice(page: Page, live_server: Liv
     assert rows == list(range(total))
 
 
+# Records what the page asks of the browser, and still passes every call on to the real API.
+SPY = """
+window.spoken = [];
+const speak = speechSynthesis.speak.bind(speechSynthesis);
+speechSynthesis.speak = (u) => { window.spoken.push(u.text); speak(u); };
+window.locks = [];
+const request = navigator.wakeLock.request.bind(navigator.wakeLock);
+navigator.wakeLock.request = async (type) => {
+  const lock = await request(type);
+  window.locks.push(lock);
+  return lock;
+};
+"""
+
+
+def test_the_screen_stays_awake_and_the_cues_are_spoken(page: Page, live_server: LiveServer, tmp_path: Path) -> None:
+    _seed(_url(tmp_path))
+    page.add_init_script(SPY)
+    page.goto(f"{live_server.url}/player?minutes=3&speed=5")
+    page.locator("#before").get_by_role("button", name="Skip this question").click()
+    expect(page.locator("body[data-step='checklist']")).to_be_attached()
+    held = "window.locks.length > 0 && window.locks.every((l, i) => l.released === (i < window.locks.length - 1))"
+    page.wait_for_function(held)  # one lock, held while the session plays
+    assert "Before you start" in page.evaluate("window.spoken")
+    page.get_by_role("button", name="I'm ready").click()
+    page.wait_for_function("window.spoken.some((t) => t.startsWith('Next: '))")
+    page.keyboard.press(" ")
+    page.wait_for_function("window.locks.every((l) => l.released)")  # paused: the screen may sleep again
+    page.get_by_role("button", name="Spoken cues: on").click()
+    said = page.evaluate("window.spoken.length")
+    page.keyboard.press(" ")
+    page.wait_for_function(held)  # playing again: the lock is taken again
+    page.wait_for_timeout(3000)  # a few steps at five times the speed
+    assert page.evaluate("window.spoken.length") == said, "nothing is spoken once spoken cues are off"
+
+
 def test_player_page_weight(page: Page, live_server: LiveServer, tmp_path: Path) -> None:
-    _seed(tmp_path)
+    _seed(_url(tmp_path))
     responses: list[Response] = []
     page.on("response", lambda response: responses.append(response))
     page.goto(f"{live_server.url}/player?minutes=3&speed=10")
@@ -189,18 +285,18 @@ def test_player_page_weight(page: Page, live_server: LiveServer, tmp_path: Path)
     assert weight + api <= PAGE_WEIGHT_LIMIT
 
 
-def test_safety_first_and_clear_errors(tmp_path: Path) -> None:
-    client = TestClient(create_app(f"sqlite:///{tmp_path / 'api.sqlite3'}"))
+def test_safety_first_and_clear_errors(database_url: str) -> None:
+    client = TestClient(create_app(database_url))
     refused = client.post("/api/sessions", json={})
     assert refused.status_code == 409 and "profile" in refused.json()["detail"]["reasons"][0]
-    _seed(tmp_path, "api.sqlite3", screening=False)
+    _seed(database_url, screening=False)
     refused = client.post("/api/sessions", json={"minutes": 3})
     assert refused.status_code == 409 and "safety questions" in refused.json()["detail"]["reasons"][0]
     page = client.get("/player")
     assert page.status_code == 200 and "safety questions" in page.text and 'href="/"' in page.text
     assert "player.js" not in page.text
 
-    store = open_store(f"sqlite:///{tmp_path / 'api.sqlite3'}")
+    store = open_store(database_url)
     store.add_screening(Screening(date.today(), {q.id: False for q in QUESTIONS}))
     for body, field in (({"pain_before": 11}, "pain_before"), ({"minutes": 1}, "minutes"),
                         ({"swap": "x"}, "swap"), ({"colour": "red"}, "colour")):  # fmt: skip
@@ -242,9 +338,9 @@ def _screen_again(store: Store, **yes: bool) -> None:
     store.add_screening(Screening(date.today(), answers))
 
 
-def test_a_newer_safety_no_stops_a_session_in_progress(tmp_path: Path) -> None:
-    store = _seed(tmp_path, "api.sqlite3")
-    client = TestClient(create_app(f"sqlite:///{tmp_path / 'api.sqlite3'}"))
+def test_a_newer_safety_no_stops_a_session_in_progress(database_url: str) -> None:
+    store = _seed(database_url)
+    client = TestClient(create_app(database_url))
     session = client.post("/api/sessions", json={"minutes": 3}).json()
     url = f"/api/sessions/{session['id']}"
     assert client.post(f"{url}/steps", json={"index": 0, "seconds": 30, "outcome": "done"}).json()["saved"] is True
@@ -272,7 +368,7 @@ def test_a_newer_safety_no_stops_a_session_in_progress(tmp_path: Path) -> None:
 def test_the_page_stops_a_running_session_when_the_safety_check_now_says_no(
     page: Page, live_server: LiveServer, tmp_path: Path
 ) -> None:
-    store = _seed(tmp_path)
+    store = _seed(_url(tmp_path))
     page.goto(f"{live_server.url}/player?minutes=3&speed=10")
     page.locator("#before").get_by_role("button", name="2", exact=True).click()
     session_id = _session_id(page)
@@ -294,10 +390,10 @@ def test_the_page_stops_a_running_session_when_the_safety_check_now_says_no(
     expect(page.locator("#player")).to_have_count(0)
 
 
-def test_a_stored_plan_that_cannot_be_read_is_a_clear_409(tmp_path: Path) -> None:
-    store = _seed(tmp_path, "api.sqlite3")
+def test_a_stored_plan_that_cannot_be_read_is_a_clear_409(database_url: str) -> None:
+    store = _seed(database_url)
     session_id = store.start_session(date.today(), {"items": [{"stretch": "x"}]}, None)
-    client = TestClient(create_app(f"sqlite:///{tmp_path / 'api.sqlite3'}"))
+    client = TestClient(create_app(database_url))
     loaded = client.get(f"/api/sessions/{session_id}")
     assert loaded.status_code == 409 and "stored plan" in loaded.json()["detail"]
     step = client.post(f"/api/sessions/{session_id}/steps", json={"index": 0, "seconds": 1, "outcome": "done"})

@@ -93,8 +93,8 @@ def test_logging_measures_through_the_forms(page: Page, live_server: LiveServer,
     assert sorted(kinds) == sorted([(MeasureKind.PAIN, 4), (MeasureKind.FUNCTION, 5.5), (MeasureKind.REACH, 12.7)])
 
 
-def test_bad_form_posts_store_nothing(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'forms.sqlite3'}"
+def test_bad_form_posts_store_nothing(database_url: str) -> None:
+    url = database_url
     client = TestClient(create_app(url))
     future = (date.today() + timedelta(days=1)).isoformat()
     for path, data, message in (
@@ -110,8 +110,8 @@ def test_bad_form_posts_store_nothing(tmp_path: Path) -> None:
     assert open_store(url).measures() == []
 
 
-def test_api_measures_and_progress_match_the_command_line(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'api.sqlite3'}"
+def test_api_measures_and_progress_match_the_command_line(database_url: str) -> None:
+    url = database_url
     _seed(url)
     client = TestClient(create_app(url))
     assert client.post("/api/measures", json={"kind": "pain", "value": 11}).json() == {
@@ -273,8 +273,8 @@ def test_bad_upload_and_full_database_are_clear(tmp_path: Path) -> None:
     assert after == before
 
 
-def test_confirmations_come_from_the_server_not_the_address(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'confirm.sqlite3'}"
+def test_confirmations_come_from_the_server_not_the_address(database_url: str) -> None:
+    url = database_url
     client = TestClient(create_app(url))
     saved = client.post("/progress/pain", data={"value": "3"}, follow_redirects=False)
     assert saved.status_code == 303 and saved.headers["location"] == "/progress?logged=pain#log-pain"
@@ -287,8 +287,8 @@ def test_confirmations_come_from_the_server_not_the_address(tmp_path: Path) -> N
     assert "Imported. What is stored now: 0 profiles" in client.get("/settings", params={"done": "imported"}).text
 
 
-def test_a_fourth_function_activity_is_an_error_not_dropped(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'four.sqlite3'}"
+def test_a_fourth_function_activity_is_an_error_not_dropped(database_url: str) -> None:
+    url = database_url
     client = TestClient(create_app(url))
     names, scores = ["socks", "sitting", "stairs", "lifting"], ["4", "5", "6", "7"]
     response = client.post("/progress/function", data={"activity": names, "score": scores})

@@ -29,12 +29,12 @@ def chromium_path() -> str:
 
 
 class LiveServer:
-    def __init__(self, database: str) -> None:
+    def __init__(self, database: str, multi_user: bool = False) -> None:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(create_app(database), host="127.0.0.1", port=self.port, log_level="warning")
+        config = uvicorn.Config(create_app(database, multi_user), host="127.0.0.1", port=self.port, log_level="warning")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 

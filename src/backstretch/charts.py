@@ -154,8 +154,9 @@ def _mark_stretching(ax: Axes, stretched: list[date], span_days: int, gid: str, 
             markeredgewidth=width, color=STRETCH_COLOUR, label=label, gid=gid, zorder=4)  # fmt: skip
 
 
-def progress_figure(measures: list[Measure], days: list[ActiveDay], today: date) -> Figure:
-    """Daily pain, function and reach with their trends, so a person can see whether stretching is helping."""
+def progress_figure(measures: list[Measure], days: list[ActiveDay], today: date, whose: str = "Your") -> Figure:
+    """Daily pain, function and reach with their trends, so a person (or their clinician: `whose` is then the
+    patient's name with 's) can see whether stretching is helping."""
     measures = [m for m in measures if m.on <= today]
     with _style():
         fig = _new_figure(*PROGRESS_SIZE_PX)
@@ -208,7 +209,7 @@ def progress_figure(measures: list[Measure], days: list[ActiveDay], today: date)
         fig.legend([handles[i] for i in order], [labels[i] for i in order], loc="outside lower center",
                    ncols=columns, frameon=False)  # fmt: skip
         names = " and ".join([", ".join(titles[:-1]), titles[-1]] if len(titles) > 1 else titles)
-        fig.suptitle(f"Your {names} over time", fontweight="bold")
+        fig.suptitle(f"{whose} {names} over time", fontweight="bold")
     return fig
 
 

@@ -35,7 +35,7 @@ from backstretch.cli.plan import REFUSED_EXIT, DbOption, item_json, show_verdict
 from backstretch.cli.stretches import DISCLAIMER, fail, out
 from backstretch.core.catalogue import Catalogue
 from backstretch.core.figure import render_text
-from backstretch.core.planner import PlanItem, allowed_reason, check_items, painful_recently, plan_day
+from backstretch.core.planner import PlanItem, check_items, easier_instead, plan_day
 from backstretch.core.profile import MINUTES_MAX, MINUTES_MIN, Profile
 from backstretch.core.safety import assess
 from backstretch.core.timeline import Step, StepKind, Timeline, breath_at, build_timeline
@@ -221,31 +221,20 @@ class Player:
             out.print(Panel(SHARP_ADVICE, title="Session ended", border_style="red"))
             self.status = "stopped"
             return
-        painful = painful_recently(self.store.planner_history(self.day), self.day)
-        easier = [
-            e
-            for e in self.catalogue[step.stretch].easier
-            if allowed_reason(self.catalogue[e], self.profile, desk=False) is None and e not in painful
-        ]
-        item_index = step.item if step.item is not None else 0
-        if easier and not from_check:
-            variant = self.catalogue[easier[0]]
+        variant = None
+        if not from_check:
+            history = self.store.planner_history(self.day)
+            in_session = {i.stretch for i in self.items}
+            variant = easier_instead(step.stretch, self.catalogue, self.profile, history, self.day, in_session)
+        if variant is not None and step.item is not None:
             out.print(f"Try the easier [bold]{variant.name}[/] instead? [bold]y[/]/[bold]n[/]")
             if self.keys.wait_for("yn") == "y":
-                old = self.items[item_index]
-                self.items[item_index] = PlanItem(
-                    variant.id,
-                    variant.name,
-                    variant.hold_seconds.min,
-                    1,
-                    2 if variant.per_side else 1,
-                    variant.position,
-                    variant.regions.primary,
-                    variant.spinal_movement,
-                    old.seconds,
-                )
+                # The variant goes in right after the stretch that hurt, so the steps already saved keep their
+                # places, and the stored plan says what was really done.
+                self.items.insert(step.item + 1, variant)
+                self.store.change_plan(self.session_id, {"items": [item_json(i) for i in self.items]})
                 self.timeline = build_timeline(self.items, self.catalogue)
-                first = self.timeline.steps_of_item(item_index)[0]
+                first = self.timeline.steps_of_item(step.item + 1)[0]
                 self.elapsed, self.next_to_record = first.start_s, first.index
                 self.live.start()
                 return

@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
-from statistics import median
+from statistics import NormalDist, median
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -233,8 +233,12 @@ def daily_values(readings: list[Measure], kind: MeasureKind) -> list[tuple[date,
 
 
 def trend(readings: list[Measure], kind: MeasureKind) -> Trend:
+    return trend_of(kind, daily_values(readings, kind))
+
+
+def trend_of(kind: MeasureKind, series: list[tuple[date, float]]) -> Trend:
+    """The trend of one value a day, oldest first (what daily_values gives)."""
     info = MEASURES[kind]
-    series = daily_values(readings, kind)
     points = len(series)
     span = (series[-1][0] - series[0][0]).days if series else 0
     if points < MIN_POINTS or span < MIN_SPAN_DAYS:
@@ -246,14 +250,39 @@ def trend(readings: list[Measure], kind: MeasureKind) -> Trend:
     change = round(current - baseline, 2)
     important = abs(change) >= info.important_change - 1e-9 or _important_share(info, baseline, change)
     better = None if change == 0 else (change < 0) == info.lower_is_better
-    from scipy.stats import theilslopes  # imported here: it costs half a second at startup
-
     x = [(d - first_day).days / 7 for d, _ in series]
     y = [v for _, v in series]
-    slope, _intercept, low, high = (float(v) for v in theilslopes(y, x, alpha=TREND_CONFIDENCE))
+    slope, low, high = theil_sen(x, y, TREND_CONFIDENCE)
     statement = _statement(info, baseline, current, change, important, better, (slope, low, high), span)
     return Trend(kind, points, span, True, baseline, current, change, important, better,
                  round(slope, 3), round(low, 3), round(high, 3), statement)  # fmt: skip
+
+
+def theil_sen(x: list[float], y: list[float], confidence: float) -> tuple[float, float, float]:
+    """The Theil-Sen slope (the median of the slopes between every two points) and its confidence range, by Sen
+    (1968) equation 2.6, as scipy.stats.theilslopes computes them (a test checks they agree). Written out because
+    the dashboard computes two hundred of them, and scipy's general-purpose version takes about 0.4 ms each."""
+    import numpy as np  # imported here, like scipy before it: the command line starts faster without it
+
+    xs, ys = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    dx, dy = xs[:, np.newaxis] - xs, ys[:, np.newaxis] - ys
+    slopes = np.sort(dy[dx > 0] / dx[dx > 0])
+    middle = float(np.median(slopes))
+    z = NormalDist().inv_cdf((1 - confidence) / 2)
+
+    def ties(values: np.ndarray[tuple[int], np.dtype[np.float64]]) -> float:
+        counts = np.unique(values, return_counts=True)[1]
+        counts = counts[counts > 1]
+        return float(np.sum(counts * (counts - 1) * (2 * counts + 5)))
+
+    n, pairs = len(ys), len(slopes)
+    variance = (n * (n - 1) * (2 * n + 5) - ties(xs) - ties(ys)) / 18
+    if variance < 0:  # so many ties that Sen's formula gives no range (scipy returns NaN too)
+        return middle, math.nan, math.nan
+    sigma = math.sqrt(variance)
+    upper = min(int(np.round((pairs - z * sigma) / 2)), pairs - 1)
+    lower = max(int(np.round((pairs + z * sigma) / 2)) - 1, 0)
+    return middle, float(slopes[lower]), float(slopes[upper])
 
 
 def _important_share(info: MeasureInfo, baseline: float, change: float) -> bool:

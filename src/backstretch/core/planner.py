@@ -21,7 +21,7 @@ repetitions (up to each stretch's usual count and about 60 s of holding per musc
 from __future__ import annotations
 
 import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -110,6 +110,7 @@ class Plan:
     warnings: tuple[str, ...]
     reasons: tuple[str, ...]
     score: int
+    program: bool = False  # a clinician's program gave it (clinic mode), not the planner
 
 
 @dataclass(frozen=True)
@@ -238,6 +239,33 @@ def allowed_reason(stretch: Stretch, profile: Profile, desk: bool) -> str | None
         return f"needs {', '.join(missing)}"
     if desk and not stretch.desk_friendly:
         return "not a desk stretch"
+    return None
+
+
+def easier_instead(
+    stretch_id: str,
+    catalogue: Mapping[str, Stretch],
+    profile: Profile,
+    history: History,
+    on: date,
+    leave_out: Collection[str] = (),
+) -> PlanItem | None:
+    """The easier variant to try in place of a stretch that hurt, or None when none is safe for this person.
+
+    Like any planned stretch, it must be allowed for them and not found painful in the last 14 days; it is held
+    for its shortest time, once per side, as the planner does on a gentler day.
+    """
+    painful = painful_recently(history, on)
+    for sid in catalogue[stretch_id].easier:
+        variant = catalogue.get(sid)
+        if variant is None or sid in painful or sid in leave_out:
+            continue
+        if allowed_reason(variant, profile, desk=False) is not None:
+            continue
+        hold = variant.hold_seconds.min
+        return PlanItem(variant.id, variant.name, hold, 1, 2 if variant.per_side else 1, variant.position,
+                        variant.regions.primary, variant.spinal_movement,
+                        item_seconds(hold, 1, variant.per_side))  # fmt: skip
     return None
 
 

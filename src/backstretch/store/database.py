@@ -10,18 +10,28 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, select
-from sqlalchemy.exc import ArgumentError, DatabaseError
+from sqlalchemy import Engine, create_engine, delete, event, insert, literal, select
+from sqlalchemy.exc import ArgumentError, DatabaseError, IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from backstretch.core.consistency import ActiveDay, active_days
 from backstretch.core.measures import Measure, MeasureKind, usual_morning_pain
 from backstretch.core.planner import DayRecord, History, MorningPain
 from backstretch.core.profile import Profile
+from backstretch.core.programs import Program, ProgramItem
 from backstretch.core.safety import Screening, validate_answers
 from backstretch.core.timeline import Step, StepKind
 from backstretch.paths import home
-from backstretch.store.models import MeasureRow, ProfileRow, ReportRow, ScreeningRow, SessionRow, StepRow
+from backstretch.store.models import (
+    MeasureRow,
+    PersonRow,
+    ProfileRow,
+    ProgramRow,
+    ReportRow,
+    ScreeningRow,
+    SessionRow,
+    StepRow,
+)
 
 URL_ENV = "BACKSTRETCH_DATABASE_URL"
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -56,82 +66,148 @@ def migrate(engine: Engine) -> None:
 
 
 class Store:
-    """The person's stored data, in plain core types at the boundary."""
+    """One person's stored data, in plain core types at the boundary.
 
-    def __init__(self, engine: Engine) -> None:
+    Every read and write is that person's own: a session, a screening or a measure of someone else is not there."""
+
+    def __init__(self, engine: Engine, person_id: int) -> None:
         self.engine = engine
         self.sessions = sessionmaker(engine, expire_on_commit=False)
+        self.person_id = person_id
 
     def session(self) -> Session:
         return self.sessions()
 
+    def for_person(self, person_id: int) -> Store:
+        """The same database, seen as another person."""
+        return Store(self.engine, person_id)
+
+    def _profile_row(self, s: Session) -> ProfileRow | None:
+        return s.scalars(select(ProfileRow).where(ProfileRow.person_id == self.person_id)).first()
+
     def load_profile(self) -> Profile | None:
         with self.session() as s:
-            row = s.get(ProfileRow, 1)
+            row = self._profile_row(s)
             return None if row is None else Profile.model_validate(row.data)
 
     def save_profile(self, profile: Profile) -> None:
         with self.session() as s, s.begin():
-            row = s.get(ProfileRow, 1)
+            row = self._profile_row(s)
             data = profile.model_dump(mode="json")
             if row is None:
-                s.add(ProfileRow(id=1, data=data, updated_at=datetime.now()))
+                s.add(ProfileRow(person_id=self.person_id, data=data, updated_at=datetime.now()))
             else:
                 row.data, row.updated_at = data, datetime.now()
 
     def add_screening(self, screening: Screening) -> None:
         validate_answers(screening.answers)
         with self.session() as s, s.begin():
-            s.add(ScreeningRow(taken_on=screening.taken_on, answers=dict(screening.answers),
-                               cleared_on=screening.cleared_on))  # fmt: skip
+            s.add(ScreeningRow(person_id=self.person_id, taken_on=screening.taken_on,
+                               answers=dict(screening.answers), cleared_on=screening.cleared_on))  # fmt: skip
 
     def latest_screening(self) -> Screening | None:
         with self.session() as s:
-            row = _latest_screening_row(s)
+            row = self._latest_screening_row(s)
             if row is None:
                 return None
             return Screening(taken_on=row.taken_on, answers=dict(row.answers), cleared_on=row.cleared_on)
 
-    def start_session(self, day: date, plan: dict[str, object], pain_before: int | None) -> int:
+    def start_session(self, day: date, plan: dict[str, object], pain_before: int | None,
+                      client_key: str | None = None) -> int:  # fmt: skip
+        """Open a session. A ``client_key`` (a page's own id for it) opens it once: starting again with the same key,
+        however often a page that was offline retries, gives the first session's id."""
         _check_pain(pain_before)
-        with self.session() as s, s.begin():
-            row = SessionRow(day=day, started_at=datetime.now(), status="in-progress", plan=plan,
-                             pain_before=pain_before, note="")  # fmt: skip
-            s.add(row)
-            s.flush()
-            return row.id
+        if client_key is not None:
+            found = self.session_by_key(client_key)
+            if found is not None:
+                return found
+        try:
+            with self.session() as s, s.begin():
+                row = SessionRow(person_id=self.person_id, day=day, started_at=datetime.now(), status="in-progress",
+                                 plan=plan, pain_before=pain_before, note="", client_key=client_key)  # fmt: skip
+                s.add(row)
+                s.flush()
+                return row.id
+        except IntegrityError:
+            found = self.session_by_key(client_key) if client_key is not None else None
+            if found is None and client_key is not None:
+                raise ValueError("this session key is already used; a page makes a new one for each session") from None
+            if found is None:
+                raise
+            return found  # another request with the same key got there first
 
-    def record_step(self, session_id: int, step: Step, seconds: float, outcome: str) -> None:
-        """Commit one finished step at once: a crash later loses at most the step in progress."""
+    def session_by_key(self, client_key: str) -> int | None:
+        with self.session() as s:
+            found = select(SessionRow.id).where(SessionRow.client_key == client_key,
+                                                SessionRow.person_id == self.person_id)  # fmt: skip
+            return s.scalars(found).first()
+
+    def own_session(self, s: Session, session_id: int) -> SessionRow | None:
+        """The session with this id if it is this person's; None for a missing one or someone else's."""
+        row = s.get(SessionRow, session_id)
+        return row if row is not None and row.person_id == self.person_id else None
+
+    def _session_row(self, s: Session, session_id: int) -> SessionRow:
+        row = self.own_session(s, session_id)
+        if row is None:
+            raise ValueError(f"no session {session_id}")
+        return row
+
+    def change_plan(self, session_id: int, plan: dict[str, object]) -> None:
+        """Store a session's plan as changed while it runs (an easier variant put in after a stretch that hurt)."""
         with self.session() as s, s.begin():
-            s.add(StepRow(session_id=session_id, step_index=step.index, kind=step.kind.value, stretch=step.stretch,
-                          side=step.side, rep=step.rep, seconds=round(seconds, 2), outcome=outcome,
-                          finished_at=datetime.now()))  # fmt: skip
+            self._session_row(s, session_id).plan = plan
+
+    def record_step(self, session_id: int, step: Step, seconds: float, outcome: str) -> bool:
+        """Commit one finished step at once (a crash later loses at most the step in progress). False when the step
+        was saved already: the database keeps one row per step, whichever app process got there first.
+
+        One statement: the row is written only if the session is this person's (it is the busiest write there is)."""
+        values = {"session_id": session_id, "step_index": step.index, "kind": step.kind.value, "stretch": step.stretch,
+                  "side": step.side, "rep": step.rep, "seconds": round(seconds, 2), "outcome": outcome,
+                  "finished_at": datetime.now()}  # fmt: skip
+        mine = select(SessionRow.id).where(SessionRow.id == session_id, SessionRow.person_id == self.person_id)
+        row = select(*(literal(v, type_=StepRow.__table__.c[k].type).label(k) for k, v in values.items()))
+        statement = insert(StepRow).from_select(list(values), row.where(mine.exists())).returning(StepRow.id)
+        try:
+            with self.session() as s, s.begin():
+                written = s.execute(statement).first()
+        except IntegrityError:
+            return False
+        if written is None:
+            raise ValueError(f"no session {session_id}")
+        return True
 
     def recorded_steps(self, session_id: int) -> set[int]:
         """The step indices already saved for a session, so a player that resumes or retries never saves one twice."""
         with self.session() as s:
+            self._session_row(s, session_id)
             return set(s.scalars(select(StepRow.step_index).where(StepRow.session_id == session_id)))
 
-    def report_feeling(self, session_id: int, day: date, stretch: str, feeling: str) -> None:
+    def report_feeling(self, session_id: int, day: date, stretch: str, feeling: str) -> bool:
+        """Store how a stretch felt; False when that very feeling was stored for it in this session already."""
         if feeling not in FEELINGS:
             raise ValueError(f"feeling must be one of {', '.join(FEELINGS)}, not {feeling!r}")
-        with self.session() as s, s.begin():
-            s.add(ReportRow(session_id=session_id, day=day, stretch=stretch, feeling=feeling,
-                            reported_at=datetime.now()))  # fmt: skip
+        try:
+            with self.session() as s, s.begin():
+                self._session_row(s, session_id)
+                s.add(ReportRow(session_id=session_id, day=day, stretch=stretch, feeling=feeling,
+                                reported_at=datetime.now()))  # fmt: skip
+        except IntegrityError:
+            return False
+        return True
 
     def finish_session(self, session_id: int, status: str, pain_after: int | None = None, note: str = "") -> None:
         if status not in ("completed", "partial", "stopped"):
             raise ValueError(f"unknown session status {status!r}")
         _check_pain(pain_after)
         with self.session() as s, s.begin():
-            row = s.get(SessionRow, session_id)
-            if row is None:
-                raise ValueError(f"no session {session_id}")
+            row = self._session_row(s, session_id)
             row.status, row.ended_at, row.pain_after, row.note = status, datetime.now(), pain_after, note[:2000]
 
     def _sessions(self, s: Session, since: date | None) -> list[SessionRow]:
         query = select(SessionRow).options(selectinload(SessionRow.steps), selectinload(SessionRow.reports))
+        query = query.where(SessionRow.person_id == self.person_id)
         if since is not None:
             query = query.where(SessionRow.day >= since)
         return list(s.scalars(query.order_by(SessionRow.day, SessionRow.id)))
@@ -165,9 +241,9 @@ class Store:
 
     def add_measure(self, measure: Measure) -> int:
         with self.session() as s, s.begin():
-            row = MeasureRow(kind=measure.kind.value, taken_on=measure.on, value=measure.value,
-                             activities=[a.model_dump() for a in measure.activities], morning=measure.morning,
-                             note=measure.note, recorded_at=datetime.now())  # fmt: skip
+            row = MeasureRow(person_id=self.person_id, kind=measure.kind.value, taken_on=measure.on,
+                             value=measure.value, activities=[a.model_dump() for a in measure.activities],
+                             morning=measure.morning, note=measure.note, recorded_at=datetime.now())  # fmt: skip
             s.add(row)
             s.flush()
             return row.id
@@ -175,14 +251,16 @@ class Store:
     def measures(self, kind: MeasureKind | None = None, since: date | None = None) -> list[Measure]:
         """Logged measures, oldest first, plus the pain ratings taken before sessions (they are pain-now too)."""
         with self.session() as s:
-            query = select(MeasureRow)
+            query = select(MeasureRow).where(MeasureRow.person_id == self.person_id)
             if kind is not None:
                 query = query.where(MeasureRow.kind == kind.value)
             if since is not None:
                 query = query.where(MeasureRow.taken_on >= since)
             found = [_measure(row) for row in s.scalars(query.order_by(MeasureRow.taken_on, MeasureRow.id))]
             if kind in (None, MeasureKind.PAIN):
-                sessions = select(SessionRow.day, SessionRow.pain_before).where(SessionRow.pain_before.is_not(None))
+                sessions = select(SessionRow.day, SessionRow.pain_before).where(
+                    SessionRow.person_id == self.person_id, SessionRow.pain_before.is_not(None)
+                )
                 if since is not None:
                     sessions = sessions.where(SessionRow.day >= since)
                 found += [Measure(kind=MeasureKind.PAIN, on=day, value=pain, note="before a session")
@@ -193,10 +271,46 @@ class Store:
         """Days with at least one hold done, and the minutes spent in sessions on them."""
         return active_days([(h.day, h.seconds, bool(h.done)) for h in self.history(since)])
 
+    def program(self) -> Program | None:
+        """The program the person's clinician assigned last, if any (clinic mode)."""
+        with self.session() as s:
+            query = select(ProgramRow).where(ProgramRow.person_id == self.person_id, ProgramRow.active.is_(True))
+            row = s.scalars(query.order_by(ProgramRow.id.desc())).first()
+        return None if row is None else program_of(row)
+
+    def assign_program(self, program: Program, clinician_id: int | None) -> None:
+        """Make this the person's program; the one before stays on record, no longer active."""
+        with self.session() as s, s.begin():
+            for old in s.scalars(select(ProgramRow).where(ProgramRow.person_id == self.person_id,
+                                                          ProgramRow.active.is_(True))):  # fmt: skip
+                old.active = False
+            s.add(ProgramRow(person_id=self.person_id, clinician_id=clinician_id, created_at=datetime.now(),
+                             starts_on=program.starts_on, weekdays=sorted(program.weekdays),
+                             fill_free_days=program.fill_free_days, note=program.note, active=True,
+                             items=[{"stretch": i.stretch, "hold_seconds": i.hold_seconds, "reps": i.reps}
+                                    for i in program.items]))  # fmt: skip
+
+    def delete_data(self, s: Session) -> None:
+        """Everything of this person's, children first, in the caller's transaction (the person stays)."""
+        sessions = select(SessionRow.id).where(SessionRow.person_id == self.person_id)
+        s.execute(delete(ReportRow).where(ReportRow.session_id.in_(sessions)))
+        s.execute(delete(StepRow).where(StepRow.session_id.in_(sessions)))
+        for table in (SessionRow, ScreeningRow, MeasureRow, ProfileRow, ProgramRow):
+            s.execute(delete(table).where(table.person_id == self.person_id))
+
+    def delete_all(self) -> None:
+        """Everything of this person's, in one transaction: all of it goes, or none of it."""
+        with self.session() as s, s.begin():
+            self.delete_data(s)
+
+    def _latest_screening_row(self, s: Session) -> ScreeningRow | None:
+        query = select(ScreeningRow).where(ScreeningRow.person_id == self.person_id)
+        return s.scalars(query.order_by(ScreeningRow.taken_on.desc(), ScreeningRow.id.desc())).first()
+
     def confirm_clearance(self, on: date) -> bool:
         """Record that a clinician cleared the person after their latest screening; False when there is none."""
         with self.session() as s, s.begin():
-            row = _latest_screening_row(s)
+            row = self._latest_screening_row(s)
             if row is None:
                 return False
             row.cleared_on = on
@@ -224,8 +338,22 @@ class SessionSummary:
     note: str
 
 
-def _latest_screening_row(s: Session) -> ScreeningRow | None:
-    return s.scalars(select(ScreeningRow).order_by(ScreeningRow.taken_on.desc(), ScreeningRow.id.desc())).first()
+def program_of(row: ProgramRow) -> Program:
+    items = tuple(ProgramItem(str(i["stretch"]), int(str(i["hold_seconds"])), int(str(i["reps"]))) for i in row.items)
+    return Program(items, frozenset(row.weekdays), row.fill_free_days, row.note, row.starts_on)
+
+
+def _local_person(engine: Engine) -> int:
+    """The one person who uses the app on this computer: no email, no password; made on first use."""
+    local = select(PersonRow.id).where(PersonRow.role == "person", PersonRow.email.is_(None)).order_by(PersonRow.id)
+    with Session(engine) as s, s.begin():
+        found = s.scalars(local.limit(1)).first()
+        if found is not None:
+            return found
+        row = PersonRow(role="person", name="", created_at=datetime.now())
+        s.add(row)
+        s.flush()
+        return row.id
 
 
 def _check_pain(value: int | None) -> None:
@@ -262,6 +390,7 @@ class StoreError(Exception):
 
 
 def open_store(url: str | None = None) -> Store:
+    """The database, brought up to date, as the one person who uses the app on this computer sees it."""
     resolved = database_url(url)
     try:
         engine = create_engine(resolved)
@@ -271,7 +400,8 @@ def open_store(url: str | None = None) -> Store:
         event.listen(engine, "connect", _sqlite_pragmas)
     try:
         migrate(engine)
+        person = _local_person(engine)
     except DatabaseError as error:  # also a file that is not a database, or a server that refuses
         raise StoreError(f"cannot open the database {engine.url.render_as_string(hide_password=True)}: "
                          f"{error.orig}") from None  # fmt: skip
-    return Store(engine)
+    return Store(engine, person)

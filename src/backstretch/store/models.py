@@ -7,17 +7,40 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+MAX_ID = 2**31 - 1  # the largest Integer column value: PostgreSQL's integer is 32 bits (SQLite's 64)
+
 
 class Base(DeclarativeBase):
     pass
 
 
+class PersonRow(Base):
+    """Someone whose data the store holds. The app on one computer has one, with no email or password; a clinic has
+    an account for each patient and clinician (later)."""
+
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    role: Mapped[str] = mapped_column(String(20), nullable=False)  # person, patient, clinician, admin
+    email: Mapped[str | None] = mapped_column(String(254), nullable=True, unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    name: Mapped[str] = mapped_column(String(100), nullable=False, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+
+
+def _owner() -> Mapped[int | None]:
+    # Nullable only because SQLite cannot add a NOT NULL column with a foreign key to a table that has rows (the
+    # migration would have to rebuild the table); the store always sets it.
+    return mapped_column(ForeignKey("person.id"), nullable=True, index=True)
+
+
 class ProfileRow(Base):
-    """The person's profile as validated JSON; one row in the single-person app."""
+    """A person's profile as validated JSON; one row per person."""
 
     __tablename__ = "profile"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), nullable=True, unique=True, index=True)
     data: Mapped[dict[str, object]] = mapped_column(JSON, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
 
@@ -28,6 +51,7 @@ class ScreeningRow(Base):
     __tablename__ = "screening"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int | None] = _owner()
     taken_on: Mapped[date] = mapped_column(Date, nullable=False, index=True)
     answers: Mapped[dict[str, bool]] = mapped_column(JSON, nullable=False)
     cleared_on: Mapped[date | None] = mapped_column(Date, nullable=True)
@@ -38,8 +62,10 @@ class SessionRow(Base):
     """One guided session. ``status`` stays "in-progress" if the player dies; history shows that as partial."""
 
     __tablename__ = "session"
+    __table_args__ = (Index("ix_session_person_id_day", "person_id", "day"),)  # a person's days, for clinic views
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int | None] = _owner()
     day: Mapped[date] = mapped_column(Date, nullable=False, index=True)
     started_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
     ended_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
@@ -48,6 +74,9 @@ class SessionRow(Base):
     pain_before: Mapped[int | None] = mapped_column(Integer, nullable=True)
     pain_after: Mapped[int | None] = mapped_column(Integer, nullable=True)
     note: Mapped[str] = mapped_column(String(2000), nullable=False, default="")
+    # A web page's own id for the session, chosen before the server has seen it (it may start offline), so that
+    # sending the start again opens one session.
+    client_key: Mapped[str | None] = mapped_column(String(36), nullable=True, unique=True, index=True)
     steps: Mapped[list[StepRow]] = relationship(back_populates="session", order_by="StepRow.id")
     reports: Mapped[list[ReportRow]] = relationship(back_populates="session", order_by="ReportRow.id")
 
@@ -56,6 +85,8 @@ class StepRow(Base):
     """A finished step of a session, written the moment it finishes."""
 
     __tablename__ = "session_step"
+    # One row per step of a session: a step sent again (a retry, another app process) is not stored twice.
+    __table_args__ = (Index("uq_session_step_index", "session_id", "step_index", unique=True),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("session.id", ondelete="CASCADE"), nullable=False, index=True)
@@ -74,6 +105,7 @@ class ReportRow(Base):
     """How a stretch felt: just-a-stretch, uncomfortable, painful, or sharp (sharp ends the session)."""
 
     __tablename__ = "stretch_report"
+    __table_args__ = (Index("uq_stretch_report_feeling", "session_id", "stretch", "feeling", unique=True),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("session.id", ondelete="CASCADE"), nullable=False, index=True)
@@ -88,9 +120,13 @@ class MeasureRow(Base):
     """A logged measure; ``value`` is what trends use (pain 0–10, function mean, reach in cm)."""
 
     __tablename__ = "measure"
-    __table_args__ = (Index("ix_measure_kind_taken_on", "kind", "taken_on"),)
+    __table_args__ = (
+        Index("ix_measure_kind_taken_on", "kind", "taken_on"),
+        Index("ix_measure_person_id_kind_taken_on", "person_id", "kind", "taken_on"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int | None] = _owner()
     kind: Mapped[str] = mapped_column(String(20), nullable=False)
     taken_on: Mapped[date] = mapped_column(Date, nullable=False)
     value: Mapped[float] = mapped_column(Float, nullable=False)
@@ -98,3 +134,70 @@ class MeasureRow(Base):
     morning: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     note: Mapped[str] = mapped_column(String(500), nullable=False, default="")
     recorded_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+
+
+class LoginRow(Base):
+    """A signed-in browser in clinic mode: the cookie holds a random token, the table only its SHA-256."""
+
+    __tablename__ = "login"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), nullable=False, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+    expires_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+
+
+class LinkRow(Base):
+    """A one-time link: an invitation to join (for an email, with a role) or a password reset (for a person)."""
+
+    __tablename__ = "link"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    purpose: Mapped[str] = mapped_column(String(10), nullable=False)  # invite, reset
+    email: Mapped[str] = mapped_column(String(254), nullable=False)
+    role: Mapped[str] = mapped_column(String(20), nullable=False)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), nullable=True)
+    issued_by: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"), nullable=True)
+    expires_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class CareRow(Base):
+    """A clinician looking after a patient."""
+
+    __tablename__ = "care"
+
+    clinician_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), primary_key=True,
+                                            index=True)  # fmt: skip
+
+
+class LoginFailureRow(Base):
+    """A failed login, kept a short while so tries can be slowed down across every app process."""
+
+    __tablename__ = "login_failure"
+    __table_args__ = (Index("ix_login_failure_key_at", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(300), nullable=False)  # email and address
+    at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+
+
+class ProgramRow(Base):
+    """A program a clinician assigned to a patient; the newest active one is the patient's."""
+
+    __tablename__ = "program"
+    __table_args__ = (Index("ix_program_person_id_active", "person_id", "active"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), nullable=False)
+    clinician_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+    starts_on: Mapped[date] = mapped_column(Date, nullable=False)
+    weekdays: Mapped[list[int]] = mapped_column(JSON, nullable=False)
+    fill_free_days: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    note: Mapped[str] = mapped_column(String(1000), nullable=False, default="")
+    items: Mapped[list[dict[str, object]]] = mapped_column(JSON, nullable=False)
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False)

@@ -21,7 +21,8 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, ValidationError
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import func, insert, select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backstretch.core.measures import Measure, MeasureKind
@@ -30,21 +31,22 @@ from backstretch.core.safety import ScreeningError, validate_answers
 from backstretch.core.timeline import StepKind
 from backstretch.core.vocab import Position, Region, SpinalMovement
 from backstretch.store.database import FEELINGS, Store
-from backstretch.store.models import Base, MeasureRow, ProfileRow, ReportRow, ScreeningRow, SessionRow, StepRow
+from backstretch.store.models import MAX_ID, Base, MeasureRow, ProfileRow, ReportRow, ScreeningRow, SessionRow, StepRow
 
 FORMAT = "backstretch"
 VERSION = 1
-PROFILE_ID = 1  # Store.load_profile reads row 1 only, so a profile under any other id would be lost
 STATUSES = ("completed", "partial", "stopped", "in-progress")
 OUTCOMES = ("done", "skipped", "stopped")
 SIDES = ("right", "left")
 
-# The fields of each record, in the order they are written. A test checks they are exactly the table's columns,
-# so a new column cannot be left out of exports by accident.
+# The fields of each record, in the order they are written. A test checks they are exactly the table's columns
+# but the owner (an export is one person's, and an import is the importing person's), so a new column cannot be
+# left out of exports by accident.
 COLUMNS: dict[str, tuple[str, ...]] = {
     "profile": ("id", "data", "updated_at"),
     "screening": ("id", "taken_on", "answers", "cleared_on", "note"),
-    "session": ("id", "day", "started_at", "ended_at", "status", "plan", "pain_before", "pain_after", "note"),
+    "session": ("id", "day", "started_at", "ended_at", "status", "plan", "pain_before", "pain_after", "note",
+                "client_key"),
     "step": ("id", "session_id", "step_index", "kind", "stretch", "side", "rep", "seconds", "outcome",
              "finished_at"),
     "report": ("id", "session_id", "day", "stretch", "feeling", "reported_at"),
@@ -68,8 +70,9 @@ CSV_COLUMNS = (
     "record", "id", "session_id", "day", "taken_on", "kind", "stretch", "side", "rep", "step_index", "status",
     "outcome", "feeling", "pain_before", "pain_after", "value", "seconds", "morning", "started_at", "ended_at",
     "cleared_on", "finished_at", "reported_at", "recorded_at", "updated_at", "note", "answers", "activities",
-    "plan", "data", "format", "version", "exported_at",
+    "plan", "data", "client_key", "format", "version", "exported_at",
 )  # fmt: skip
+_OPTIONAL_COLUMNS = frozenset({"client_key"})  # added later: files exported before it still import
 _EXPORT_COLUMNS = ("format", "version", "exported_at")
 _INT_CELLS = frozenset({"id", "session_id", "step_index", "rep", "pain_before", "pain_after", "version"})
 _FLOAT_CELLS = frozenset({"value", "seconds"})
@@ -78,7 +81,7 @@ _JSON_CELLS = frozenset({"answers", "activities", "plan", "data"})
 _TEXT_CELLS = frozenset({"note"})  # an empty cell is empty text, not a missing value
 _NULLABLE_CELLS = {
     "screening": frozenset({"cleared_on"}),
-    "session": frozenset({"ended_at", "pain_before", "pain_after"}),
+    "session": frozenset({"ended_at", "pain_before", "pain_after", "client_key"}),
     "step": frozenset({"stretch", "side", "rep"}),
     "export": frozenset({"exported_at"}),
 }
@@ -133,14 +136,17 @@ def _fields(record: str, source: object) -> dict[str, object]:
 
 
 def export_data(store: Store) -> dict[str, Any]:
-    """The whole database as one document, ordered by id so two exports of the same data are identical."""
+    """Everything of the person's as one document, ordered by id so two exports of the same data are identical."""
+    mine = store.person_id
     with store.session() as s:
-        profile = s.get(ProfileRow, PROFILE_ID)
-        screenings = s.scalars(select(ScreeningRow).order_by(ScreeningRow.id)).all()
-        sessions = s.scalars(select(SessionRow).order_by(SessionRow.id)).all()
-        steps = s.scalars(select(StepRow).order_by(StepRow.id)).all()
-        reports = s.scalars(select(ReportRow).order_by(ReportRow.id)).all()
-        measures = s.scalars(select(MeasureRow).order_by(MeasureRow.id)).all()
+        profile = s.scalars(select(ProfileRow).where(ProfileRow.person_id == mine)).first()
+        screenings = s.scalars(select(ScreeningRow).where(ScreeningRow.person_id == mine)
+                               .order_by(ScreeningRow.id)).all()  # fmt: skip
+        sessions = s.scalars(select(SessionRow).where(SessionRow.person_id == mine).order_by(SessionRow.id)).all()
+        ids = [row.id for row in sessions]
+        steps = s.scalars(select(StepRow).where(StepRow.session_id.in_(ids)).order_by(StepRow.id)).all()
+        reports = s.scalars(select(ReportRow).where(ReportRow.session_id.in_(ids)).order_by(ReportRow.id)).all()
+        measures = s.scalars(select(MeasureRow).where(MeasureRow.person_id == mine).order_by(MeasureRow.id)).all()
     return _document(profile, screenings, sessions, steps, reports, measures,
                      datetime.now().astimezone().isoformat(timespec="seconds"))  # fmt: skip
 
@@ -249,7 +255,6 @@ def _finite(value: object) -> object:
     return float(value)
 
 
-MAX_ID = 2**63 - 1  # SQLite's largest integer
 Id = Annotated[int, Strict(), Field(ge=1, le=MAX_ID)]
 Count = Annotated[int, Strict(), Field(ge=0, le=MAX_ID)]
 Pain = Annotated[int, Strict(), Field(ge=0, le=10)]
@@ -277,6 +282,9 @@ class ScreeningRecord(_Record):
     note: Annotated[str, Strict(), Field(max_length=500)]
 
 
+MAX_PLAN_ITEMS = 100
+
+
 class StoredPlanItem(BaseModel):
     """One stretch of a stored session plan: exactly what `backstretch.cli.plan.item_json` writes and what the
     players read back to rebuild the session's timeline."""
@@ -299,7 +307,7 @@ class StoredPlan(BaseModel):
 
     model_config = ConfigDict(extra="allow", frozen=True)
 
-    items: Annotated[list[StoredPlanItem], Field(max_length=100)] = []
+    items: Annotated[list[StoredPlanItem], Field(max_length=MAX_PLAN_ITEMS)] = []
 
 
 class SessionRecord(_Record):
@@ -311,6 +319,7 @@ class SessionRecord(_Record):
     pain_before: Pain | None
     pain_after: Pain | None
     note: Annotated[str, Strict(), Field(max_length=2000)]
+    client_key: Annotated[str, Strict(), Field(min_length=1, max_length=36)] | None = None
 
 
 class StepRecord(_Record):
@@ -419,6 +428,7 @@ def _check(entries: list[_Entry]) -> _Checked:
     session_ids = {e.fields.get("id") for e in entries if e.record == "session"}
     checked = _Checked()
     seen: dict[str, dict[int, str]] = {record: {} for record in COLUMNS}
+    keys: dict[str, str] = {}
     for entry in entries:
         try:
             record = _check_entry(entry, session_ids)
@@ -429,6 +439,11 @@ def _check(entries: list[_Entry]) -> _Checked:
         first = seen[entry.record].setdefault(record.id, entry.place)
         if first != entry.place:
             raise TransferError(f"{entry.label}: field 'id': {record.id} is used twice; the first is {first}")
+        if isinstance(record, SessionRecord) and record.client_key is not None:
+            first = keys.setdefault(record.client_key, entry.place)
+            if first != entry.place:
+                raise TransferError(f"{entry.label}: field 'client_key': {record.client_key!r} is used twice; the "
+                                    f"first is {first}")  # fmt: skip
         if isinstance(record, ProfileRecord):
             checked.profile = record
         else:
@@ -441,8 +456,6 @@ def _check_entry(entry: _Entry, session_ids: set[object]) -> _Record:
         raise ValueError(entry.problem)
     record = MODELS[entry.record].model_validate(entry.fields)
     if isinstance(record, ProfileRecord):
-        if record.id != PROFILE_ID:
-            raise ValueError(f"field 'id': the profile's id is always {PROFILE_ID}; got {record.id}")
         try:
             Profile.model_validate(record.data)
         except ValidationError as error:
@@ -655,7 +668,7 @@ def from_csv(text: str) -> dict[str, Any]:
     repeated = [c for i, c in enumerate(header) if c in header[:i]]
     if repeated:
         raise TransferError(f"line 1: the column {repeated[0]!r} appears twice")
-    missing = [c for c in CSV_COLUMNS if c not in header]
+    missing = [c for c in CSV_COLUMNS if c not in header and c not in _OPTIONAL_COLUMNS]
     if missing:
         raise TransferError(f"line 1: the column {missing[0]!r} is missing")
     entries = [_csv_entry(line, header, row) for line, row in rows]
@@ -677,39 +690,58 @@ def from_csv(text: str) -> dict[str, Any]:
 # --- import ----------------------------------------------------------------------------------------------------
 
 
-def _counts(s: Session) -> Counts:
-    def count(table: type[Base]) -> int:
-        return s.scalar(select(func.count()).select_from(table)) or 0
+def _counts(s: Session, person_id: int) -> Counts:
+    def count(table: type[ProfileRow | ScreeningRow | SessionRow | MeasureRow]) -> int:
+        return s.scalar(select(func.count()).select_from(table).where(table.person_id == person_id)) or 0
 
-    return Counts(count(ProfileRow), count(ScreeningRow), count(SessionRow), count(StepRow), count(ReportRow),
-                  count(MeasureRow))  # fmt: skip
+    def in_sessions(table: type[StepRow | ReportRow]) -> int:
+        sessions = select(SessionRow.id).where(SessionRow.person_id == person_id)
+        return s.scalar(select(func.count()).select_from(table).where(table.session_id.in_(sessions))) or 0
+
+    return Counts(count(ProfileRow), count(ScreeningRow), count(SessionRow), in_sessions(StepRow),
+                  in_sessions(ReportRow), count(MeasureRow))  # fmt: skip
 
 
 def stored_counts(store: Store) -> Counts:
-    """How many records of each kind the database holds now."""
+    """How many records of each kind the person has now."""
     with store.session() as s:
-        return _counts(s)
+        return _counts(s, store.person_id)
 
 
 def import_data(store: Store, data: object, replace: bool = False) -> Counts:
-    """Check the whole document, then write it with its ids in one transaction; a database with data in it is
-    only replaced when asked, and then in that same transaction."""
+    """Check the whole document, then write it as the person's, with its ids, in one transaction; a person with data
+    already is only replaced when asked, and then in that same transaction."""
     checked = _check(_document_entries(data))
-    with store.session() as s, s.begin():
-        existing = _counts(s)
-        if existing.total and not replace:
-            raise DatabaseNotEmptyError(existing)
-        if replace:
-            for table in (ReportRow, StepRow, SessionRow, ScreeningRow, MeasureRow, ProfileRow):
-                s.execute(delete(table))
-        if checked.profile is not None:
-            s.execute(insert(ProfileRow), [_values("profile", checked.profile)])
-        for record in ("screening", "session", "step", "report", "measure"):
-            rows = [_values(record, r) for r in sorted(checked.records[record], key=_by_id)]
-            if rows:
-                s.execute(insert(TABLES[record]), rows)
+    try:
+        with store.session() as s, s.begin():
+            existing = _counts(s, store.person_id)
+            if existing.total and not replace:
+                raise DatabaseNotEmptyError(existing)
+            if replace:
+                store.delete_data(s)
+            if checked.profile is not None:
+                s.execute(insert(ProfileRow), [_values("profile", checked.profile, store.person_id)])
+            for record in ("screening", "session", "step", "report", "measure"):
+                rows = [_values(record, r, store.person_id) for r in sorted(checked.records[record], key=_by_id)]
+                if rows:
+                    s.execute(insert(TABLES[record]), rows)
+            if s.get_bind().dialect.name == "postgresql":
+                _continue_ids_after_import(s)
+    except IntegrityError:
+        raise TransferError("the file's record ids are already used in this database by someone else's records, "
+                            "so nothing was imported") from None  # fmt: skip
     return checked.counts()
 
 
-def _values(record: str, source: _Record) -> dict[str, Any]:
-    return {name: getattr(source, name) for name in COLUMNS[record]}
+def _continue_ids_after_import(s: Session) -> None:
+    """PostgreSQL hands out ids from a sequence that rows written with their own ids do not move: set each one past
+    the largest id now in its table, so the next row written does not collide (SQLite looks at the table itself)."""
+    for table in TABLES.values():
+        name = table.__tablename__
+        s.execute(text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                       f"COALESCE((SELECT MAX(id) FROM {name}), 0) + 1, false)"))  # fmt: skip
+
+
+def _values(record: str, source: _Record, person_id: int) -> dict[str, Any]:
+    values = {name: getattr(source, name) for name in COLUMNS[record]}
+    return values if record in ("step", "report") else {**values, "person_id": person_id}

@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException
 
 from backstretch import __version__
 from backstretch.library import load_catalogue
 from backstretch.store import open_store
-from backstretch.web.routes import desk, library, onboarding, player, progress, settings, today
+from backstretch.store.accounts import Accounts
+from backstretch.web.auth import GoTo, guard, keep_cookies
+from backstretch.web.routes import accounts, clinic, desk, library, onboarding, player, progress, settings, today
 from backstretch.web.templating import templates
 
 STATIC = Path(__file__).parent / "static"
+MULTI_USER_ENV = "BACKSTRETCH_MULTI_USER"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CROSS_SITE = ("This request came from another website, so it was refused: backstretch only accepts changes made on "
               "its own pages.")  # fmt: skip
@@ -37,18 +42,23 @@ def cross_site(request: Request) -> bool:
     return origin is not None and origin.strip().lower() != f"{request.url.scheme}://{request.url.netloc}".lower()
 
 
-def create_app(database: str | None = None) -> FastAPI:
+def create_app(database: str | None = None, multi_user: bool = False) -> FastAPI:
+    """The app over a database: one person's own (the default), or a clinic's, where everyone signs in."""
     # No /docs or /redoc: their pages load scripts from a CDN, and the app must work with no internet.
     app = FastAPI(title="backstretch", version=__version__, docs_url=None, redoc_url=None,
-                  description="General advice, not a diagnosis.")  # fmt: skip
+                  description="General advice, not a diagnosis.", dependencies=[Depends(guard)])  # fmt: skip
     app.state.store = open_store(database)
+    app.state.multi_user = multi_user
+    app.state.accounts = Accounts(app.state.store.engine)
     app.state.catalogue = load_catalogue()
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.middleware("http")
     async def same_origin_writes(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         if not cross_site(request):
-            return await call_next(request)
+            response = await call_next(request)
+            keep_cookies(request, response)
+            return response
         if request.url.path.startswith("/api/"):
             return JSONResponse({"detail": CROSS_SITE}, status_code=403)
         return templates.TemplateResponse(request, "error.html", {"status": 403, "detail": CROSS_SITE},
@@ -57,6 +67,17 @@ def create_app(database: str | None = None) -> FastAPI:
     for area in (onboarding, today, player, progress, library, desk, settings):
         app.include_router(area.pages)
         app.include_router(area.api, prefix="/api")
+    app.include_router(accounts.pages)
+    app.include_router(clinic.pages)
+
+    @app.exception_handler(GoTo)
+    async def go_to(request: Request, where: GoTo) -> Response:
+        return RedirectResponse(where.location, status_code=303)
+
+    @app.get("/api/health", tags=["server"])
+    def health() -> dict[str, bool]:
+        """For load balancers and monitors: the process answers (it does not touch the database)."""
+        return {"ok": True}
 
     @app.get("/sw.js", include_in_schema=False)
     def service_worker() -> FileResponse:
@@ -70,6 +91,15 @@ def create_app(database: str | None = None) -> FastAPI:
         return templates.TemplateResponse(request, "error.html", {"status": error.status_code,
                                           "detail": error.detail}, status_code=error.status_code)  # fmt: skip
 
+    @app.exception_handler(DataError)
+    async def cannot_store(request: Request, error: DataError) -> Response:
+        # A value the database itself refuses (PostgreSQL: a NUL character in text, a number out of range): the
+        # request was wrong, not the server, and nothing was written.
+        detail = "Something in this request cannot be stored (a character or a number the database refuses)."
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": detail}, status_code=422)
+        return templates.TemplateResponse(request, "error.html", {"status": 422, "detail": detail}, status_code=422)
+
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, error: RequestValidationError) -> Response:
         problems = [f"{'.'.join(str(p) for p in e['loc'][1:]) or 'request'}: {e['msg']}" for e in error.errors()]
@@ -79,3 +109,9 @@ def create_app(database: str | None = None) -> FastAPI:
                             detail="; ".join(problems)), status_code=422)  # fmt: skip
 
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app for each of several workers: the database from BACKSTRETCH_DATABASE_URL, clinic mode when
+    BACKSTRETCH_MULTI_USER is set (`backstretch serve --workers N` sets both)."""
+    return create_app(None, multi_user=bool(os.environ.get(MULTI_USER_ENV)))

@@ -1,4 +1,4 @@
-"""Dependencies routes ask for: the store and the catalogue the server opened at start."""
+"""Dependencies routes ask for: the person's store and the catalogue the server opened at start."""
 
 from __future__ import annotations
 
@@ -11,7 +11,12 @@ from backstretch.store import Store
 
 
 def get_store(request: Request) -> Store:
+    """The signed-in person's data in clinic mode (the guard has checked who that is); else the one person's."""
     store: Store = request.app.state.store
+    person = getattr(request.state, "person", None)
+    if request.app.state.multi_user:
+        assert person is not None  # the guard refuses personal routes signed out
+        return store.for_person(person.id)
     return store
 
 

@@ -4,11 +4,29 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
 from backstretch.cli.stretches import DISCLAIMER
+from backstretch.web.auth import STAFF_ROLES, csrf_input, multi_user, signed_in
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.globals["disclaimer"] = DISCLAIMER
-templates.env.globals["nav"] = [("/today", "Today"), ("/library", "Library"), ("/progress", "Progress"),
-                                ("/desk", "Desk breaks"), ("/settings", "Settings")]  # fmt: skip
+PERSONAL = [("/today", "Today"), ("/library", "Library"), ("/progress", "Progress"), ("/desk", "Desk breaks"),
+            ("/settings", "Settings")]  # fmt: skip
+STAFF = [("/clinic", "Patients"), ("/library", "Library")]
+
+
+def nav(request: Request) -> list[tuple[str, str]]:
+    """The main links: a person's own pages; in clinic mode, a clinician's, and an account link when signed in."""
+    if not multi_user(request):
+        return PERSONAL
+    person = signed_in(request)
+    if person is None:
+        return [("/login", "Sign in"), ("/library", "Library")]
+    return [*(STAFF if person.role in STAFF_ROLES else PERSONAL), ("/account", "Account")]
+
+
+templates.env.globals["nav"] = nav
+templates.env.globals["csrf_input"] = csrf_input
+templates.env.globals["signed_in"] = signed_in

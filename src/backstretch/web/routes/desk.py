@@ -22,7 +22,7 @@ from backstretch.core.reminders import BREAK_MINUTES, EVERY_DEFAULT, EVERY_MAX, 
 from backstretch.core.timeline import StepKind, build_timeline
 from backstretch.store import Store
 from backstretch.web.deps import CatalogueDep, StoreDep
-from backstretch.web.routes.player import refusal, refuse_unless_allowed
+from backstretch.web.routes.player import refusal, refuse_unless_allowed, refused
 from backstretch.web.templating import templates
 
 pages = APIRouter(include_in_schema=False)
@@ -90,7 +90,7 @@ def next_break(
     refuse_unless_allowed(store, today)
     order = rotation(store, catalogue, today)
     if not order:
-        raise HTTPException(409, {"refused": True, "reasons": [NOTHING_SUITS]})
+        raise refused([NOTHING_SUITS])
     ids = [s.id for s in order]
     at = (ids.index(after) + 1) % len(ids) if after in ids else 0
     return break_json(order[at])
@@ -105,8 +105,7 @@ def record_break(body: BreakDone, store: StoreDep, catalogue: CatalogueDep) -> d
         raise HTTPException(422, [f"stretch: no stretch called {body.stretch!r}"])
     stretch = catalogue[body.stretch]
     if stretch.id not in {s.id for s in rotation(store, catalogue, today)}:
-        raise HTTPException(409, {"refused": True, "reasons": [
-            f"{stretch.name} is not a desk stretch that suits you today."]})  # fmt: skip
+        raise refused([f"{stretch.name} is not a desk stretch that suits you today."])
     item = _item(stretch)
     session_id = store.start_session(today, {"items": [item_json(item)], "desk_break": True}, None)
     holds = [s for s in build_timeline([item], catalogue).steps if s.kind is StepKind.HOLD]

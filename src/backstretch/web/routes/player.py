@@ -1,14 +1,19 @@
 """The player area: a guided session in the browser, saved step by step through a small JSON API.
 
-The server owns the plan and the timeline: a session's plan is stored when it starts, and its timeline is rebuilt
-from it on every request, so a reload, a second tab or a retried request always sees the same steps. The page only
-keeps the clock; every step it finishes is posted at once, and saving the same step twice stores it once.
+The server owns the plan and the timeline. The player page carries today's routine, so it can start at once, even
+offline, under a key of its own; the start is checked against the safety rules again when it arrives, and the same
+key always opens the same session. A session's plan is stored when it starts (and when an easier variant goes in),
+and its timeline is rebuilt from it on every request, so a reload, a second tab or a retried request always sees
+the same steps. The page only keeps the clock; every step it finishes is posted at once, and saving the same step
+twice stores it once.
 """
 
 from __future__ import annotations
 
 import threading
-from datetime import date
+import uuid
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -20,33 +25,55 @@ from sqlalchemy import select
 from backstretch.cli.plan import item_json
 from backstretch.cli.player import SHARP_ADVICE
 from backstretch.core.catalogue import Catalogue
-from backstretch.core.planner import PlanItem
+from backstretch.core.planner import History, PlanItem, check_items, easier_instead, item_seconds
 from backstretch.core.profile import MINUTES_MAX, MINUTES_MIN
 from backstretch.core.safety import assess
 from backstretch.core.timeline import Step, StepKind, Timeline, build_timeline
+from backstretch.core.vocab import SpinalMovement
 from backstretch.store import Store
-from backstretch.store.models import ReportRow, SessionRow
-from backstretch.store.transfer import StoredPlan
+from backstretch.store.models import MAX_ID, ReportRow
+from backstretch.store.transfer import MAX_PLAN_ITEMS, StoredPlan, StoredPlanItem
 from backstretch.web.deps import CatalogueDep, StoreDep
 from backstretch.web.routes.today import make_plan, swaps_to_leave_out
 from backstretch.web.templating import templates
 
-ID_MAX = 2**63 - 1  # the largest id SQLite and PostgreSQL store; larger ones are a 422, not a crash
-SessionId = Annotated[int, FastAPIPath(ge=1, le=ID_MAX)]
+SessionId = Annotated[int, FastAPIPath(ge=1, le=MAX_ID)]  # a larger id is a 422, not a database error
 
 pages = APIRouter(include_in_schema=False)
 api = APIRouter(tags=["player"])
 
 _saving = threading.Lock()  # the check "is this step saved yet?" and the save happen together
 Pain = Annotated[int, Field(ge=0, le=10)]
+NOTHING_SUITS = "There is no stretch that suits you today."
+OFFLINE_DAYS = 7  # a session done offline is saved when the page is back online, up to a week later
+MAX_ITEMS = 50  # stretches in one session, with room below the stored plan's limit for easier variants put in
 
 
 class NewSession(BaseModel):
+    """Either the routine the player page showed (`plan`, with the page's `key`), or `minutes` and `swap` to plan
+    one now."""
+
     model_config = ConfigDict(extra="forbid")
 
     minutes: Annotated[int, Field(ge=MINUTES_MIN, le=MINUTES_MAX)] | None = None
     swap: list[str] = Field(default_factory=list, max_length=50, description="Stretches to leave out today.")
     pain_before: Pain | None = None
+    key: uuid.UUID | None = Field(None, description="The page's own id for the session: the same start sent again "
+                                  "(after being offline) opens one session.")  # fmt: skip
+    day: date | None = Field(None, description=f"The day it was done, today or up to {OFFLINE_DAYS} days before "
+                             "(default today).")  # fmt: skip
+    plan: Annotated[list[StoredPlanItem], Field(min_length=1, max_length=MAX_ITEMS)] | None = Field(
+        None, description="The stretches to do, as the page showed them; checked again against the safety rules."
+    )
+    offline: bool = Field(False, description="The page could not send this start when the session began, so it "
+                          "records a session already done: it is saved even if the safety answers or the painful "
+                          "stretches changed since; the routine itself is still checked.")  # fmt: skip
+
+
+class Easier(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    stretch: Annotated[str, Field(max_length=60)]
 
 
 class StepDone(BaseModel):
@@ -80,17 +107,34 @@ def refusal(store: Store, today: date) -> list[str]:
     return [] if verdict.may_plan else list(verdict.reasons)
 
 
+def refused(reasons: Sequence[str]) -> HTTPException:
+    """The 409 a page reads as "not today, and why": {refused: true, reasons: [...]}."""
+    return HTTPException(409, {"refused": True, "reasons": list(reasons)})
+
+
 def refuse_unless_allowed(store: Store, today: date) -> None:
     """A 409 with the reasons when no session may start today."""
     reasons = refusal(store, today)
     if reasons:
-        raise HTTPException(409, {"refused": True, "reasons": reasons})
+        raise refused(reasons)
 
 
 def _refuse_if_unsafe(store: Store, status: str) -> None:
-    """A session still in progress goes on only while a new one could start: a later safety check counts."""
+    """A session still in progress goes on only while a new one could start: a later safety check counts. (Its
+    person has a profile: a session is only started with one, and deleting it deletes the session too.)"""
     if status == "in-progress":
-        refuse_unless_allowed(store, date.today())
+        verdict = assess(store.latest_screening(), date.today())
+        if not verdict.may_plan:
+            raise refused(verdict.reasons)
+
+
+def _plan_items(items: Sequence[StoredPlanItem]) -> list[PlanItem]:
+    return [
+        PlanItem(stretch=i.stretch, name=i.name, hold_seconds=i.hold_seconds, reps=i.reps, sides=i.sides,
+                 position=i.position, regions=tuple(i.regions), spinal_movement=i.spinal_movement,
+                 seconds=i.seconds)
+        for i in items
+    ]  # fmt: skip
 
 
 def _items(session_id: int, plan: object) -> list[PlanItem]:
@@ -99,12 +143,14 @@ def _items(session_id: int, plan: object) -> list[PlanItem]:
     except ValidationError:
         raise HTTPException(409, f"Session {session_id} has a stored plan this app cannot read (it may come from "
                                  "an edited import), so it cannot be shown or played.") from None  # fmt: skip
-    return [
-        PlanItem(stretch=i.stretch, name=i.name, hold_seconds=i.hold_seconds, reps=i.reps, sides=i.sides,
-                 position=i.position, regions=tuple(i.regions), spinal_movement=i.spinal_movement,
-                 seconds=i.seconds)
-        for i in checked.items
-    ]  # fmt: skip
+    return _plan_items(checked.items)
+
+
+def _timeline(items: list[PlanItem], catalogue: Catalogue) -> Timeline:
+    missing = [i.stretch for i in items if i.stretch not in catalogue]
+    if missing:
+        raise HTTPException(409, f"This session names stretches no longer in your library: {', '.join(missing)}.")
+    return build_timeline(items, catalogue)
 
 
 def step_json(step: Step) -> dict[str, Any]:
@@ -131,24 +177,17 @@ class Loaded:
 
     def __init__(self, store: Store, catalogue: Catalogue, session_id: int) -> None:
         with store.session() as s:
-            row = s.get(SessionRow, session_id)
-            if row is None:
+            row = store.own_session(s, session_id)
+            if row is None:  # someone else's is not there either
                 raise HTTPException(404, f"There is no session {session_id}.")
-            self.id, self.day, self.status = row.id, row.day, row.status
+            self.id, self.key, self.day, self.status = row.id, row.client_key, row.day, row.status
+            self.plan = dict(row.plan)
             self.pain_before, self.pain_after, self.note = row.pain_before, row.pain_after, row.note
             self.items = _items(row.id, row.plan)
             self.recorded = {r.step_index: r.outcome for r in row.steps}
             reports = s.scalars(select(ReportRow).where(ReportRow.session_id == session_id))
             self.reports = {r.stretch: r.feeling for r in reports}
-        missing = [i.stretch for i in self.items if i.stretch not in catalogue]
-        if missing:
-            raise HTTPException(409, f"This session names stretches no longer in your library: {', '.join(missing)}.")
-        self.timeline = build_timeline(self.items, catalogue)
-
-    def step(self, index: int) -> Step:
-        if index >= len(self.timeline.steps):
-            raise HTTPException(422, [f"index: this session has steps 0 to {len(self.timeline.steps) - 1}"])
-        return self.timeline.steps[index]
+        self.timeline = _timeline(self.items, catalogue)
 
     def pending_check(self) -> str | None:
         """A stretch whose last step is saved but whose pain check was never answered (the page was reloaded)."""
@@ -161,22 +200,42 @@ class Loaded:
         return last.stretch if final and last.stretch not in self.reports else None
 
     def json(self, catalogue: Catalogue) -> dict[str, Any]:
-        names = {i.stretch: catalogue[i.stretch].name for i in self.items}
         return {
-            "id": self.id, "day": self.day.isoformat(), "status": self.status,
+            **routine_json(catalogue, self.items, self.timeline),
+            "id": self.id, "key": self.key, "day": self.day.isoformat(), "status": self.status,
             "pain_before": self.pain_before, "pain_after": self.pain_after, "note": self.note,
-            "breaths_per_minute": self.timeline.breaths_per_minute, "total_seconds": self.timeline.total_s,
-            "steps": [step_json(s) for s in self.timeline.steps],
-            "items": [{**item_json(i), "name": names[i.stretch]} for i in self.items],
             "recorded": [{"index": i, "outcome": o} for i, o in sorted(self.recorded.items())],
             "reports": self.reports, "next_index": _next_index(self.timeline, self.recorded),
-            "pending_check": self.pending_check(), "sharp_advice": SHARP_ADVICE,
+            "pending_check": self.pending_check(),
         }  # fmt: skip
 
 
-def _open(loaded: Loaded) -> None:
-    if loaded.status != "in-progress":
-        raise HTTPException(409, f"Session {loaded.id} is already finished ({loaded.status}).")
+def routine_json(catalogue: Catalogue, items: Sequence[PlanItem], timeline: Timeline) -> dict[str, Any]:
+    """What a player needs to play a routine: its stretches and every step."""
+    return {
+        "breaths_per_minute": timeline.breaths_per_minute, "total_seconds": timeline.total_s,
+        "steps": [step_json(s) for s in timeline.steps],
+        "items": [{**item_json(i), "name": catalogue[i.stretch].name} for i in items],
+        "sharp_advice": SHARP_ADVICE,
+    }  # fmt: skip
+
+
+def draft_json(catalogue: Catalogue, items: Sequence[PlanItem], day: date) -> dict[str, Any]:
+    """Today's routine as a session not started yet: the page starts it at once, even offline, under a key of its
+    own, and sends the start when it can. `until` (seconds since 1970) is the end of the day it was planned for,
+    by this server's clock, so a page left open overnight plans again whatever the browser's time zone."""
+    until = datetime.combine(day + timedelta(days=1), time()).astimezone()
+    return {
+        **routine_json(catalogue, items, build_timeline(items, catalogue)),
+        "id": None, "key": None, "day": day.isoformat(), "until": int(until.timestamp()), "status": "in-progress",
+        "pain_before": None, "pain_after": None, "note": "", "recorded": [], "reports": {}, "next_index": 0,
+        "pending_check": None,
+    }  # fmt: skip
+
+
+def _open(session_id: int, status: str) -> None:
+    if status != "in-progress":
+        raise HTTPException(409, f"Session {session_id} is already finished ({status}).")
 
 
 @pages.get("/player", response_class=HTMLResponse)
@@ -186,36 +245,89 @@ def player_page(
     catalogue: CatalogueDep,
     minutes: Annotated[int | None, Query(ge=MINUTES_MIN, le=MINUTES_MAX)] = None,
     swap: Annotated[list[str] | None, Query(max_length=50)] = None,
-    session: Annotated[int | None, Query(ge=1, le=ID_MAX)] = None,
+    session: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     speed: Annotated[float, Query(ge=1, le=200)] = 1,
 ) -> Response:
-    swaps_to_leave_out(catalogue, swap, page=True)
+    swaps = swaps_to_leave_out(catalogue, swap, page=True)
+    today = date.today()
+    now_refused = refusal(store, today)
     if session is None:
-        reasons = refusal(store, date.today())
+        reasons = now_refused
     else:  # a clear 404 page for a session that does not exist; one still open goes on only if a new one may start
         loaded = Loaded(store, catalogue, session)
-        reasons = refusal(store, date.today()) if loaded.status == "in-progress" else []
-    setup = {"minutes": minutes, "swap": swap or [], "session": session, "speed": speed}
+        reasons = now_refused if loaded.status == "in-progress" else []
+    draft = None
+    profile = store.load_profile()
+    if not now_refused and profile is not None:
+        # The routine goes into the page, so Start works at once, and offline too once the page is kept.
+        plan = make_plan(catalogue, store, profile, today, minutes, swaps)
+        if plan.items:
+            draft = draft_json(catalogue, plan.items, today)
+        elif session is None:
+            reasons = list(plan.warnings) or [NOTHING_SUITS]
+    setup = {"session": session, "speed": speed, "draft": draft}
     return templates.TemplateResponse(request, "player.html", {"reasons": reasons, "setup": setup})
 
 
-@api.post("/sessions", status_code=201)
-def create_session(body: NewSession, store: StoreDep, catalogue: CatalogueDep) -> dict[str, Any]:
-    """Plan today's routine afresh (without the stretches in `swap`) and open a session for it."""
+@api.post("/sessions", status_code=201, responses={200: {"description": "Started before with this key"}})
+def create_session(body: NewSession, response: Response, store: StoreDep,
+                   catalogue: CatalogueDep) -> dict[str, Any]:  # fmt: skip
+    """Open a session for the routine the page showed (`plan`), or for today's routine planned afresh.
+
+    A start sent again with the same `key` gives the session it opened the first time (200)."""
+    key = str(body.key) if body.key is not None else None
+    if key is not None:
+        found = store.session_by_key(key)
+        if found is not None:
+            response.status_code = 200
+            return Loaded(store, catalogue, found).json(catalogue)
     today = date.today()
-    refuse_unless_allowed(store, today)
-    swaps = swaps_to_leave_out(catalogue, body.swap)
-    profile = store.load_profile()
-    assert profile is not None  # refuse_unless_allowed() checked
-    # The Today page's planning, so a session follows the plan the person saw (and swapped stretches that the
-    # planner still looks up by name, to explain a variant, do not break it).
-    plan = make_plan(catalogue, store, profile, today, body.minutes, swaps)
-    if not plan.items:
-        raise HTTPException(409, {"refused": True, "reasons": list(plan.warnings) or
-                                  ["There is no stretch that suits you today."]})  # fmt: skip
-    data: dict[str, object] = {"items": [item_json(i) for i in plan.items]}
-    session_id = store.start_session(today, data, body.pain_before)
+    day = body.day or today
+    if not today - timedelta(days=OFFLINE_DAYS) <= day <= today:
+        raise HTTPException(422, [f"day: must be today or up to {OFFLINE_DAYS} days before"])
+    if body.offline and body.plan is not None:
+        profile = store.load_profile()  # already done: losing it would not make it safer
+        if profile is None:
+            raise refused(refusal(store, today))
+    else:
+        refuse_unless_allowed(store, today)
+        profile = store.load_profile()
+        assert profile is not None  # refuse_unless_allowed() checked
+    if body.plan is None:
+        swaps = swaps_to_leave_out(catalogue, body.swap)
+        # The Today page's planning, so a session follows the plan the person saw (and swapped stretches that the
+        # planner still looks up by name, to explain a variant, do not break it).
+        plan = make_plan(catalogue, store, profile, day, body.minutes, swaps)
+        items = list(plan.items)
+        if not items:
+            raise refused(list(plan.warnings) or [NOTHING_SUITS])
+    else:
+        if body.minutes is not None or body.swap:
+            raise HTTPException(422, ["plan: give either the plan or minutes and swaps, not both"])
+        unknown = [i.stretch for i in body.plan if i.stretch not in catalogue]
+        if unknown:
+            raise refused([f"This routine names stretches not in your library: {', '.join(unknown)}."])
+        items = [_as_in_library(catalogue, i) for i in body.plan]
+        history = History(()) if body.offline else store.planner_history(day)
+        problems = check_items(items, catalogue, profile, history, day)
+        if problems:
+            why = f"This routine cannot be followed now: {'; '.join(problems)}. Please open Today for a fresh one."
+            raise refused([why])
+    data: dict[str, object] = {"items": [item_json(i) for i in items]}
+    with _saving:  # the key's check and the insert together, so two retries open one session
+        try:
+            session_id = store.start_session(day, data, body.pain_before, client_key=key)
+        except ValueError as error:
+            raise HTTPException(409, str(error)) from None
     return Loaded(store, catalogue, session_id).json(catalogue)
+
+
+def _as_in_library(catalogue: Catalogue, sent: StoredPlanItem) -> PlanItem:
+    """A stretch as the library describes it, with only the dose (hold, repetitions, sides) taken from the page."""
+    stretch = catalogue[sent.stretch]
+    return PlanItem(stretch.id, stretch.name, sent.hold_seconds, sent.reps, sent.sides, stretch.position,
+                    stretch.regions.primary, stretch.spinal_movement,
+                    item_seconds(sent.hold_seconds, sent.reps, sent.sides == 2))  # fmt: skip
 
 
 @api.get("/sessions/{session_id}")
@@ -234,22 +346,22 @@ def record_step(session_id: SessionId, body: StepDone, store: StoreDep, catalogu
 
     A 409 with the reasons when the safety check now says no: the session stops there (a pain report and the
     finish are still saved)."""
-    loaded = Loaded(store, catalogue, session_id)
-    _open(loaded)
-    _refuse_if_unsafe(store, loaded.status)
-    step = loaded.step(body.index)
-    with _saving:
-        saved = body.index in store.recorded_steps(session_id)
-        if not saved:
-            store.record_step(session_id, step, min(body.seconds, step.seconds), body.outcome)
-    return {"index": body.index, "saved": not saved, "already_saved": saved}
-
-
-def _reported(store: Store, session_id: int, stretch: str, feeling: str) -> bool:
-    with store.session() as s:
-        found = select(ReportRow.id).where(ReportRow.session_id == session_id, ReportRow.stretch == stretch,
-                                           ReportRow.feeling == feeling)  # fmt: skip
-        return s.scalars(found.limit(1)).first() is not None
+    # The busiest write of all, so it reads only what it needs: the session's status and plan, the latest safety
+    # answers, then one insert (which the database refuses for a step saved already).
+    with _saving:  # the plan cannot change (an easier variant put in) between reading the step and saving it
+        with store.session() as s:
+            row = store.own_session(s, session_id)
+            if row is None:
+                raise HTTPException(404, f"There is no session {session_id}.")
+            status, plan = row.status, row.plan
+        _open(session_id, status)
+        _refuse_if_unsafe(store, status)
+        steps = _timeline(_items(session_id, plan), catalogue).steps
+        if body.index >= len(steps):
+            raise HTTPException(422, [f"index: this session has steps 0 to {len(steps) - 1}"])
+        step = steps[body.index]
+        saved = store.record_step(session_id, step, min(body.seconds, step.seconds), body.outcome)
+    return {"index": body.index, "saved": saved, "already_saved": not saved}
 
 
 @api.post("/sessions/{session_id}/reports")
@@ -260,12 +372,58 @@ def report(session_id: SessionId, body: Report, store: StoreDep, catalogue: Cata
     loaded = Loaded(store, catalogue, session_id)
     if body.stretch not in {i.stretch for i in loaded.items}:
         raise HTTPException(422, [f"stretch: {body.stretch!r} is not part of session {session_id}"])
-    with _saving:  # a replayed report (the page was offline, or reloaded) is stored once
-        if not _reported(store, session_id, body.stretch, body.feeling):
-            store.report_feeling(session_id, loaded.day, body.stretch, body.feeling)
-    easier = [catalogue[e].name for e in catalogue[body.stretch].easier if e in catalogue]
-    return {"stretch": body.stretch, "feeling": body.feeling, "easier": easier[:1],
+    store.report_feeling(session_id, loaded.day, body.stretch, body.feeling)  # a replay is stored once
+    easier = _easier(store, catalogue, loaded, body.stretch) if body.feeling == "painful" else None
+    offer = None if easier is None else {"stretch": easier.stretch, "name": easier.name}
+    return {"stretch": body.stretch, "feeling": body.feeling, "easier": offer,
             "advice": SHARP_ADVICE if body.feeling == "sharp" else None}  # fmt: skip
+
+
+def _bending_forward(catalogue: Catalogue, items: Sequence[PlanItem]) -> int:
+    """Stretches that bend the spine forward: the planner allows at most a third of a session."""
+    return sum(1 for i in items if catalogue[i.stretch].spinal_movement is SpinalMovement.FLEXION)
+
+
+def _easier(store: Store, catalogue: Catalogue, loaded: Loaded, stretch: str) -> PlanItem | None:
+    """The easier variant to offer for a stretch that hurt: safe for this person and not already in the session."""
+    profile = store.load_profile()
+    if profile is None or stretch not in catalogue:
+        return None
+    in_session = {i.stretch for i in loaded.items}
+    return easier_instead(stretch, catalogue, profile, store.planner_history(loaded.day), loaded.day,
+                          leave_out=in_session)  # fmt: skip
+
+
+@api.post("/sessions/{session_id}/easier")
+def try_easier(session_id: SessionId, body: Easier, store: StoreDep, catalogue: CatalogueDep) -> dict[str, Any]:
+    """Put the easier variant of a stretch that just hurt into the session, right after it, and go on with it.
+
+    Only while the session is at that stretch and after it was reported painful; asking again once the variant is
+    in changes nothing."""
+    with _saving:
+        loaded = Loaded(store, catalogue, session_id)
+        _open(loaded.id, loaded.status)
+        _refuse_if_unsafe(store, loaded.status)
+        at = [n for n, i in enumerate(loaded.items) if i.stretch == body.stretch]
+        if not at:
+            raise HTTPException(422, [f"stretch: {body.stretch!r} is not part of session {session_id}"])
+        n = at[0]
+        if loaded.reports.get(body.stretch) != "painful":
+            raise HTTPException(409, f"{body.stretch} was not reported painful in this session.")
+        following = loaded.items[n + 1].stretch if n + 1 < len(loaded.items) else None
+        if following is not None and following in catalogue[body.stretch].easier:
+            return loaded.json(catalogue)  # asked again: the variant is already in
+        last = loaded.timeline.steps_of_item(n)[-1].index
+        if loaded.recorded and max(loaded.recorded) > last:
+            raise HTTPException(409, "This session has already gone on past that stretch.")
+        variant = _easier(store, catalogue, loaded, body.stretch)
+        if variant is None:
+            raise HTTPException(409, f"There is no easier variant of {body.stretch} that suits you.")
+        items = [*loaded.items[: n + 1], variant, *loaded.items[n + 1 :]]
+        if len(items) > MAX_PLAN_ITEMS or 3 * _bending_forward(catalogue, items) > len(items):
+            raise HTTPException(409, f"The easier variant of {body.stretch} does not fit this session.")
+        store.change_plan(session_id, {**loaded.plan, "items": [item_json(i) for i in items]})
+    return Loaded(store, catalogue, session_id).json(catalogue)
 
 
 @api.post("/sessions/{session_id}/finish")
@@ -277,7 +435,7 @@ def finish(session_id: SessionId, body: Finish, store: StoreDep, catalogue: Cata
     with _saving:
         loaded = Loaded(store, catalogue, session_id)
         if loaded.status != body.status:  # the same finish again (a replay after going offline) changes nothing
-            _open(loaded)
+            _open(loaded.id, loaded.status)
             store.finish_session(session_id, body.status, body.pain_after, body.note)
     done = Loaded(store, catalogue, session_id)
     summary = next(h for h in store.history(done.day) if h.id == session_id)

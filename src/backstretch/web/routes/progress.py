@@ -52,7 +52,7 @@ class Progress:
     trends: list[Trend]
 
 
-def _progress(store: Store, today: date | None = None, weeks: int = WEEKS) -> Progress:
+def progress_of(store: Store, today: date | None = None, weeks: int = WEEKS) -> Progress:
     """What `backstretch progress` computes, from the same store calls."""
     today = today or date.today()
     profile = store.load_profile()
@@ -163,7 +163,7 @@ class RecentSession:
     pain_after: int | None
 
 
-def _recent(store: Store, catalogue: Catalogue, count: int = RECENT_SESSIONS) -> list[RecentSession]:
+def recent_sessions(store: Store, catalogue: Catalogue, count: int = RECENT_SESSIONS) -> list[RecentSession]:
     """The last sessions, newest first."""
     found: list[SessionSummary] = store.history()[-count:][::-1]
 
@@ -178,7 +178,7 @@ def _recent(store: Store, catalogue: Catalogue, count: int = RECENT_SESSIONS) ->
 
 def _page(request: Request, store: Store, errors: dict[str, str] | None = None,
           values: dict[str, Any] | None = None, status: int = 200) -> Response:  # fmt: skip
-    p = _progress(store)
+    p = progress_of(store)
     given = values or {}
     activities = given.get("activity") or _last_activities(p.readings)
     activities = [*activities, *[""] * FUNCTION_MAX_ACTIVITIES][:FUNCTION_MAX_ACTIVITIES]
@@ -192,7 +192,7 @@ def _page(request: Request, store: Store, errors: dict[str, str] | None = None,
         "logged": kind.value if kind else "", "logged_text": f"your {MEASURES[kind].title.lower()} reading" if kind
         else "",
         "alt_chart": _alt_chart(p), "alt_calendar": _alt_calendar(p),
-        "recent": _recent(store, get_catalogue(request)),
+        "recent": recent_sessions(store, get_catalogue(request)),
     }, status_code=status)  # fmt: skip
 
 
@@ -256,7 +256,7 @@ def _svg(data: bytes) -> Response:
 def chart(store: StoreDep) -> Response:
     from backstretch import charts  # matplotlib is slow to import; only load it when drawing
 
-    p = _progress(store)
+    p = progress_of(store)
     return _svg(charts.render(charts.progress_figure(p.readings, p.days, p.today), "svg"))
 
 
@@ -264,7 +264,7 @@ def chart(store: StoreDep) -> Response:
 def calendar(store: StoreDep) -> Response:
     from backstretch import charts
 
-    p = _progress(store)
+    p = progress_of(store)
     return _svg(charts.render(charts.calendar_figure(p.days, p.today, CALENDAR_WEEKS), "svg"))
 
 
@@ -287,7 +287,7 @@ def get_progress(store: StoreDep, weeks: Annotated[int, Query(ge=1, le=104)] = W
         return JSONResponse({"detail": str(error)}, status_code=422)
     if today is not None and today < EARLIEST:
         return JSONResponse({"detail": f"date must be {EARLIEST.isoformat()} or later"}, status_code=422)
-    p = _progress(store, today, weeks)
+    p = progress_of(store, today, weeks)
     return JSONResponse(progress_json(p.summary, p.trends))
 
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import date, time
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import delete
 from sqlalchemy.exc import SQLAlchemyError
 
 from backstretch.cli.remind import build_reminders, calendar_bytes
@@ -23,7 +22,6 @@ from backstretch.core.reminders import (
     parse_every,
 )
 from backstretch.store import Store
-from backstretch.store.models import MeasureRow, ProfileRow, ReportRow, ScreeningRow, SessionRow, StepRow
 from backstretch.store.transfer import (
     DatabaseNotEmptyError,
     TransferError,
@@ -35,6 +33,7 @@ from backstretch.store.transfer import (
     to_csv,
     to_json,
 )
+from backstretch.web.auth import multi_user
 from backstretch.web.deps import StoreDep
 from backstretch.web.templating import templates
 
@@ -43,7 +42,6 @@ api = APIRouter(tags=["settings"])
 
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
-CHILD_FIRST = (ReportRow, StepRow, SessionRow, ScreeningRow, MeasureRow, ProfileRow)
 
 
 def _reminder_defaults(store: Store) -> dict[str, Any]:
@@ -193,6 +191,11 @@ def _document(name: str, raw: bytes) -> dict[str, Any]:
 async def import_upload(request: Request, store: StoreDep, file: UploadFile | None = None,
                         replace: Annotated[str, Form()] = "") -> Response:  # fmt: skip
     name = (file.filename or "the file") if file is not None else ""
+    if multi_user(request):
+        # A file's record ids would have to fit around everyone else's in the clinic's database; until imports
+        # renumber them, a clinic keeps its data in its own backups.
+        raise HTTPException(403, "Importing a backup is for the app on one computer; in a clinic, your data is "
+                                 "kept and backed up by the clinic.")  # fmt: skip
     try:
         if file is None or not file.filename:
             raise TransferError("choose a file made by Export first")
@@ -218,19 +221,12 @@ async def import_upload(request: Request, store: StoreDep, file: UploadFile | No
 # --- deleting everything ----------------------------------------------------------------------------------------
 
 
-def delete_everything(store: Store) -> None:
-    """Every row of every table, children first, in one transaction: all of it goes, or none of it."""
-    with store.session() as s, s.begin():
-        for table in CHILD_FIRST:
-            s.execute(delete(table))
-
-
 @pages.post("/settings/delete")
 def delete_all(request: Request, store: StoreDep, confirm: Annotated[str, Form()] = "") -> Response:
     if confirm.strip() != "DELETE":
         message = "Nothing was deleted: to delete all your data, type DELETE in capital letters in the box."
         return _page(request, store, {"delete": message}, status=422)
-    delete_everything(store)
+    store.delete_all()
     return RedirectResponse("/", status_code=303)
 
 

@@ -14,6 +14,7 @@ from backstretch.cli.plan import plan_json
 from backstretch.core.catalogue import Catalogue, Stretch
 from backstretch.core.planner import Plan, plan_day
 from backstretch.core.profile import MINUTES_MAX, MINUTES_MIN, Profile
+from backstretch.core.programs import program_plan
 from backstretch.core.safety import assess
 from backstretch.store import Store
 from backstretch.web.deps import CatalogueDep, StoreDep
@@ -63,11 +64,24 @@ def swaps_to_leave_out(catalogue: Catalogue, swap: list[str] | None, page: bool 
     return swaps
 
 
+REST_DAY = ("A rest day in your program: nothing is planned today. Moving about as usual is good for your back; "
+            "your clinician chose the days.")  # fmt: skip
+
+
 def make_plan(catalogue: Catalogue, store: Store, profile: Profile, on: date, minutes: int | None,
               swaps: list[str]) -> Plan:  # fmt: skip
-    """The day's plan as the CLI makes it, with the swapped-out stretches left out of the choice."""
+    """The day's plan: the clinician's program on its days (clinic mode), else the planner's, as the CLI makes it,
+    with the swapped-out stretches left out of the choice."""
+    history = store.planner_history(on)
+    program = store.program()
+    if program is not None:
+        prescribed = program_plan(program, catalogue, profile, on, history)
+        if prescribed is not None:
+            return prescribed
+        if not program.fill_free_days:
+            return Plan(on, 0, 0, (), (), (REST_DAY,), (), 0, program=True)
     choose_from: Mapping[str, Stretch] = Without(catalogue, frozenset(swaps)) if swaps else catalogue
-    return plan_day(choose_from, profile, on, store.planner_history(on), minutes)
+    return plan_day(choose_from, profile, on, history, minutes)
 
 
 def query(minutes: int | None, swaps: list[str]) -> str:

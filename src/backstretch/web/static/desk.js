@@ -1,5 +1,8 @@
 // Desk mode: a short break every N minutes while this page is open, only in the chosen work hours and days.
 // Settings stay in localStorage. One break at a time: while a break is showing, no timer runs, so nothing repeats.
+
+import { jsonHeaders } from "/static/csrf.js";
+
 const KEY = "backstretch.desk";
 const DAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"]; // indexed by Date.getDay()
 const BREAK_MS = 2 * 60 * 1000; // a break lasts up to 2 minutes and must end by the end of work hours
@@ -265,7 +268,7 @@ async function done() {
   try {
     response = await fetch("/api/desk/breaks", {
       method: "POST",
-      headers: { "Content-Type": "application/json" },
+      headers: jsonHeaders(),
       body: JSON.stringify({ stretch: b.stretch, seconds: Math.min(seconds, 120) }),
     });
   } catch {

@@ -1,6 +1,9 @@
-// The guided session in the browser. The server owns the timeline; this page keeps the clock, shows and speaks
-// each step, and posts every step the moment it ends (in order, kept on the device and sent again until the server
-// has it, even across a reload while offline).
+// The guided session in the browser. The server plans the routine and builds its steps into the page; this page
+// keeps the clock, shows and speaks each step, and posts every step the moment it ends (in order, kept on the
+// device and sent again until the server has it, even across a reload while offline). A session can start
+// offline: the page gives it a key of its own, and the server opens it once when the start arrives.
+
+import { jsonHeaders } from "/static/csrf.js";
 
 const $ = (id) => document.getElementById(id);
 const setup = JSON.parse($("setup").textContent);
@@ -8,6 +11,7 @@ const speed = Math.min(200, Math.max(1, Number(new URLSearchParams(location.sear
 const RING = 2 * Math.PI * 52;
 const INHALE_SHARE = 0.4;
 const AT_START = new Set(["setup", "position", "switch-side", "rest", "checklist"]);
+const REDUCED_MOTION = matchMedia("(prefers-reduced-motion: reduce)");
 
 let data = null; // the session: steps, items, what is saved
 let idx = 0; // the step running
@@ -24,105 +28,176 @@ let wakeLock = null;
 let speechOn = localStorage.getItem("backstretch.speech") !== "off";
 
 // --- saving ------------------------------------------------------------------------------------------------------
-// Every write (a step, a pain check, the finish) first goes into a queue kept in localStorage for its session, and
-// is then sent in order; it leaves the queue only once the server has answered it. Offline, the queue waits and is
-// sent again when the connection comes back, or when the page is opened again. The server stores each write once
-// (a step by its index, a pain check by stretch and feeling, the finish by its status), so a replay is harmless.
+// Every write (the start, a step, a pain check, the finish) first goes into a queue kept in localStorage under the
+// session's key, and is then sent in order; it leaves the queue only once the server has answered it. Offline, the
+// queue waits and is sent again when the connection comes back, or when the page is opened again. The server
+// stores each write once (the start by its key, a step by its index, a pain check by stretch and feeling, the
+// finish by its status), so a replay is harmless.
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const PENDING = "backstretch.pending.";
-const KEPT = "backstretch.session";
+const COPY = "backstretch.copy."; // + session key: the session as last known, to go on offline
+const IDS = "backstretch.ids"; // session key -> the id the server gave it
 const PATHS = { step: "steps", report: "reports", finish: "finish" };
 const waiting = new Map(); // queued write id -> {resolve, reject}, for the writes this page waits on
 const memory = new Map(); // queued write id -> {session, entry}: sent this visit even if localStorage is full
-const flushing = new Set(); // sessions whose queue is being sent
-const retries = new Map(); // session -> {timer, attempt}
+const flushing = new Set(); // session keys whose queue is being sent
+const retries = new Map(); // session key -> {timer, attempt}
+const idsSeen = new Map(); // the same as IDS, for when localStorage is full or blocked
 
-function pending(id) {
-  try { return JSON.parse(localStorage.getItem(PENDING + id)) || []; } catch (error) { return []; }
+// A random version 4 UUID; crypto.getRandomValues works on plain http too (randomUUID needs https or localhost).
+function newKey() {
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const hex = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-function setPending(id, list) {
+// A session started here has its own key; one started elsewhere (the terminal) is known by its id.
+const keyOf = (session) => session.key || `id-${session.id}`;
+
+function storedIds() {
+  try { return JSON.parse(localStorage.getItem(IDS)) || {}; } catch (error) { return {}; }
+}
+
+function idOf(key) {
+  if (idsSeen.has(key)) return idsSeen.get(key);
+  const stored = storedIds()[key];
+  if (Number.isInteger(stored)) return stored;
+  if (key.startsWith("id-")) return Number(key.slice(3)) || null;
+  return /^\d+$/.test(key) ? Number(key) : null; // a queue kept by an earlier version of this page
+}
+
+function rememberId(key, id) {
+  idsSeen.set(key, id);
+  try { localStorage.setItem(IDS, JSON.stringify({ ...storedIds(), [key]: id })); } catch (error) { /* memory */ }
+}
+
+function pending(key) {
+  try { return JSON.parse(localStorage.getItem(PENDING + key)) || []; } catch (error) { return []; }
+}
+
+function setPending(key, list) {
   try {
-    if (list.length) localStorage.setItem(PENDING + id, JSON.stringify(list)); else localStorage.removeItem(PENDING + id);
+    if (list.length) localStorage.setItem(PENDING + key, JSON.stringify(list)); else localStorage.removeItem(PENDING + key);
   } catch (error) { /* storage full or blocked: the write is still sent from memory below */ }
 }
 
-function pendingSessions() {
-  const ids = [];
+function pendingKeys() {
+  const keys = [];
   for (let i = 0; i < localStorage.length; i++) {
-    const key = localStorage.key(i);
-    if (key && key.startsWith(PENDING)) ids.push(Number(key.slice(PENDING.length)));
+    const name = localStorage.key(i);
+    if (name && name.startsWith(PENDING) && name.length > PENDING.length) keys.push(name.slice(PENDING.length));
   }
-  return ids.filter((id) => Number.isInteger(id) && id > 0);
+  return keys;
 }
 
 function waitFor(entryId) {
   return new Promise((resolve, reject) => waiting.set(entryId, { resolve, reject }));
 }
 
+let written = 0;
+
 function enqueue(kind, body) {
-  const id = data.id;
-  const entry = { id: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`, kind, body };
-  memory.set(entry.id, { session: id, entry });
-  setPending(id, [...pending(id).filter((e) => e.id !== entry.id), entry]);
+  const key = keyOf(data);
+  const seq = Date.now() * 1000 + (written++ % 1000); // the order writes were made in, across reloads
+  const entry = { id: `${seq.toString(36)}-${Math.random().toString(36).slice(2, 10)}`, seq, kind, body };
+  memory.set(entry.id, { session: key, entry });
+  setPending(key, [...pending(key).filter((e) => e.id !== entry.id), entry]);
   const answer = waitFor(entry.id);
-  flush(id);
+  flush(key);
   return answer;
 }
 
-function queueOf(id) {
-  const stored = pending(id);
+// The session's writes in the order they were made, whether kept in localStorage or (storage full) only in memory.
+function queueOf(key) {
+  const stored = pending(key);
   const known = new Set(stored.map((e) => e.id));
-  const extra = [...memory.values()].filter((m) => m.session === id && !known.has(m.entry.id)).map((m) => m.entry);
-  return [...stored, ...extra];
+  const extra = [...memory.values()].filter((m) => m.session === key && !known.has(m.entry.id)).map((m) => m.entry);
+  return [...stored, ...extra].sort((a, b) => (a.seq || 0) - (b.seq || 0));
+}
+
+const isCurrent = (key) => Boolean(data) && keyOf(data) === key;
+
+function settle(entry, ok, answer) {
+  memory.delete(entry.id);
+  const waiter = waiting.get(entry.id);
+  waiting.delete(entry.id);
+  if (waiter) (ok ? waiter.resolve : waiter.reject)(answer);
+}
+
+// The start was refused for good (the safety answers now say no, or the routine no longer suits): nothing else of
+// this session can be saved, so its queue goes, and the page says why.
+function dropSession(key, reasons) {
+  const list = queueOf(key);
+  setPending(key, []);
+  for (const entry of list) settle(entry, false, {});
+  forgetCopy({ key });
+  if (isCurrent(key)) {
+    history.replaceState(null, "", "/player"); // a reload starts afresh rather than replaying what was refused
+    showRefusal(reasons.length ? reasons : ["This session could not be saved. Please open Today and start again."]);
+  }
 }
 
 function markOffline(on) {
   document.body.classList.toggle("offline", on);
 }
 
-async function flush(id) {
-  if (flushing.has(id)) return;
-  flushing.add(id);
-  const retry = retries.get(id) || { timer: null, attempt: 0 };
+async function flush(key) {
+  if (flushing.has(key)) return;
+  flushing.add(key);
+  const retry = retries.get(key) || { timer: null, attempt: 0 };
   clearTimeout(retry.timer);
-  retries.set(id, retry);
+  retries.set(key, retry);
   try {
     for (;;) {
-      const [entry] = queueOf(id);
-      if (!entry) { retry.attempt = 0; if (!data || data.id === id) markOffline(false); return; }
+      const [entry] = queueOf(key);
+      if (!entry) { retry.attempt = 0; if (!data || isCurrent(key)) markOffline(false); return; }
+      const id = idOf(key);
+      if (entry.kind !== "start" && !id) { dropSession(key, []); return; } // its start is lost: nothing to save to
       let response = null;
       try {
-        response = await fetch(`/api/sessions/${id}/${PATHS[entry.kind]}`, {
-          method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(entry.body),
+        const url = entry.kind === "start" ? "/api/sessions" : `/api/sessions/${id}/${PATHS[entry.kind]}`;
+        response = await fetch(url, {
+          method: "POST", headers: jsonHeaders(), body: JSON.stringify(entry.body),
         });
       } catch (error) { /* offline */ }
       if (!response || response.status >= 500 || response.status === 408 || response.status === 429) {
-        if (!data || data.id === id) markOffline(true);
-        retry.timer = setTimeout(() => flush(id), Math.min(5000, 500 * 2 ** retry.attempt++));
+        if (!data || isCurrent(key)) markOffline(true);
+        if (entry.kind === "start" && !entry.body.offline) markStartOffline(key, entry);
+        retry.timer = setTimeout(() => flush(key), Math.min(5000, 500 * 2 ** retry.attempt++));
         return;
       }
       retry.attempt = 0;
       const answer = await response.json().catch(() => ({}));
+      const reasons = refusedReasons(response, answer);
+      if (entry.kind === "start") {
+        if (!response.ok) { dropSession(key, reasons || [].concat((answer && answer.detail) || []).map(String)); return; }
+        rememberId(key, answer.id);
+        if (isCurrent(key)) { data.id = answer.id; keepCopy(data); remember(); keepOffline(); }
+      }
       // Answered (saved, already saved, or refused for good): it leaves the queue either way. A safety refusal
       // (the safety questions, answered again, now say no) stops the session on screen and says why.
-      const reasons = refusedReasons(response, answer);
-      if (reasons && data && data.id === id) showRefusal(reasons);
-      setPending(id, pending(id).filter((e) => e.id !== entry.id));
-      memory.delete(entry.id);
-      const waiter = waiting.get(entry.id);
-      waiting.delete(entry.id);
-      if (waiter) (response.ok ? waiter.resolve : waiter.reject)(answer);
+      if (reasons && isCurrent(key)) showRefusal(reasons);
+      setPending(key, pending(key).filter((e) => e.id !== entry.id));
+      settle(entry, response.ok, answer);
     }
   } finally {
-    flushing.delete(id);
+    flushing.delete(key);
   }
 }
 
+// A start that could not be sent when the session began is, once it arrives, the record of a session already done:
+// the server then saves it even if something has changed since (see the API's `offline`).
+function markStartOffline(key, entry) {
+  entry.body.offline = true;
+  setPending(key, pending(key).map((e) => (e.id === entry.id ? entry : e)));
+}
+
 function flushAll() {
-  const ids = new Set(pendingSessions());
-  for (const m of memory.values()) ids.add(m.session);
-  for (const id of ids) flush(id);
+  const keys = new Set(pendingKeys());
+  for (const m of memory.values()) keys.add(m.session);
+  for (const key of keys) flush(key);
 }
 
 // Resolves once the queue has failed to send at least once (the page is offline), so nobody waits on a dead line.
@@ -136,27 +211,48 @@ const saveStep = (index, seconds, outcome) =>
   enqueue("step", { index, seconds: Math.round(seconds * 100) / 100, outcome }).catch(() => {});
 const report = (stretch, feeling) => enqueue("report", { stretch, feeling });
 
-// A copy of the session kept on this device, so a reload while offline can go on where it was.
+// A copy of each session kept on this device, so a reload while offline can go on where it was.
 function keepCopy(session) {
-  try { localStorage.setItem(KEPT, JSON.stringify(session)); } catch (error) { /* too big or blocked: online only */ }
+  try { localStorage.setItem(COPY + keyOf(session), JSON.stringify(session)); } catch (error) { /* online only */ }
 }
 
-function keptCopy(id) {
-  try {
-    const kept = JSON.parse(localStorage.getItem(KEPT));
-    return kept && kept.id === id ? kept : null;
-  } catch (error) { return null; }
+function copies() {
+  const found = [];
+  for (let i = 0; i < localStorage.length; i++) {
+    const name = localStorage.key(i);
+    if (!name || !name.startsWith(COPY)) continue;
+    try { found.push(JSON.parse(localStorage.getItem(name))); } catch (error) { /* not ours to read */ }
+  }
+  return found.filter((c) => c && typeof c === "object");
 }
 
-function forgetCopy(id) {
-  if (keptCopy(id)) localStorage.removeItem(KEPT);
+// The kept copy of the session with this id (a number) or this key (a string), or null.
+function keptCopy(idOrKey) {
+  if (typeof idOrKey === "number") return copies().find((c) => c.id === idOrKey) || null;
+  try { return JSON.parse(localStorage.getItem(COPY + idOrKey)); } catch (error) { return null; }
 }
 
-// Ask the service worker to keep what this session needs offline: the page, its script and style, every figure.
-function keepOffline() {
-  if (!("serviceWorker" in navigator) || !data) return;
-  const urls = [location.pathname + location.search, "/static/player.js", "/static/app.css", "/static/app.js",
-    ...new Set(data.items.map((i) => `/figures/${encodeURIComponent(i.stretch)}.svg`))];
+function forgetCopy(session) {
+  const kept = session.key ? null : keptCopy(session.id);
+  localStorage.removeItem(COPY + keyOf(kept || session));
+}
+
+// Copies of sessions older than the server keeps offline starts for, and ids of keys with nothing left to send,
+// are no longer needed.
+function tidy(current) {
+  const oldest = new Date(Date.now() - 8 * 86400e3).toISOString().slice(0, 10);
+  for (const c of copies()) if (c.day < oldest && !queueOf(keyOf(c)).length) localStorage.removeItem(COPY + keyOf(c));
+  const ids = storedIds();
+  const kept = Object.fromEntries(Object.entries(ids).filter(([k]) => k === current || queueOf(k).length
+    || keptCopy(k)));
+  try { localStorage.setItem(IDS, JSON.stringify(kept)); } catch (error) { /* nothing to tidy then */ }
+}
+
+// Ask the service worker to keep what a session needs offline: the page, its script and style, every figure.
+function keepOffline(session = data) {
+  if (!("serviceWorker" in navigator) || !session) return;
+  const urls = [location.pathname + location.search, "/static/player.js", "/static/csrf.js", "/static/app.css",
+    "/static/app.js", ...new Set(session.items.map((i) => `/figures/${encodeURIComponent(i.stretch)}.svg`))];
   navigator.serviceWorker.ready
     .then((registration) => registration.active && registration.active.postMessage({ keep: urls }))
     .catch(() => {});
@@ -164,7 +260,7 @@ function keepOffline() {
 
 // What the server would say about a session, with the writes still waiting in the queue laid over it.
 function overlay(session) {
-  const list = queueOf(session.id);
+  const list = queueOf(keyOf(session));
   if (!list.length) return null;
   const recorded = new Map(session.recorded.map((r) => [r.index, r.outcome]));
   const reports = { ...session.reports };
@@ -298,6 +394,8 @@ function setPose(step, animate) {
   const ms = animate && (step.kind === "move-in" || step.kind === "release") ? (step.seconds * 1000) / speed : 0;
   box.style.setProperty("--pose-ms", `${Math.round(ms)}ms`);
   box.classList.toggle("at-start", AT_START.has(step.kind) || step.kind === "release");
+  // The figure shows the first (right) side; the left side is its mirror image.
+  box.classList.toggle("mirrored", step.side === "left");
 }
 
 // --- the clock ---------------------------------------------------------------------------------------------------
@@ -342,7 +440,8 @@ function render() {
   $("session-progress").style.width = `${(100 * (step.start + t)) / data.total_seconds}%`;
   if (step.kind === "hold" || step.kind === "rest") {
     const [way, fraction] = breathAt(t);
-    const size = way === "in" ? 0.45 + 0.55 * fraction : 1 - 0.55 * fraction;
+    // With reduced motion asked for, the dot stays still and the words alone pace the breath.
+    const size = REDUCED_MOTION.matches ? 1 : way === "in" ? 0.45 + 0.55 * fraction : 1 - 0.55 * fraction;
     $("pacer-dot").style.transform = `scale(${size.toFixed(3)})`;
     $("pacer-label").textContent = way === "in" ? "Breathe in" : "Breathe out";
   }
@@ -432,6 +531,7 @@ function hurts() {
 
 // --- pain checks -------------------------------------------------------------------------------------------------
 let checking = null; // {stretch, item, fromCheck}
+let tryEasier = null; // what "Try the easier one" does, when the server offered one
 
 function nameOf(stretch) {
   const found = data.items.find((i) => i.stretch === stretch);
@@ -470,20 +570,66 @@ async function answerSharp(sharp) {
   }
   show("noted");
   $("noted-text").textContent = "Saving…";
-  let easier = [];
+  $("try-easier").hidden = true;
+  $("go-on").textContent = "Go on";
+  $("go-on").classList.remove("secondary");
+  tryEasier = null;
+  let easier = null;
   if (stretch) {
-    const answer = report(stretch, "painful").catch(() => ({ easier: [] }));
+    const answer = report(stretch, "painful").catch(() => ({ easier: null }));
     await Promise.race([answer, offlineSignal(answer)]); // offline: go on; it is saved when the connection is back
-    easier = (await Promise.race([answer, Promise.resolve({ easier: [] })])).easier || [];
+    easier = (await Promise.race([answer, Promise.resolve({ easier: null })])).easier || null;
   }
-  const next = easier.length ? ` Your plans may suggest the easier ${easier[0]} instead.` : "";
-  $("noted-text").textContent = fromCheck || !stretch
-    ? `Noted. ${stretch ? "It will be left out of your plans for the next 14 days." : ""}${next}`
-    : `We skip the rest of it. It will be left out of your plans for the next 14 days.${next}`;
+  // An easier variant can be put in only while the server has everything so far (it rebuilds the steps).
+  const canSwap = easier && !fromCheck && item !== null && data.id && !queueOf(keyOf(data)).length;
+  if (canSwap) {
+    $("noted-text").textContent = `We stop ${nameOf(stretch)} here; it will be left out of your plans for the next `
+      + `14 days. Would you like to try the easier ${easier.name} instead?`;
+    $("try-easier").textContent = `Try ${easier.name}`;
+    $("try-easier").hidden = false;
+    $("go-on").textContent = "No, go on";
+    $("go-on").classList.add("secondary");
+    tryEasier = () => swapIn(stretch, item);
+  } else {
+    $("noted-text").textContent = fromCheck || !stretch
+      ? `Noted. ${stretch ? "It will be left out of your plans for the next 14 days." : ""}`
+      : "We skip the rest of it. It will be left out of your plans for the next 14 days.";
+  }
   afterNoted = () => {
     if (!fromCheck) { if (stretch && item !== null) jumpPastItem(item); else { idx += 1; t = 0; } }
     play();
   };
+}
+
+// Ask the server to put the easier variant in right after the stretch that hurt, then go on with it.
+async function swapIn(stretch, item) {
+  $("try-easier").disabled = true;
+  $("go-on").disabled = true; // one answer at a time: the steps after this depend on it
+  try {
+    const response = await fetch(`/api/sessions/${data.id}/easier`, {
+      method: "POST", headers: jsonHeaders(), body: JSON.stringify({ stretch }),
+    });
+    const answer = await response.json().catch(() => ({}));
+    const reasons = refusedReasons(response, answer);
+    if (reasons) { showRefusal(reasons); return; }
+    if (!response.ok) throw new Error("refused");
+    data = answer;
+    keepCopy(data);
+    keepOffline();
+    idx = data.next_index;
+    t = 0;
+    afterNoted = null;
+    play();
+  } catch (error) {
+    $("noted-text").textContent = "The easier stretch could not be loaded, so we skip to the next one.";
+    $("try-easier").hidden = true;
+    $("go-on").textContent = "Go on";
+    tryEasier = null;
+    if (!afterNoted) { jumpPastItem(item); play(); }
+  } finally {
+    $("try-easier").disabled = false;
+    $("go-on").disabled = false;
+  }
 }
 
 // --- the end -----------------------------------------------------------------------------------------------------
@@ -508,7 +654,7 @@ async function finish() {
 }
 
 async function finished(answer) {
-  const id = data.id;
+  const session = data;
   offlineSignal(answer).then(() => {
     if (phase === "end" && document.body.classList.contains("offline")) {
       $("end-text").textContent = "You seem to be offline. Your session is kept on this device and will be saved "
@@ -517,7 +663,7 @@ async function finished(answer) {
   });
   try {
     showSummary(await answer);
-    forgetCopy(id);
+    forgetCopy(session);
   } catch (error) {
     $("finish").disabled = false;
     $("end-text").textContent = "That could not be saved. Please try again.";
@@ -544,37 +690,34 @@ function showSummary(result) {
 }
 
 // --- starting and resuming ---------------------------------------------------------------------------------------
+// The address says which session this is, so a reload comes back to it: its id, or its key until the server
+// has seen it.
 function remember() {
   const url = new URL(location.href);
   url.search = "";
-  url.searchParams.set("session", data.id);
+  if (data.id) url.searchParams.set("session", data.id); else url.searchParams.set("key", keyOf(data));
   if (speed !== 1) url.searchParams.set("speed", String(speed));
   history.replaceState(null, "", url);
 }
 
-async function start(pain) {
+// Start today's routine from the page at once (it is in the page, so this works offline too); the start is sent
+// first in the session's queue, with its own key, and the server opens it once.
+function start(pain) {
   const error = document.querySelector("#before .error");
-  error.hidden = true;
-  for (const b of document.querySelectorAll("#before button")) b.disabled = true;
-  const body = { swap: setup.swap, pain_before: pain };
-  if (setup.minutes) body.minutes = setup.minutes;
-  try {
-    const response = await fetch("/api/sessions", {
-      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
-    });
-    const answer = await response.json();
-    if (!response.ok) {
-      const d = answer.detail;
-      throw new Error(d && d.reasons ? d.reasons.join(" ") : [].concat(d).join(" "));
-    }
-    data = answer;
-    keepCopy(data);
-  } catch (e) {
-    error.textContent = e.message || "The session could not be started. Please try again.";
+  const draft = setup.draft;
+  if (!draft || Date.now() >= draft.until * 1000) { // `until`: the end of the server's day it was planned for
+    if (draft && navigator.onLine) { location.reload(); return; } // a page left open since another day
+    error.textContent = "This page holds no routine for today. Please connect to the internet and reload it.";
     error.hidden = false;
-    for (const b of document.querySelectorAll("#before button")) b.disabled = false;
     return;
   }
+  data = { ...JSON.parse(JSON.stringify(draft)), key: newKey(), pain_before: pain };
+  keepCopy(data);
+  const plan = draft.items.map((i) => ({
+    stretch: i.stretch, name: i.name, hold_seconds: i.hold_seconds, reps: i.reps, sides: i.sides,
+    position: i.position, regions: i.regions, spinal_movement: i.spinal_movement, seconds: i.seconds,
+  }));
+  enqueue("start", { key: data.key, day: draft.day, plan, pain_before: pain }).catch(() => {});
   remember();
   keepOffline();
   idx = 0;
@@ -592,14 +735,27 @@ async function resume(id) {
     if (reasons) {
       data = keptCopy(id) || { id };
       showRefusal(reasons);
-      flush(id); // what is waiting is still sent: a pain report and the finish are saved, a step is refused
+      flush(keyOf(data)); // what is waiting is still sent: a pain report and the finish are saved, a step is refused
       return;
     }
-    if (!response.ok) { forgetCopy(id); location.href = "/player"; return; }
+    if (!response.ok) { forgetCopy({ id }); location.href = "/player"; return; }
     fresh = await response.json();
     keepCopy(fresh);
   } catch (error) { /* offline: go on from the copy kept on this device */ }
   data = fresh || keptCopy(id);
+  goOn();
+}
+
+// A session started here offline and not yet seen by the server: go on from the copy kept on this device.
+function resumeLocal(key) {
+  show("play");
+  data = keptCopy(key);
+  if (!data) flush(key); // nothing to show, but what waits is still sent
+  goOn();
+}
+
+// Go on with the session in `data` where it was, with the writes still waiting laid over it.
+function goOn() {
   if (!data) {
     $("step-title").textContent = "This session cannot be opened offline";
     $("cue").textContent = "Please connect to the internet and reload the page.";
@@ -607,7 +763,7 @@ async function resume(id) {
   }
   keepOffline();
   const finishing = overlay(data);
-  flush(id);
+  flush(keyOf(data));
   if (finishing && data.status === "in-progress") {
     endStatus = finishing.body.status;
     end(endStatus);
@@ -638,6 +794,7 @@ for (const b of document.querySelectorAll("[data-after]")) {
 for (const b of document.querySelectorAll("[data-feeling]")) b.addEventListener("click", () => answerCheck(b.dataset.feeling));
 for (const b of document.querySelectorAll("[data-sharp]")) b.addEventListener("click", () => answerSharp(b.dataset.sharp === "yes"));
 $("go-on").addEventListener("click", () => { if (afterNoted) { const f = afterNoted; afterNoted = null; f(); } });
+$("try-easier").addEventListener("click", () => { if (tryEasier) { const f = tryEasier; tryEasier = null; f(); } });
 $("pause").addEventListener("click", () => setPaused(!paused));
 $("skip").addEventListener("click", skip);
 $("hurts").addEventListener("click", hurts);
@@ -674,6 +831,13 @@ setInterval(tick, 50);
 window.addEventListener("online", flushAll);
 // The session in the address (the page may come from the offline copy of another /player address) resumes, and
 // sends its own queue once it has laid it over what the server knows; other sessions' queues are sent now.
-const sessionParam = Number(new URLSearchParams(location.search).get("session")) || setup.session;
-for (const id of pendingSessions()) if (id !== sessionParam) flush(id);
-if (sessionParam) resume(sessionParam); else show("before");
+const params = new URLSearchParams(location.search);
+const sessionParam = Number(params.get("session")) || setup.session || (params.get("key") && idOf(params.get("key")));
+const keyParam = params.get("key");
+const kept = sessionParam ? keptCopy(sessionParam) : keyParam ? keptCopy(keyParam) : null;
+const ownKey = kept ? keyOf(kept) : keyParam || (sessionParam ? `id-${sessionParam}` : null);
+tidy(ownKey);
+for (const key of pendingKeys()) if (key !== ownKey) flush(key);
+if (sessionParam) resume(sessionParam);
+else if (keyParam) resumeLocal(keyParam);
+else { show("before"); keepOffline(setup.draft); } // today's routine can then start with no connection

@@ -1,0 +1,83 @@
+"""Accounts in clinic mode: roles, what an email and a password must be, and when logins are slowed down.
+
+Pure rules only; hashing, tokens and cookies live in the shells. Numbers with a source:
+- NIST SP 800-63B (Digital Identity Guidelines, authentication), section 5.1.1.2: passwords of at least 8
+  characters, at least 64 allowed, every printable character and space allowed, no composition rules (no "one digit,
+  one capital"), and a limit on failed attempts. We ask for 10, which the guideline permits.
+- OWASP Authentication Cheat Sheet: the same answer whether the email or the password was wrong, and throttling per
+  account and address rather than locking the account for good.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    PERSON = "person"  # the one person using the app on their own computer
+    PATIENT = "patient"  # a person in a clinic, linked to one or more clinicians
+    CLINICIAN = "clinician"
+    ADMIN = "admin"
+
+
+PASSWORD_MIN = 10  # NIST SP 800-63B allows any minimum of 8 or more
+PASSWORD_MAX = 128  # above NIST's "at least 64", and short enough that hashing it costs nothing unusual
+EMAIL_MAX = 254  # RFC 5321's longest path, less the angle brackets
+FAILURES_ALLOWED = 5  # failed logins for one email from one address...
+FAILURE_WINDOW = timedelta(minutes=15)  # ...within this long; then the next try waits
+# Failed logins for one email from any address within the window: a cap on guessing from many addresses. Someone
+# can hold an account up this way for at most the window, never lock it for good (OWASP: throttle, don't lock).
+FAILURES_PER_ACCOUNT = 20
+INVITE_VALID = timedelta(days=7)
+RESET_VALID = timedelta(hours=24)
+LOGIN_VALID = timedelta(days=14)
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class AccountError(ValueError):
+    """An email, a password or a name that cannot be used; the message says why in plain words."""
+
+
+def normal_email(email: str) -> str:
+    """The email as stored and compared: trimmed and in lower case, checked only for a plausible shape."""
+    text = email.strip().lower()
+    if not text:
+        raise AccountError("Please give an email address.")
+    if len(text) > EMAIL_MAX or not _EMAIL.match(text) or _CONTROL.search(text):
+        raise AccountError(f"{email.strip()[:60]!r} does not look like an email address.")
+    return text
+
+
+def check_password(password: str, email: str = "") -> None:
+    """A new password: long enough, not absurdly long, and not the email itself."""
+    if len(password) < PASSWORD_MIN:
+        raise AccountError(f"Please choose a password of at least {PASSWORD_MIN} characters; a few words together "
+                           "make a good one.")  # fmt: skip
+    if len(password) > PASSWORD_MAX or "\x00" in password:
+        raise AccountError(f"Please keep the password to at most {PASSWORD_MAX} characters.")
+    if email and password.strip().lower() == email.strip().lower():
+        raise AccountError("Please choose a password that is not your email address.")
+
+
+def check_name(name: str) -> str:
+    text = " ".join(_CONTROL.sub(" ", name).split())
+    if not text:
+        raise AccountError("Please give your name, as your clinician knows you.")
+    if len(text) > 100:
+        raise AccountError("Please keep the name to at most 100 characters.")
+    return text
+
+
+def wait_before_login(failures: Sequence[datetime], now: datetime, allowed: int = FAILURES_ALLOWED) -> timedelta:
+    """How long the next login must wait, given the failed attempts that count against it; zero for none.
+
+    After `allowed` failures within FAILURE_WINDOW, until the oldest of those leaves the window."""
+    recent = sorted(f for f in failures if now - FAILURE_WINDOW < f <= now)
+    if len(recent) < allowed:
+        return timedelta(0)
+    return recent[-allowed] + FAILURE_WINDOW - now

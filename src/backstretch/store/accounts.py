@@ -1,0 +1,254 @@
+"""Accounts in clinic mode, kept in the same database as everyone's data.
+
+Passwords are stored only as Argon2id hashes (argon2-cffi's defaults, the RFC 9106 low-memory profile). Signed-in
+browsers and one-time links are random tokens of 256 bits; the database keeps only their SHA-256, so a copy of it
+signs nobody in. Failed logins are rows, so every app process behind a proxy sees the same count.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import secrets
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Engine, delete, select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from backstretch.core.accounts import (
+    FAILURE_WINDOW,
+    FAILURES_PER_ACCOUNT,
+    INVITE_VALID,
+    LOGIN_VALID,
+    RESET_VALID,
+    AccountError,
+    Role,
+    check_name,
+    check_password,
+    normal_email,
+    wait_before_login,
+)
+from backstretch.store.models import CareRow, LinkRow, LoginFailureRow, LoginRow, PersonRow
+
+_hasher = PasswordHasher()
+# Checked when the email is unknown, so a wrong email takes as long as a wrong password.
+_NOBODY = _hasher.hash(secrets.token_urlsafe(16))
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    role: Role
+    email: str | None
+    name: str
+
+
+@dataclass(frozen=True)
+class Link:
+    purpose: str  # invite, reset
+    email: str
+    role: Role
+    person_id: int | None
+    issued_by: int | None
+
+
+class LoginRefused(Exception):
+    """Wrong email or password (never which), or too many tries: then `wait` says for how long."""
+
+    def __init__(self, wait: timedelta | None = None) -> None:
+        super().__init__("too many tries" if wait else "wrong email or password")
+        self.wait = wait
+
+
+_throttle = threading.Lock()  # SQLite has no advisory locks: one login check at a time in this process
+
+
+def _signed_out_everywhere(s: Session, person_id: int) -> None:
+    """After a new password: every browser signed in as them is signed out, and every password link still
+    unused stops working."""
+    s.execute(delete(LoginRow).where(LoginRow.person_id == person_id))
+    for link in s.scalars(select(LinkRow).where(LinkRow.person_id == person_id, LinkRow.purpose == "reset",
+                                                LinkRow.used_at.is_(None))):  # fmt: skip
+        link.used_at = datetime.now()
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _person(row: PersonRow) -> Person:
+    return Person(row.id, Role(row.role), row.email, row.name)
+
+
+class Accounts:
+    def __init__(self, engine: Engine) -> None:
+        self.sessions = sessionmaker(engine, expire_on_commit=False)
+        self.postgresql = engine.dialect.name == "postgresql"
+
+    def person(self, person_id: int) -> Person | None:
+        with self.sessions() as s:
+            row = s.get(PersonRow, person_id)
+            return None if row is None else _person(row)
+
+    def by_email(self, email: str) -> Person | None:
+        with self.sessions() as s:
+            row = s.scalars(select(PersonRow).where(PersonRow.email == normal_email(email))).first()
+            return None if row is None else _person(row)
+
+    def create(self, email: str, role: Role, name: str, password: str | None = None) -> Person:
+        """A new account; without a password it cannot sign in until a reset link sets one."""
+        address = normal_email(email)
+        if password is not None:
+            check_password(password, address)
+        row = PersonRow(role=role.value, email=address, name=check_name(name), created_at=datetime.now(),
+                        password_hash=None if password is None else _hasher.hash(password))  # fmt: skip
+        try:
+            with self.sessions() as s, s.begin():
+                s.add(row)
+                s.flush()
+                return _person(row)
+        except IntegrityError:
+            raise AccountError(f"There is already an account for {address}.") from None
+
+    def set_password(self, person_id: int, password: str) -> None:
+        with self.sessions() as s, s.begin():
+            row = s.get(PersonRow, person_id)
+            if row is None:
+                raise AccountError("There is no such account.")
+            check_password(password, row.email or "")
+            row.password_hash = _hasher.hash(password)
+            _signed_out_everywhere(s, person_id)
+
+    def check_login(self, email: str, password: str, address: str, now: datetime | None = None) -> Person:
+        """The person, if the password is theirs and they have not failed too often lately (from this address, or
+        from anywhere)."""
+        now = now or datetime.now()
+        try:
+            account = normal_email(email)
+        except AccountError:
+            raise LoginRefused() from None
+        key = f"{account}|{address}"
+        # One check at a time per email, so parallel guesses cannot all slip under the limit: across every process
+        # with PostgreSQL's advisory lock, within this one with SQLite (one process writes to it at a time anyway).
+        with contextlib.nullcontext() if self.postgresql else _throttle, self.sessions() as s, s.begin():
+            if self.postgresql:
+                s.execute(text("SELECT pg_advisory_xact_lock(hashtext(:account))"), {"account": account})
+            s.execute(delete(LoginFailureRow).where(LoginFailureRow.at <= now - FAILURE_WINDOW))
+            failures = s.execute(select(LoginFailureRow.key, LoginFailureRow.at).where(
+                LoginFailureRow.key.startswith(f"{account}|", autoescape=True))).all()  # fmt: skip
+            wait = max(wait_before_login([at for k, at in failures if k == key], now),
+                       wait_before_login([at for _, at in failures], now, FAILURES_PER_ACCOUNT))  # fmt: skip
+            if wait > timedelta(0):
+                raise LoginRefused(wait)
+            row = s.scalars(select(PersonRow).where(PersonRow.email == account)).first()
+            stored = row.password_hash if row is not None and row.password_hash else _NOBODY
+            try:
+                _hasher.verify(stored, password)
+                ok = row is not None and stored is not _NOBODY
+            except (VerificationError, InvalidHashError):
+                ok = False
+            if not ok or row is None:
+                s.add(LoginFailureRow(key=key, at=now))
+            else:
+                if _hasher.check_needs_rehash(stored):
+                    row.password_hash = _hasher.hash(password)
+                s.execute(delete(LoginFailureRow).where(LoginFailureRow.key == key))
+                return _person(row)
+        raise LoginRefused()
+
+    def open_login(self, person_id: int) -> str:
+        token = secrets.token_urlsafe(32)
+        now = datetime.now()
+        with self.sessions() as s, s.begin():
+            s.add(LoginRow(token_hash=token_hash(token), person_id=person_id, created_at=now,
+                           expires_at=now + LOGIN_VALID))  # fmt: skip
+        return token
+
+    def signed_in(self, token: str) -> Person | None:
+        with self.sessions() as s:
+            found = (
+                select(PersonRow)
+                .join(LoginRow, LoginRow.person_id == PersonRow.id)
+                .where(LoginRow.token_hash == token_hash(token), LoginRow.expires_at > datetime.now())
+            )
+            row = s.scalars(found).first()
+            return None if row is None else _person(row)
+
+    def close_login(self, token: str) -> None:
+        with self.sessions() as s, s.begin():
+            s.execute(delete(LoginRow).where(LoginRow.token_hash == token_hash(token)))
+
+    def issue_link(self, purpose: str, email: str, role: Role, issued_by: int | None,
+                   person_id: int | None = None) -> str:  # fmt: skip
+        """A one-time link's token: an invitation for an email, or a password reset for an account."""
+        token = secrets.token_urlsafe(32)
+        valid = INVITE_VALID if purpose == "invite" else RESET_VALID
+        with self.sessions() as s, s.begin():
+            s.add(LinkRow(token_hash=token_hash(token), purpose=purpose, email=normal_email(email), role=role.value,
+                          person_id=person_id, issued_by=issued_by,
+                          expires_at=datetime.now() + valid))  # fmt: skip
+        return token
+
+    def link(self, token: str, purpose: str) -> Link | None:
+        """The link if it is unused and not expired."""
+        with self.sessions() as s:
+            row = self._link_row(s, token, purpose)
+            return None if row is None else Link(row.purpose, row.email, Role(row.role), row.person_id, row.issued_by)
+
+    def _link_row(self, s: Session, token: str, purpose: str) -> LinkRow | None:
+        found = select(LinkRow).where(LinkRow.token_hash == token_hash(token), LinkRow.purpose == purpose,
+                                      LinkRow.used_at.is_(None), LinkRow.expires_at > datetime.now())  # fmt: skip
+        return s.scalars(found).first()
+
+    def join(self, token: str, name: str, password: str) -> Person:
+        """Use an invitation: the account is made, and a patient is linked to the clinician who invited them."""
+        with self.sessions() as s, s.begin():
+            link = self._link_row(s, token, "invite")
+            if link is None:
+                raise AccountError("This invitation link has expired or was used already; please ask for a new one.")
+            check_password(password, link.email)
+            if s.scalars(select(PersonRow.id).where(PersonRow.email == link.email)).first() is not None:
+                raise AccountError(f"There is already an account for {link.email}; please sign in instead.")
+            row = PersonRow(role=link.role, email=link.email, name=check_name(name), created_at=datetime.now(),
+                            password_hash=_hasher.hash(password))  # fmt: skip
+            s.add(row)
+            try:
+                s.flush()
+            except IntegrityError:  # the same link used twice at once: the other request made the account
+                raise AccountError(f"There is already an account for {link.email}; please sign in instead.") from None
+            if link.role == Role.PATIENT and link.issued_by is not None:
+                s.add(CareRow(clinician_id=link.issued_by, patient_id=row.id))
+            link.used_at = datetime.now()
+            return _person(row)
+
+    def reset(self, token: str, password: str) -> Person:
+        """Use a password reset link: the new password is set, and every browser signed in as them is signed out."""
+        with self.sessions() as s, s.begin():
+            link = self._link_row(s, token, "reset")
+            row = s.get(PersonRow, link.person_id) if link is not None and link.person_id is not None else None
+            if link is None or row is None:
+                raise AccountError("This password link has expired or was used already; please ask for a new one.")
+            check_password(password, row.email or "")
+            row.password_hash = _hasher.hash(password)
+            _signed_out_everywhere(s, row.id)
+            return _person(row)
+
+    def patients_of(self, clinician_id: int) -> list[Person]:
+        with self.sessions() as s:
+            found = (
+                select(PersonRow)
+                .join(CareRow, CareRow.patient_id == PersonRow.id)
+                .where(CareRow.clinician_id == clinician_id)
+                .order_by(PersonRow.name, PersonRow.id)
+            )
+            return [_person(row) for row in s.scalars(found)]
+
+    def cares_for(self, clinician_id: int, patient_id: int) -> bool:
+        with self.sessions() as s:
+            found = select(CareRow).where(CareRow.clinician_id == clinician_id, CareRow.patient_id == patient_id)
+            return s.scalars(found).first() is not None

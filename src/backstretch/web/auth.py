@@ -1,0 +1,163 @@
+"""Clinic mode's guard: who is signed in, what they may open, and a CSRF token on every write.
+
+On one person's computer (the default) nobody signs in and this guard does nothing. In clinic mode every request
+passes through `guard`, a dependency of the whole app:
+- the browser's login cookie (HttpOnly, SameSite=Lax, Secure over https) names the person, or nobody;
+- signed out, only the sign-in, invitation and reset pages and the stretch library open: a page goes to /login,
+  the API says 401;
+- the personal pages and API (routine, player, progress, settings, desk breaks) are for patients; clinicians and
+  admins have their own pages, and get 403 on a patient's;
+- a write (POST, PUT, DELETE, PATCH) must carry the CSRF token, in the form field `csrf` or the header
+  `X-CSRF-Token`, equal to the `backstretch_csrf` cookie (double submit: another site can neither read nor set
+  that cookie, so it cannot forge the field).
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from urllib.parse import quote
+
+from fastapi import HTTPException, Request, Response
+from markupsafe import Markup, escape
+
+from backstretch.core.accounts import Role
+from backstretch.store.accounts import Accounts, Person
+
+LOGIN_COOKIE = "backstretch_login"
+CSRF_COOKIE = "backstretch_csrf"
+CSRF_HEADER = "x-csrf-token"
+CSRF_FIELD = "csrf"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Open signed out: signing in, and the stretch library (the same for everyone, nobody's data).
+OPEN = ("/login", "/join", "/reset", "/static/", "/sw.js", "/figures/", "/library", "/api/stretches", "/api/health")
+CLINIC = ("/clinic", "/api/clinic")  # clinicians' and admins' own
+ANY_ROLE = ("/logout", "/account")  # every signed-in person (the API's schema, /openapi.json, is public anyway)
+PATIENT_ROLES = frozenset({Role.PATIENT, Role.PERSON})
+STAFF_ROLES = frozenset({Role.CLINICIAN, Role.ADMIN})
+
+
+class GoTo(Exception):
+    """A page that is somewhere else for this visitor (signed out: the sign-in page); the app redirects there."""
+
+    def __init__(self, location: str) -> None:
+        super().__init__(location)
+        self.location = location
+
+
+def multi_user(request: Request) -> bool:
+    return bool(getattr(request.app.state, "multi_user", False))
+
+
+def clinic_only(request: Request) -> None:
+    """A dependency for the accounts' and clinicians' pages: on one person's computer they do not exist."""
+    if not multi_user(request):
+        raise HTTPException(404, "There are no accounts here: this app belongs to the one person using this computer.")
+
+
+def accounts(request: Request) -> Accounts:
+    found: Accounts = request.app.state.accounts
+    return found
+
+
+def signed_in(request: Request) -> Person | None:
+    person: Person | None = getattr(request.state, "person", None)
+    return person
+
+
+def home_of(person: Person) -> str:
+    return "/clinic" if person.role in STAFF_ROLES else "/today"
+
+
+def _starts(path: str, prefixes: tuple[str, ...]) -> bool:
+    """The path is one of these, or under one of them ("/library" covers "/library/cat-stretch")."""
+    return any(path == p or path.startswith(p if p.endswith("/") else p + "/") for p in prefixes)
+
+
+async def guard(request: Request) -> None:
+    """Sign-in, roles and CSRF for every route, in clinic mode only."""
+    if not multi_user(request):
+        return
+    request.state.csrf = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
+    token = request.cookies.get(LOGIN_COOKIE)
+    person = accounts(request).signed_in(token) if token else None
+    request.state.person = person
+    path = request.url.path
+    root = request.scope.get("root_path", "")
+    if root and path.startswith(root):  # served under a prefix (uvicorn --root-path): check the app's own path
+        path = path[len(root) :] or "/"
+    if request.method not in SAFE_METHODS:
+        await _check_csrf(request)
+    if _starts(path, OPEN):
+        return
+    if person is None:
+        if path.startswith("/api/"):
+            raise HTTPException(401, "Please sign in first.")
+        raise GoTo(login_path(path + (f"?{request.url.query}" if request.url.query else "")))
+    if path == "/" and person.role in STAFF_ROLES:
+        raise GoTo(home_of(person))
+    if _starts(path, ANY_ROLE):
+        return
+    if _starts(path, CLINIC):
+        if person.role not in STAFF_ROLES:
+            raise HTTPException(403, "These pages are for clinicians.")
+        return
+    if person.role not in PATIENT_ROLES:
+        raise HTTPException(403, "These pages are for patients; your patients' data is under Patients.")
+
+
+async def _check_csrf(request: Request) -> None:
+    cookie = request.cookies.get(CSRF_COOKIE, "")
+    sent = request.headers.get(CSRF_HEADER, "")
+    if not sent and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        form = await request.form()
+        value = form.get(CSRF_FIELD)
+        sent = value if isinstance(value, str) else ""
+    if not cookie or not hmac.compare_digest(cookie.encode(), sent.encode()):
+        raise HTTPException(403, "This form has expired or did not come from this app's own page; please reload "
+                                 "the page and try again.")  # fmt: skip
+
+
+def keep_cookies(request: Request, response: Response) -> None:
+    """Set the CSRF cookie on the way out if the browser did not have it yet."""
+    csrf = getattr(request.state, "csrf", None)
+    if csrf and request.cookies.get(CSRF_COOKIE) != csrf:
+        response.set_cookie(CSRF_COOKIE, csrf, httponly=False, samesite="strict", secure=_secure(request),
+                            path="/")  # fmt: skip
+
+
+def sign_in(request: Request, response: Response, person: Person) -> None:
+    """A new login token, the old one (if any) ended, and a fresh CSRF token for the signed-in pages."""
+    old = request.cookies.get(LOGIN_COOKIE)
+    if old:
+        accounts(request).close_login(old)
+    token = accounts(request).open_login(person.id)
+    response.set_cookie(LOGIN_COOKIE, token, httponly=True, samesite="lax", secure=_secure(request), path="/",
+                        max_age=14 * 24 * 3600)  # fmt: skip
+    request.state.csrf = secrets.token_urlsafe(32)  # set on the way out by keep_cookies
+
+
+def sign_out(request: Request, response: Response) -> None:
+    token = request.cookies.get(LOGIN_COOKIE)
+    if token:
+        accounts(request).close_login(token)
+    response.delete_cookie(LOGIN_COOKIE, path="/")
+
+
+def _secure(request: Request) -> bool:
+    """Secure cookies when the browser reached us over https (behind a proxy: run uvicorn with proxy headers)."""
+    return request.url.scheme == "https"
+
+
+def csrf_input(request: Request) -> Markup:
+    """The hidden CSRF field for a form; nothing on one person's own computer."""
+    token = getattr(request.state, "csrf", None)
+    if not token:
+        return Markup("")
+    return Markup(f'<input type="hidden" name="{CSRF_FIELD}" value="{escape(token)}">')
+
+
+def login_path(next_path: str) -> str:
+    return "/login?next=" + quote(next_path, safe="/")

@@ -1,0 +1,261 @@
+"""A clinician's own pages in clinic mode: the dashboard of their patients sorted by who needs attention, a
+patient's page (history, trends, charts and their program), inviting a new patient, a password link for one, and
+a CSV of all their patients' data.
+
+An admin invites clinicians from the same page. A patient id in an address that is not one of the clinician's own
+patients is a 404, as if there were no such patient.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import Path as FastAPIPath
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from backstretch.core.accounts import AccountError, Role, normal_email
+from backstretch.core.catalogue import Catalogue
+from backstretch.core.measures import MeasureKind, trend_of
+from backstretch.core.planner import plan_day
+from backstretch.core.programs import Attention, Program, ProgramError, ProgramItem, attention, check_program
+from backstretch.core.safety import assess
+from backstretch.store import Store
+from backstretch.store.accounts import Person
+from backstretch.store.clinic import WINDOW_DAYS, dashboard_facts
+from backstretch.store.models import MAX_ID
+from backstretch.web.auth import accounts, clinic_only, signed_in
+from backstretch.web.deps import CatalogueDep
+from backstretch.web.routes.progress import progress_of, recent_sessions
+from backstretch.web.templating import templates
+
+pages = APIRouter(include_in_schema=False, dependencies=[Depends(clinic_only)])
+PersonId = Annotated[int, FastAPIPath(ge=1, le=MAX_ID)]
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def _me(request: Request) -> Person:
+    person = signed_in(request)
+    assert person is not None  # the guard lets only clinicians and admins here
+    return person
+
+
+def _invites(me: Person) -> Role:
+    """Whom this person invites: an admin invites clinicians, a clinician patients."""
+    return Role.CLINICIAN if me.role is Role.ADMIN else Role.PATIENT
+
+
+def _url(request: Request, path: str, token: str) -> str:
+    return f"{str(request.base_url).rstrip('/')}{path}?token={token}"
+
+
+def _patient(request: Request, patient_id: int) -> tuple[Person, Store]:
+    """One of the clinician's own patients and their data; anyone else's is a 404."""
+    me = _me(request)
+    patient = accounts(request).person(patient_id)
+    if patient is None or not accounts(request).cares_for(me.id, patient_id):
+        raise HTTPException(404, f"There is no patient {patient_id} of yours.")
+    store: Store = request.app.state.store
+    return patient, store.for_person(patient_id)
+
+
+def _attention(request: Request, patient_ids: list[int], catalogue: Catalogue, today: date) -> dict[int, Attention]:
+    """What needs a look for each patient, from a few queries for all of them (store/clinic.py)."""
+    store: Store = request.app.state.store
+    found = {}
+    for pid, facts in dashboard_facts(store.engine, patient_ids, today).items():
+        verdict = assess(facts.screening, today) if facts.screening is not None else None
+        red = verdict is not None and bool(verdict.emergency or verdict.see_clinician)
+        names = [catalogue[s].name if s in catalogue else s for s in facts.painful]
+        found[pid] = attention(facts.program, facts.days, trend_of(MeasureKind.PAIN, facts.pain),
+                               trend_of(MeasureKind.FUNCTION, facts.function), red, names, today)  # fmt: skip
+    return found
+
+
+@dataclass(frozen=True)
+class Row:
+    patient: Person
+    attention: Attention
+
+    @property
+    def order(self) -> tuple[int, float, str]:
+        """More flags first, then the least followed program, then by name."""
+        month = self.attention.month
+        share = month.share if month is not None and month.share is not None else 1.0
+        return (-len(self.attention.flags), share, self.patient.name.lower())
+
+
+def _page(request: Request, catalogue: Catalogue, link: str = "", link_for: str = "", error: str = "",
+          status: int = 200) -> Response:  # fmt: skip
+    me = _me(request)
+    patients = accounts(request).patients_of(me.id)
+    found = _attention(request, [p.id for p in patients], catalogue, date.today())
+    rows = sorted((Row(p, found[p.id]) for p in patients), key=lambda r: r.order)
+    return templates.TemplateResponse(request, "clinic.html", {
+        "me": me, "rows": rows, "invites": _invites(me), "link": link, "link_for": link_for, "error": error,
+        "weeks": WINDOW_DAYS // 7,
+    }, status_code=status)  # fmt: skip
+
+
+@pages.get("/clinic", response_class=HTMLResponse)
+def clinic_page(request: Request, catalogue: CatalogueDep) -> Response:
+    return _page(request, catalogue)
+
+
+@pages.post("/clinic/invite")
+def invite(request: Request, catalogue: CatalogueDep, email: Annotated[str, Form(max_length=300)] = "") -> Response:
+    me = _me(request)
+    try:
+        address = normal_email(email)
+        if accounts(request).by_email(address) is not None:
+            raise AccountError(f"There is already an account for {address}.")
+    except AccountError as error:
+        return _page(request, catalogue, error=str(error), status=422)
+    token = accounts(request).issue_link("invite", address, _invites(me), issued_by=me.id)
+    return _page(request, catalogue, link=_url(request, "/join", token), link_for=address)
+
+
+@pages.post("/clinic/patients/{patient_id}/reset")
+def password_link(request: Request, patient_id: PersonId, catalogue: CatalogueDep) -> Response:
+    patient, _ = _patient(request, patient_id)
+    if patient.email is None:
+        raise HTTPException(404, f"There is no patient {patient_id} of yours.")
+    token = accounts(request).issue_link("reset", patient.email, patient.role, issued_by=_me(request).id,
+                                         person_id=patient.id)  # fmt: skip
+    return _page(request, catalogue, link=_url(request, "/reset", token), link_for=patient.email)
+
+
+# --- one patient ------------------------------------------------------------------------------------------------
+
+
+def _form_values(program: Program | None, catalogue: Catalogue) -> dict[str, object]:
+    chosen = {i.stretch: i for i in program.items} if program else {}
+    return {
+        "items": {sid: {"use": sid in chosen, "hold": chosen[sid].hold_seconds if sid in chosen
+                        else s.hold_seconds.default, "reps": chosen[sid].reps if sid in chosen else 1}
+                  for sid, s in catalogue.items()},
+        "days": sorted(program.weekdays) if program else [0, 1, 2, 3, 4],
+        "fill": program.fill_free_days if program else True,
+        "note": program.note if program else "",
+    }  # fmt: skip
+
+
+def _patient_page(request: Request, catalogue: Catalogue, patient_id: int, values: dict[str, object] | None = None,
+                  error: str = "", status: int = 200) -> Response:  # fmt: skip
+    patient, store = _patient(request, patient_id)
+    today = date.today()
+    program = store.program()
+    return templates.TemplateResponse(request, "patient.html", {
+        "patient": patient, "program": program, "attention": _attention(request, [patient_id], catalogue, today)[
+            patient_id],
+        "p": progress_of(store, today), "recent": recent_sessions(store, catalogue), "catalogue": catalogue,
+        "values": values or _form_values(program, catalogue), "weekdays": list(enumerate(WEEKDAY_NAMES)),
+        "error": error, "saved": request.query_params.get("saved") == "1", "profile": store.load_profile(),
+        "weeks": WINDOW_DAYS // 7,
+    }, status_code=status)  # fmt: skip
+
+
+@pages.get("/clinic/patients/{patient_id}", response_class=HTMLResponse)
+def patient_page(request: Request, patient_id: PersonId, catalogue: CatalogueDep, suggest: bool = False) -> Response:
+    """A patient's history, trends and charts, and their program; `suggest` fills the form from the planner."""
+    if not suggest:
+        return _patient_page(request, catalogue, patient_id)
+    _, store = _patient(request, patient_id)
+    profile = store.load_profile()
+    if profile is None:
+        return _patient_page(request, catalogue, patient_id, error="This patient has not answered the profile "
+                             "questions yet, so the planner has nothing to go on.", status=409)  # fmt: skip
+    today = date.today()
+    plan = plan_day(catalogue, profile, today, store.planner_history(today))
+    suggested = Program(tuple(ProgramItem(i.stretch, i.hold_seconds, i.reps) for i in plan.items),
+                        profile.planned_weekdays, True, "", today)  # fmt: skip
+    return _patient_page(request, catalogue, patient_id, _form_values(suggested, catalogue))
+
+
+def _whole(text: str, what: str) -> int:
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise ProgramError(f"{what}: {text.strip()[:20]!r} is not a whole number.") from None
+
+
+@pages.post("/clinic/patients/{patient_id}/program")
+async def assign_program(request: Request, patient_id: PersonId, catalogue: CatalogueDep) -> Response:
+    """Assign the program in the form: the stretches ticked, with their holds and repetitions."""
+    _, store = _patient(request, patient_id)
+    form = await request.form()
+    text = {k: v for k, v in form.multi_items() if isinstance(v, str)}
+    values: dict[str, object] = {
+        "items": {sid: {"use": f"use-{sid}" in text, "hold": text.get(f"hold-{sid}", ""),
+                        "reps": text.get(f"reps-{sid}", "")} for sid in catalogue},
+        "days": [int(v) for k, v in form.multi_items() if k == "day" and isinstance(v, str) and v.isdigit()],
+        "fill": "fill" in text, "note": text.get("note", "")[:2000],
+    }  # fmt: skip
+    try:
+        items = tuple(ProgramItem(sid, _whole(text.get(f"hold-{sid}", ""), f"{catalogue[sid].name} hold"),
+                                  _whole(text.get(f"reps-{sid}", ""), f"{catalogue[sid].name} repetitions"))
+                      for sid in catalogue if f"use-{sid}" in text)  # fmt: skip
+        days = values["days"]
+        assert isinstance(days, list)
+        program = Program(items, frozenset(days), "fill" in text, text.get("note", "").strip(), date.today())
+        check_program(program, catalogue)
+    except ProgramError as error:
+        return _patient_page(request, catalogue, patient_id, values, str(error), 422)
+    store.assign_program(program, _me(request).id)
+    return RedirectResponse(f"/clinic/patients/{patient_id}?saved=1#program", status_code=303)
+
+
+@pages.get("/clinic/patients/{patient_id}/chart.svg")
+def patient_chart(request: Request, patient_id: PersonId) -> Response:
+    from backstretch import charts  # matplotlib is slow to import; only load it when drawing
+
+    patient, store = _patient(request, patient_id)
+    p = progress_of(store)
+    figure = charts.progress_figure(p.readings, p.days, p.today, whose=f"{patient.name}'s")
+    return Response(charts.render(figure, "svg"),
+                    media_type="image/svg+xml", headers={"Cache-Control": "no-store"})  # fmt: skip
+
+
+CSV_COLUMNS = ("patient_id", "name", "email", "record", "day", "status", "minutes", "stretches_done", "painful",
+               "pain_before", "pain_after", "measure", "value", "note")  # fmt: skip
+
+
+@pages.get("/clinic/export.csv")
+def export_csv(request: Request, catalogue: CatalogueDep) -> Response:
+    """Every session and measure of the clinician's patients, a row each, for a spreadsheet."""
+    me = _me(request)
+    store: Store = request.app.state.store
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for patient in accounts(request).patients_of(me.id):
+        theirs = store.for_person(patient.id)
+        who = [patient.id, patient.name, patient.email]
+        for h in theirs.history():
+            writer.writerow(
+                [
+                    *who,
+                    "session",
+                    h.day.isoformat(),
+                    h.status,
+                    round(h.seconds / 60, 1),
+                    "; ".join(h.done),
+                    "; ".join(h.painful),
+                    h.pain_before,
+                    h.pain_after,
+                    "",
+                    "",
+                    h.note,
+                ]
+            )
+        for m in theirs.measures():
+            if m.note == "before a session":
+                continue  # already in its session's row
+            writer.writerow([*who, "measure", m.on.isoformat(), "", "", "", "", "", "", m.kind.value, m.value, m.note])
+    name = f"backstretch-patients-{date.today().isoformat()}.csv"
+    return Response(out.getvalue(), media_type="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip

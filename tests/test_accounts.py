@@ -1,0 +1,156 @@
+"""Accounts for clinic mode: passwords, sign-in, slowing down guessing, invitations and reset links."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy import select, text
+
+from backstretch.core.accounts import (
+    FAILURE_WINDOW,
+    FAILURES_ALLOWED,
+    FAILURES_PER_ACCOUNT,
+    AccountError,
+    Role,
+    check_name,
+    check_password,
+    normal_email,
+    wait_before_login,
+)
+from backstretch.store import open_store
+from backstretch.store.accounts import Accounts, LoginRefused
+from backstretch.store.models import LinkRow, PersonRow
+
+NOW = datetime(2026, 11, 24, 12, 0)
+GOOD = "correct horse battery"
+
+
+def _accounts(url: str) -> Accounts:
+    return Accounts(open_store(url).engine)
+
+
+@given(st.lists(st.integers(min_value=0, max_value=3600), max_size=12), st.integers(min_value=0, max_value=3600))
+def test_the_wait_is_never_negative_and_ends_when_the_window_has_passed(ago: list[int], later: int) -> None:
+    failures = [NOW - timedelta(seconds=s) for s in ago]
+    wait = wait_before_login(failures, NOW)
+    recent = [f for f in failures if NOW - FAILURE_WINDOW < f <= NOW]
+    assert wait >= timedelta(0)
+    assert (wait > timedelta(0)) == (len(recent) >= FAILURES_ALLOWED)
+    assert wait_before_login(failures, NOW + wait + timedelta(seconds=later)) == timedelta(0)
+
+
+def test_emails_and_passwords_are_checked_in_plain_words() -> None:
+    assert normal_email("  Pat@Example.ORG ") == "pat@example.org"
+    for bad in ("", "pat", "pat@", "pat@example", "a b@example.org"):
+        with pytest.raises(AccountError):
+            normal_email(bad)
+    with pytest.raises(AccountError, match="at least 10"):
+        check_password("short")
+    with pytest.raises(AccountError, match="not your email"):
+        check_password("pat@example.org", "pat@example.org")
+    check_password("ten chars!")
+
+
+def test_a_password_signs_in_and_only_its_hash_is_stored(database_url: str) -> None:
+    accounts = _accounts(database_url)
+    pat = accounts.create("Pat@example.org", Role.CLINICIAN, "Pat Doe", GOOD)
+    assert accounts.check_login("pat@example.org", GOOD, "1.2.3.4", NOW).id == pat.id
+    with accounts.sessions() as s:
+        stored = s.scalars(select(PersonRow.password_hash).where(PersonRow.id == pat.id)).one()
+    assert stored is not None and stored.startswith("$argon2id$") and GOOD not in stored
+    token = accounts.open_login(pat.id)
+    assert accounts.signed_in(token) == pat
+    with accounts.sessions() as s:
+        kept = s.execute(text("SELECT token_hash FROM login")).scalars().all()
+    assert token not in kept and len(kept) == 1
+    accounts.close_login(token)
+    assert accounts.signed_in(token) is None
+    with pytest.raises(AccountError, match="already an account"):
+        accounts.create("pat@example.org", Role.PATIENT, "Someone")
+
+
+def test_guessing_is_slowed_down_per_email_and_address(database_url: str) -> None:
+    accounts = _accounts(database_url)
+    accounts.create("pat@example.org", Role.CLINICIAN, "Pat", GOOD)
+    for n in range(FAILURES_ALLOWED):
+        with pytest.raises(LoginRefused) as refused:
+            accounts.check_login("pat@example.org", "wrong guess", "1.2.3.4", NOW + timedelta(seconds=n))
+        assert refused.value.wait is None, "a wrong password says only that"
+    with pytest.raises(LoginRefused) as refused:
+        accounts.check_login("pat@example.org", GOOD, "1.2.3.4", NOW + timedelta(seconds=10))
+    assert refused.value.wait is not None and refused.value.wait > timedelta(minutes=14)
+    # Another address is not held up, nor is the same one once the window has passed.
+    assert accounts.check_login("pat@example.org", GOOD, "5.6.7.8", NOW + timedelta(seconds=10)).email
+    assert accounts.check_login("pat@example.org", GOOD, "1.2.3.4", NOW + FAILURE_WINDOW + timedelta(seconds=5))
+    # An unknown email gets the same answer as a wrong password.
+    with pytest.raises(LoginRefused) as unknown:
+        accounts.check_login("nobody@example.org", GOOD, "1.2.3.4", NOW)
+    assert unknown.value.wait is None
+
+
+def test_an_invitation_makes_a_patient_of_the_clinician_once(database_url: str) -> None:
+    accounts = _accounts(database_url)
+    doc = accounts.create("doc@example.org", Role.CLINICIAN, "Dr Doc", GOOD)
+    token = accounts.issue_link("invite", "Sam@example.org", Role.PATIENT, issued_by=doc.id)
+    link = accounts.link(token, "invite")
+    assert link is not None and link.email == "sam@example.org"
+    with pytest.raises(AccountError, match="at least 10"):
+        accounts.join(token, "Sam", "short")
+    sam = accounts.join(token, "  Sam   Smith ", "sam's long password")
+    assert (sam.role, sam.name) == (Role.PATIENT, "Sam Smith")
+    assert accounts.patients_of(doc.id) == [sam] and accounts.cares_for(doc.id, sam.id)
+    with pytest.raises(AccountError, match="expired or was used"):
+        accounts.join(token, "Sam again", "another long password")
+    assert accounts.check_login("sam@example.org", "sam's long password", "1.2.3.4").id == sam.id
+
+
+def test_a_reset_link_sets_the_password_and_signs_out_everywhere(database_url: str) -> None:
+    accounts = _accounts(database_url)
+    doc = accounts.create("doc@example.org", Role.CLINICIAN, "Dr Doc")  # no password yet: the CLI's way
+    with pytest.raises(LoginRefused):
+        accounts.check_login("doc@example.org", "", "1.2.3.4")
+    first = accounts.open_login(doc.id)
+    token = accounts.issue_link("reset", doc.email or "", Role.CLINICIAN, issued_by=None, person_id=doc.id)
+    assert accounts.link(token, "invite") is None, "a reset link is not an invitation"
+    accounts.reset(token, "a brand new password")
+    assert accounts.signed_in(first) is None
+    assert accounts.check_login("doc@example.org", "a brand new password", "1.2.3.4").id == doc.id
+    with pytest.raises(AccountError):
+        accounts.reset(token, "yet another password")
+    late = accounts.issue_link("reset", doc.email or "", Role.CLINICIAN, issued_by=None, person_id=doc.id)
+    with accounts.sessions() as s, s.begin():
+        for row in s.scalars(select(LinkRow)):
+            row.expires_at = datetime.now() - timedelta(seconds=1)
+    assert accounts.link(late, "reset") is None
+
+
+def test_guessing_from_many_addresses_is_capped_per_account(database_url: str) -> None:
+    accounts = _accounts(database_url)
+    accounts.create("pat@example.org", Role.CLINICIAN, "Pat", GOOD)
+    for n in range(FAILURES_PER_ACCOUNT):
+        with pytest.raises(LoginRefused):
+            accounts.check_login("pat@example.org", "wrong guess", f"10.0.0.{n}", NOW + timedelta(seconds=n))
+    with pytest.raises(LoginRefused) as held:
+        accounts.check_login("pat@example.org", GOOD, "10.9.9.9", NOW + timedelta(seconds=30))
+    assert held.value.wait is not None, "a new address does not get a fresh set of guesses"
+
+
+def test_a_new_password_retires_every_unused_reset_link(database_url: str) -> None:
+    accounts = _accounts(database_url)
+    doc = accounts.create("doc@example.org", Role.CLINICIAN, "Dr Doc", GOOD)
+    first = accounts.issue_link("reset", "doc@example.org", Role.CLINICIAN, issued_by=None, person_id=doc.id)
+    second = accounts.issue_link("reset", "doc@example.org", Role.CLINICIAN, issued_by=None, person_id=doc.id)
+    accounts.reset(first, "a brand new password")
+    assert accounts.link(second, "reset") is None
+    third = accounts.issue_link("reset", "doc@example.org", Role.CLINICIAN, issued_by=None, person_id=doc.id)
+    accounts.set_password(doc.id, "yet another password")
+    assert accounts.link(third, "reset") is None
+
+
+def test_control_characters_are_refused_in_plain_words() -> None:
+    with pytest.raises(AccountError):
+        normal_email("pat\x00@example.org")
+    assert check_name("Sam\x00 Smith\n") == "Sam Smith"
