@@ -14,14 +14,15 @@ from backstretch.core.safety import QUESTIONS, Urgency
 from tests.helpers import backstretch
 
 TODAY = date.today().isoformat()
+WEEK_START = "2026-11-24"  # a Tuesday; the screening is taken that day, so the week's plans do not depend on today
 ALL_NO = "\n".join(f"{q.id} = false" for q in QUESTIONS)
 
 
-def profile_file(tmp_path: Path, body: str = "", screening: str | None = ALL_NO) -> Path:
+def profile_file(tmp_path: Path, body: str = "", screening: str | None = ALL_NO, taken_on: str = TODAY) -> Path:
     path = tmp_path / "me.toml"
     text = 'minutes = 8\npain_areas = ["lower-back", "neck"]\nequipment = ["chair", "wall"]\n' + body
     if screening is not None:
-        text += f"\n[screening]\ntaken_on = {TODAY}\n{screening}\n"
+        text += f"\n[screening]\ntaken_on = {taken_on}\n{screening}\n"
     path.write_text(text)
     return path
 
@@ -41,16 +42,18 @@ def test_plan_from_profile_file_gives_the_promised_json(tmp_path: Path) -> None:
 
 def test_week_plans_only_the_days_the_person_means_to_stretch(tmp_path: Path) -> None:
     body = 'stretch_days = ["mon", "wed", "fri"]\n'
-    result = backstretch("plan", "--profile", profile_file(tmp_path, body), "--week", "--json", "--date", "2026-11-24")
+    result = backstretch("plan", "--profile", profile_file(tmp_path, body, taken_on=WEEK_START), "--week", "--json",
+                         "--date", WEEK_START)  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert [p["date"] for p in json.loads(result.stdout)] == ["2026-11-25", "2026-11-27", "2026-11-30"]
 
 
 def test_week_gives_seven_different_days(tmp_path: Path) -> None:
-    result = backstretch("plan", "--profile", profile_file(tmp_path), "--week", "--json", "--date", "2026-11-24")
+    profile = profile_file(tmp_path, taken_on=WEEK_START)
+    result = backstretch("plan", "--profile", profile, "--week", "--json", "--date", WEEK_START)
     assert result.returncode == 0, result.stderr
     week = json.loads(result.stdout)
-    assert next(d["date"] for d in week) == "2026-11-24" and len(week) == 7
+    assert next(d["date"] for d in week) == WEEK_START and len(week) == 7
     lists = [tuple(i["stretch"] for i in d["items"]) for d in week]
     assert all(a != b for a, b in itertools.pairwise(lists))
 
