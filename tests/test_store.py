@@ -14,7 +14,7 @@ from sqlalchemy import Connection, create_engine, inspect, text
 from backstretch.core.profile import Profile
 from backstretch.core.timeline import Step, StepKind
 from backstretch.store import open_store
-from backstretch.store.database import MIGRATIONS
+from backstretch.store.database import MIGRATIONS, SessionChanged
 from backstretch.store.models import Base
 
 
@@ -85,6 +85,36 @@ def test_a_step_or_feeling_saved_twice_is_one_row_whoever_saves_it(database_url:
     assert second.report_feeling(session, date(2026, 11, 24), "cat-stretch", "painful") is False
     (summary,) = first.history()
     assert summary.seconds == 30 and summary.painful == ("cat-stretch",)
+
+
+def test_a_step_read_from_a_plan_that_changed_meanwhile_is_refused_not_misplaced(database_url: str) -> None:
+    """Two app processes: one reads the plan to save a step, the other puts an easier variant in first. The step's
+    index would now name another stretch, so the database refuses it and the first reads the plan again."""
+    first, second = open_store(database_url), open_store(database_url)
+    session = first.start_session(date(2026, 11, 24), {"items": ["a"]}, None)
+    read = first.running_session(session)
+    assert read is not None and read.status == "in-progress" and read.plan == {"items": ["a"]}
+    assert second.change_plan(session, {"items": ["a", "b"]}, read.plan_key) is True
+    step = Step(0, StepKind.CHECKLIST, 0, 30, "Before you start")
+    with pytest.raises(SessionChanged):
+        first.record_step(session, step, 30, "done", read.plan_key)
+    assert first.recorded_steps(session) == set()
+    assert first.change_plan(session, {"items": ["c"]}, read.plan_key) is False, "a change from a stale read"
+    again = first.running_session(session)
+    assert again is not None and again.plan == {"items": ["a", "b"]}
+    assert first.record_step(session, step, 30, "done", again.plan_key) is True
+
+
+def test_a_session_ends_once_and_then_takes_no_more_steps(database_url: str) -> None:
+    first, second = open_store(database_url), open_store(database_url)
+    session = first.start_session(date(2026, 11, 24), {"items": []}, None)
+    assert first.finish_session(session, "stopped", pain_after=6) is True
+    assert second.finish_session(session, "completed", pain_after=2) is False
+    (summary,) = first.history()
+    assert (summary.status, summary.pain_after) == ("stopped", 6)
+    with pytest.raises(SessionChanged):
+        second.record_step(session, Step(0, StepKind.CHECKLIST, 0, 30, "Before you start"), 30, "done")
+    assert second.change_plan(session, {"items": ["a"]}) is False
 
 
 def test_the_upgrade_keeps_the_first_of_steps_saved_twice(database_url: str) -> None:

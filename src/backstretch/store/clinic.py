@@ -20,7 +20,7 @@ from backstretch.core.consistency import ActiveDay
 from backstretch.core.measures import MeasureKind
 from backstretch.core.programs import Program
 from backstretch.core.safety import Screening
-from backstretch.store.database import program_of
+from backstretch.store.database import NEWEST_SCREENING_FIRST, program_of
 from backstretch.store.models import MeasureRow, ProgramRow, ReportRow, ScreeningRow, SessionRow, StepRow
 
 WINDOW_DAYS = 28  # the dashboard looks at the last 4 weeks: adherence over 28 days, and trends over the same
@@ -96,7 +96,7 @@ def _readings(s: Session, ids: list[int], since: date, today: date, facts: dict[
 
 def _screenings(s: Session, ids: list[int], facts: dict[int, PatientFacts]) -> None:
     ranked = select(ScreeningRow, func.row_number().over(
-        partition_by=ScreeningRow.person_id, order_by=(ScreeningRow.taken_on.desc(), ScreeningRow.id.desc())
+        partition_by=ScreeningRow.person_id, order_by=NEWEST_SCREENING_FIRST
     ).label("n")).where(ScreeningRow.person_id.in_(ids)).subquery()  # fmt: skip
     latest = select(ranked.c.person_id, ranked.c.taken_on, ranked.c.answers, ranked.c.cleared_on).where(
         ranked.c.n == 1)  # fmt: skip

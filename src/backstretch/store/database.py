@@ -10,7 +10,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, delete, event, insert, literal, select
+from sqlalchemy import Engine, create_engine, delete, event, insert, literal, select, update
 from sqlalchemy.exc import ArgumentError, DatabaseError, IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
@@ -31,10 +31,12 @@ from backstretch.store.models import (
     ScreeningRow,
     SessionRow,
     StepRow,
+    new_plan_key,
 )
 
 URL_ENV = "BACKSTRETCH_DATABASE_URL"
 MIGRATIONS = Path(__file__).parent / "migrations"
+NEWEST_SCREENING_FIRST = (ScreeningRow.taken_on.desc(), ScreeningRow.id.desc())  # the latest is the one that counts
 
 
 def database_url(explicit: str | None = None) -> str:
@@ -153,29 +155,62 @@ class Store:
             raise ValueError(f"no session {session_id}")
         return row
 
-    def change_plan(self, session_id: int, plan: dict[str, object]) -> None:
-        """Store a session's plan as changed while it runs (an easier variant put in after a stretch that hurt)."""
-        with self.session() as s, s.begin():
-            self._session_row(s, session_id).plan = plan
+    def running_session(self, session_id: int) -> RunningSession | None:
+        """This person's session with their latest safety answers, in one query: what saving a step needs."""
+        latest = (select(ScreeningRow.id).where(ScreeningRow.person_id == self.person_id)
+                  .order_by(*NEWEST_SCREENING_FIRST).limit(1).scalar_subquery())  # fmt: skip
+        query = select(SessionRow.status, SessionRow.plan, SessionRow.plan_key, ScreeningRow.taken_on,
+                       ScreeningRow.answers, ScreeningRow.cleared_on).select_from(SessionRow).outerjoin(
+            ScreeningRow, ScreeningRow.id == latest).where(SessionRow.id == session_id,
+                                                           SessionRow.person_id == self.person_id)  # fmt: skip
+        with self.engine.connect() as connection:
+            found = connection.execute(query).first()
+        if found is None:
+            return None
+        status, plan, plan_key, taken_on, answers, cleared_on = found
+        screening = None if taken_on is None else Screening(taken_on=taken_on, answers=dict(answers),
+                                                            cleared_on=cleared_on)  # fmt: skip
+        return RunningSession(status, dict(plan), plan_key, screening)
 
-    def record_step(self, session_id: int, step: Step, seconds: float, outcome: str) -> bool:
+    def change_plan(self, session_id: int, plan: dict[str, object], plan_key: str | None = None) -> bool:
+        """Store a running session's changed plan (an easier variant put in after a stretch that hurt). With the
+        ``plan_key`` that was read, only if the plan is still that one: False when it changed or ended meanwhile.
+        Without it the caller is the session's only writer (the terminal player)."""
+        mine = [SessionRow.id == session_id, SessionRow.person_id == self.person_id, SessionRow.status == "in-progress"]
+        if plan_key is not None:
+            mine.append(SessionRow.plan_key == plan_key)
+        with self.session() as s, s.begin():
+            changed = s.execute(update(SessionRow).where(*mine).values(plan=plan, plan_key=new_plan_key()))
+            if changed.rowcount == 1:  # type: ignore[attr-defined]
+                return True
+            self._session_row(s, session_id)  # someone else's session, or none: an error, not a changed one
+            return False
+
+    def record_step(self, session_id: int, step: Step, seconds: float, outcome: str,
+                    plan_key: str | None = None) -> bool:  # fmt: skip
         """Commit one finished step at once (a crash later loses at most the step in progress). False when the step
         was saved already: the database keeps one row per step, whichever app process got there first.
 
-        One statement: the row is written only if the session is this person's (it is the busiest write there is)."""
+        One statement, the busiest write there is: the row is written only if the session is this person's and
+        still running (with ``plan_key``: still with the plan the step was read from), else SessionChanged."""
         values = {"session_id": session_id, "step_index": step.index, "kind": step.kind.value, "stretch": step.stretch,
                   "side": step.side, "rep": step.rep, "seconds": round(seconds, 2), "outcome": outcome,
                   "finished_at": datetime.now()}  # fmt: skip
-        mine = select(SessionRow.id).where(SessionRow.id == session_id, SessionRow.person_id == self.person_id)
+        mine = select(SessionRow.id).where(SessionRow.id == session_id, SessionRow.person_id == self.person_id,
+                                           SessionRow.status == "in-progress")  # fmt: skip
+        if plan_key is not None:
+            mine = mine.where(SessionRow.plan_key == plan_key)
         row = select(*(literal(v, type_=StepRow.__table__.c[k].type).label(k) for k, v in values.items()))
         statement = insert(StepRow).from_select(list(values), row.where(mine.exists())).returning(StepRow.id)
         try:
-            with self.session() as s, s.begin():
-                written = s.execute(statement).first()
+            with self.engine.begin() as connection:
+                written = connection.execute(statement).first()
         except IntegrityError:
             return False
         if written is None:
-            raise ValueError(f"no session {session_id}")
+            with self.session() as s:
+                self._session_row(s, session_id)  # someone else's session, or none
+            raise SessionChanged(f"session {session_id} has ended or its plan has changed")
         return True
 
     def recorded_steps(self, session_id: int) -> set[int]:
@@ -197,13 +232,20 @@ class Store:
             return False
         return True
 
-    def finish_session(self, session_id: int, status: str, pain_after: int | None = None, note: str = "") -> None:
+    def finish_session(self, session_id: int, status: str, pain_after: int | None = None, note: str = "") -> bool:
+        """End a running session; False when it had ended already (then nothing changes)."""
         if status not in ("completed", "partial", "stopped"):
             raise ValueError(f"unknown session status {status!r}")
         _check_pain(pain_after)
+        running = update(SessionRow).where(SessionRow.id == session_id, SessionRow.person_id == self.person_id,
+                                           SessionRow.status == "in-progress")  # fmt: skip
         with self.session() as s, s.begin():
-            row = self._session_row(s, session_id)
-            row.status, row.ended_at, row.pain_after, row.note = status, datetime.now(), pain_after, note[:2000]
+            ended = s.execute(running.values(status=status, ended_at=datetime.now(), pain_after=pain_after,
+                                             note=note[:2000]))  # fmt: skip
+            if ended.rowcount == 1:  # type: ignore[attr-defined]
+                return True
+            self._session_row(s, session_id)  # a missing session or someone else's is an error, not an ended one
+            return False
 
     def _sessions(self, s: Session, since: date | None) -> list[SessionRow]:
         query = select(SessionRow).options(selectinload(SessionRow.steps), selectinload(SessionRow.reports))
@@ -305,7 +347,7 @@ class Store:
 
     def _latest_screening_row(self, s: Session) -> ScreeningRow | None:
         query = select(ScreeningRow).where(ScreeningRow.person_id == self.person_id)
-        return s.scalars(query.order_by(ScreeningRow.taken_on.desc(), ScreeningRow.id.desc())).first()
+        return s.scalars(query.order_by(*NEWEST_SCREENING_FIRST)).first()
 
     def confirm_clearance(self, on: date) -> bool:
         """Record that a clinician cleared the person after their latest screening; False when there is none."""
@@ -383,6 +425,18 @@ def _summary(row: SessionRow) -> SessionSummary:
     return SessionSummary(row.id, row.day, status, sum(s.seconds for s in row.steps), done,
                           tuple(s for s in skipped if s not in done), painful, row.pain_before, row.pain_after,
                           row.note)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class RunningSession:
+    status: str
+    plan: dict[str, object]
+    plan_key: str
+    screening: Screening | None  # the person's latest safety answers
+
+
+class SessionChanged(ValueError):
+    """A session is not as it was read a moment ago: its plan changed, it ended, or it is gone."""
 
 
 class StoreError(Exception):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime
 
 from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String
@@ -26,6 +27,10 @@ class PersonRow(Base):
     password_hash: Mapped[str | None] = mapped_column(String(200), nullable=True)
     name: Mapped[str] = mapped_column(String(100), nullable=False, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+
+
+def new_plan_key() -> str:
+    return secrets.token_hex(16)
 
 
 def _owner() -> Mapped[int | None]:
@@ -77,6 +82,9 @@ class SessionRow(Base):
     # A web page's own id for the session, chosen before the server has seen it (it may start offline), so that
     # sending the start again opens one session.
     client_key: Mapped[str | None] = mapped_column(String(36), nullable=True, unique=True, index=True)
+    # A new random value whenever the plan changes: a step is saved, or the plan changed, only "if the plan is
+    # still the one I read", in one statement, so app processes need no lock between them. Not exported.
+    plan_key: Mapped[str] = mapped_column(String(32), nullable=False, default=lambda: new_plan_key(), server_default="")
     steps: Mapped[list[StepRow]] = relationship(back_populates="session", order_by="StepRow.id")
     reports: Mapped[list[ReportRow]] = relationship(back_populates="session", order_by="ReportRow.id")
 

@@ -40,8 +40,9 @@ OUTCOMES = ("done", "skipped", "stopped")
 SIDES = ("right", "left")
 
 # The fields of each record, in the order they are written. A test checks they are exactly the table's columns
-# but the owner (an export is one person's, and an import is the importing person's), so a new column cannot be
-# left out of exports by accident.
+# but these, so a new column cannot be left out of exports by accident: the owner (an export is one person's, and
+# an import is the importing person's) and a session's plan key (the app's own check; an import makes new ones).
+NOT_EXPORTED = frozenset({"person_id", "plan_key"})
 COLUMNS: dict[str, tuple[str, ...]] = {
     "profile": ("id", "data", "updated_at"),
     "screening": ("id", "taken_on", "answers", "cleared_on", "note"),

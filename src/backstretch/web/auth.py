@@ -19,6 +19,7 @@ import secrets
 from urllib.parse import quote
 
 from fastapi import HTTPException, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from markupsafe import Markup, escape
 
 from backstretch.core.accounts import Role
@@ -31,6 +32,8 @@ CSRF_FIELD = "csrf"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Open signed out: signing in, and the stretch library (the same for everyone, nobody's data).
 OPEN = ("/login", "/join", "/reset", "/static/", "/sw.js", "/figures/", "/library", "/api/stretches", "/api/health")
+# Of those, what answers the same whoever asks: no need to look up who is signed in (a database query).
+ANYONE = ("/static/", "/sw.js", "/figures/", "/api/stretches", "/api/health")
 CLINIC = ("/clinic", "/api/clinic")  # clinicians' and admins' own
 ANY_ROLE = ("/logout", "/account")  # every signed-in person (the API's schema, /openapi.json, is public anyway)
 PATIENT_ROLES = frozenset({Role.PATIENT, Role.PERSON})
@@ -79,15 +82,19 @@ async def guard(request: Request) -> None:
     if not multi_user(request):
         return
     request.state.csrf = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
-    token = request.cookies.get(LOGIN_COOKIE)
-    person = accounts(request).signed_in(token) if token else None
-    request.state.person = person
+    request.state.person = None
     path = request.url.path
     root = request.scope.get("root_path", "")
     if root and path.startswith(root):  # served under a prefix (uvicorn --root-path): check the app's own path
         path = path[len(root) :] or "/"
     if request.method not in SAFE_METHODS:
         await _check_csrf(request)
+    if request.method in SAFE_METHODS and _starts(path, ANYONE):
+        return
+    token = request.cookies.get(LOGIN_COOKIE)
+    # In a worker thread, like the routes' own queries: the event loop goes on serving other requests meanwhile.
+    person = await run_in_threadpool(accounts(request).signed_in, token) if token else None
+    request.state.person = person
     if _starts(path, OPEN):
         return
     if person is None:

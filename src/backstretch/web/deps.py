@@ -10,7 +10,9 @@ from backstretch.core.catalogue import Catalogue
 from backstretch.store import Store
 
 
-def get_store(request: Request) -> Store:
+# Both are async only to run on the event loop: they do no I/O, and a plain def would cost each request a trip to a
+# worker thread and back.
+async def get_store(request: Request) -> Store:
     """The signed-in person's data in clinic mode (the guard has checked who that is); else the one person's."""
     store: Store = request.app.state.store
     person = getattr(request.state, "person", None)
@@ -20,9 +22,13 @@ def get_store(request: Request) -> Store:
     return store
 
 
-def get_catalogue(request: Request) -> Catalogue:
+def catalogue_of(request: Request) -> Catalogue:
     catalogue: Catalogue = request.app.state.catalogue
     return catalogue
+
+
+async def get_catalogue(request: Request) -> Catalogue:
+    return catalogue_of(request)
 
 
 StoreDep = Annotated[Store, Depends(get_store)]

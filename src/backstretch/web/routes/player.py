@@ -10,7 +10,6 @@ twice stores it once.
 
 from __future__ import annotations
 
-import threading
 import uuid
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
@@ -27,10 +26,11 @@ from backstretch.cli.player import SHARP_ADVICE
 from backstretch.core.catalogue import Catalogue
 from backstretch.core.planner import History, PlanItem, check_items, easier_instead, item_seconds
 from backstretch.core.profile import MINUTES_MAX, MINUTES_MIN
-from backstretch.core.safety import assess
+from backstretch.core.safety import Screening, assess
 from backstretch.core.timeline import Step, StepKind, Timeline, build_timeline
 from backstretch.core.vocab import SpinalMovement
 from backstretch.store import Store
+from backstretch.store.database import SessionChanged
 from backstretch.store.models import MAX_ID, ReportRow
 from backstretch.store.transfer import MAX_PLAN_ITEMS, StoredPlan, StoredPlanItem
 from backstretch.web.deps import CatalogueDep, StoreDep
@@ -42,7 +42,7 @@ SessionId = Annotated[int, FastAPIPath(ge=1, le=MAX_ID)]  # a larger id is a 422
 pages = APIRouter(include_in_schema=False)
 api = APIRouter(tags=["player"])
 
-_saving = threading.Lock()  # the check "is this step saved yet?" and the save happen together
+SAVE_TRIES = 3  # a step read from a plan that changed meanwhile is read again and saved, this many times at most
 Pain = Annotated[int, Field(ge=0, le=10)]
 NOTHING_SUITS = "There is no stretch that suits you today."
 OFFLINE_DAYS = 7  # a session done offline is saved when the page is back online, up to a week later
@@ -119,11 +119,11 @@ def refuse_unless_allowed(store: Store, today: date) -> None:
         raise refused(reasons)
 
 
-def _refuse_if_unsafe(store: Store, status: str) -> None:
+def _refuse_if_unsafe(status: str, latest_screening: Screening | None) -> None:
     """A session still in progress goes on only while a new one could start: a later safety check counts. (Its
     person has a profile: a session is only started with one, and deleting it deletes the session too.)"""
     if status == "in-progress":
-        verdict = assess(store.latest_screening(), date.today())
+        verdict = assess(latest_screening, date.today())
         if not verdict.may_plan:
             raise refused(verdict.reasons)
 
@@ -181,6 +181,7 @@ class Loaded:
             if row is None:  # someone else's is not there either
                 raise HTTPException(404, f"There is no session {session_id}.")
             self.id, self.key, self.day, self.status = row.id, row.client_key, row.day, row.status
+            self.plan_key = row.plan_key
             self.plan = dict(row.plan)
             self.pain_before, self.pain_after, self.note = row.pain_before, row.pain_after, row.note
             self.items = _items(row.id, row.plan)
@@ -314,11 +315,10 @@ def create_session(body: NewSession, response: Response, store: StoreDep,
             why = f"This routine cannot be followed now: {'; '.join(problems)}. Please open Today for a fresh one."
             raise refused([why])
     data: dict[str, object] = {"items": [item_json(i) for i in items]}
-    with _saving:  # the key's check and the insert together, so two retries open one session
-        try:
-            session_id = store.start_session(day, data, body.pain_before, client_key=key)
-        except ValueError as error:
-            raise HTTPException(409, str(error)) from None
+    try:  # the same key again (a retry, or two at once) opens the one session
+        session_id = store.start_session(day, data, body.pain_before, client_key=key)
+    except ValueError as error:
+        raise HTTPException(409, str(error)) from None
     return Loaded(store, catalogue, session_id).json(catalogue)
 
 
@@ -336,7 +336,7 @@ def get_session(session_id: SessionId, store: StoreDep, catalogue: CatalogueDep)
 
     A session still in progress is a 409 with the reasons (as for a new one) when the safety check now says no."""
     loaded = Loaded(store, catalogue, session_id)
-    _refuse_if_unsafe(store, loaded.status)
+    _refuse_if_unsafe(loaded.status, store.latest_screening())
     return loaded.json(catalogue)
 
 
@@ -346,22 +346,26 @@ def record_step(session_id: SessionId, body: StepDone, store: StoreDep, catalogu
 
     A 409 with the reasons when the safety check now says no: the session stops there (a pain report and the
     finish are still saved)."""
-    # The busiest write of all, so it reads only what it needs: the session's status and plan, the latest safety
-    # answers, then one insert (which the database refuses for a step saved already).
-    with _saving:  # the plan cannot change (an easier variant put in) between reading the step and saving it
-        with store.session() as s:
-            row = store.own_session(s, session_id)
-            if row is None:
-                raise HTTPException(404, f"There is no session {session_id}.")
-            status, plan = row.status, row.plan
-        _open(session_id, status)
-        _refuse_if_unsafe(store, status)
-        steps = _timeline(_items(session_id, plan), catalogue).steps
+    # The busiest write of all: one read (the session and the latest safety answers) and one insert, which the
+    # database makes only while the session runs with the plan read. An easier variant put in meanwhile (by this
+    # process or another) changes the plan: then the step is read again from the new one.
+    for _ in range(SAVE_TRIES):
+        running = store.running_session(session_id)
+        if running is None:
+            raise HTTPException(404, f"There is no session {session_id}.")
+        _open(session_id, running.status)
+        _refuse_if_unsafe(running.status, running.screening)
+        steps = _timeline(_items(session_id, running.plan), catalogue).steps
         if body.index >= len(steps):
             raise HTTPException(422, [f"index: this session has steps 0 to {len(steps) - 1}"])
         step = steps[body.index]
-        saved = store.record_step(session_id, step, min(body.seconds, step.seconds), body.outcome)
-    return {"index": body.index, "saved": saved, "already_saved": not saved}
+        try:
+            saved = store.record_step(session_id, step, min(body.seconds, step.seconds), body.outcome,
+                                      running.plan_key)  # fmt: skip
+        except SessionChanged:
+            continue
+        return {"index": body.index, "saved": saved, "already_saved": not saved}
+    raise HTTPException(409, f"Session {session_id} kept changing while this step was saved; please send it again.")
 
 
 @api.post("/sessions/{session_id}/reports")
@@ -400,29 +404,29 @@ def try_easier(session_id: SessionId, body: Easier, store: StoreDep, catalogue: 
 
     Only while the session is at that stretch and after it was reported painful; asking again once the variant is
     in changes nothing."""
-    with _saving:
-        loaded = Loaded(store, catalogue, session_id)
-        _open(loaded.id, loaded.status)
-        _refuse_if_unsafe(store, loaded.status)
-        at = [n for n, i in enumerate(loaded.items) if i.stretch == body.stretch]
-        if not at:
-            raise HTTPException(422, [f"stretch: {body.stretch!r} is not part of session {session_id}"])
-        n = at[0]
-        if loaded.reports.get(body.stretch) != "painful":
-            raise HTTPException(409, f"{body.stretch} was not reported painful in this session.")
-        following = loaded.items[n + 1].stretch if n + 1 < len(loaded.items) else None
-        if following is not None and following in catalogue[body.stretch].easier:
-            return loaded.json(catalogue)  # asked again: the variant is already in
-        last = loaded.timeline.steps_of_item(n)[-1].index
-        if loaded.recorded and max(loaded.recorded) > last:
-            raise HTTPException(409, "This session has already gone on past that stretch.")
-        variant = _easier(store, catalogue, loaded, body.stretch)
-        if variant is None:
-            raise HTTPException(409, f"There is no easier variant of {body.stretch} that suits you.")
-        items = [*loaded.items[: n + 1], variant, *loaded.items[n + 1 :]]
-        if len(items) > MAX_PLAN_ITEMS or 3 * _bending_forward(catalogue, items) > len(items):
-            raise HTTPException(409, f"The easier variant of {body.stretch} does not fit this session.")
-        store.change_plan(session_id, {**loaded.plan, "items": [item_json(i) for i in items]})
+    loaded = Loaded(store, catalogue, session_id)
+    _open(loaded.id, loaded.status)
+    _refuse_if_unsafe(loaded.status, store.latest_screening())
+    at = [n for n, i in enumerate(loaded.items) if i.stretch == body.stretch]
+    if not at:
+        raise HTTPException(422, [f"stretch: {body.stretch!r} is not part of session {session_id}"])
+    n = at[0]
+    if loaded.reports.get(body.stretch) != "painful":
+        raise HTTPException(409, f"{body.stretch} was not reported painful in this session.")
+    following = loaded.items[n + 1].stretch if n + 1 < len(loaded.items) else None
+    if following is not None and following in catalogue[body.stretch].easier:
+        return loaded.json(catalogue)  # asked again: the variant is already in
+    last = loaded.timeline.steps_of_item(n)[-1].index
+    if loaded.recorded and max(loaded.recorded) > last:
+        raise HTTPException(409, "This session has already gone on past that stretch.")
+    variant = _easier(store, catalogue, loaded, body.stretch)
+    if variant is None:
+        raise HTTPException(409, f"There is no easier variant of {body.stretch} that suits you.")
+    items = [*loaded.items[: n + 1], variant, *loaded.items[n + 1 :]]
+    if len(items) > MAX_PLAN_ITEMS or 3 * _bending_forward(catalogue, items) > len(items):
+        raise HTTPException(409, f"The easier variant of {body.stretch} does not fit this session.")
+    if not store.change_plan(session_id, {**loaded.plan, "items": [item_json(i) for i in items]}, loaded.plan_key):
+        raise HTTPException(409, f"Session {session_id} changed meanwhile (in another tab?); please ask again.")
     return Loaded(store, catalogue, session_id).json(catalogue)
 
 
@@ -432,12 +436,13 @@ def finish(session_id: SessionId, body: Finish, store: StoreDep, catalogue: Cata
 
     Finishing a finished session again with the same status (a retry) changes nothing and gives the same summary;
     with another status it is a 409."""
-    with _saving:
-        loaded = Loaded(store, catalogue, session_id)
-        if loaded.status != body.status:  # the same finish again (a replay after going offline) changes nothing
-            _open(loaded.id, loaded.status)
-            store.finish_session(session_id, body.status, body.pain_after, body.note)
+    loaded = Loaded(store, catalogue, session_id)
+    if loaded.status != body.status:  # the same finish again (a replay after going offline) changes nothing
+        _open(loaded.id, loaded.status)
+        store.finish_session(session_id, body.status, body.pain_after, body.note)
     done = Loaded(store, catalogue, session_id)
+    if done.status != body.status:  # another request finished it first, another way
+        _open(done.id, done.status)
     summary = next(h for h in store.history(done.day) if h.id == session_id)
     return {**done.json(catalogue), "summary": {"status": summary.status, "minutes": round(summary.seconds / 60, 1),
             "done": [catalogue[s].name for s in summary.done if s in catalogue],

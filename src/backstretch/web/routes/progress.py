@@ -29,7 +29,7 @@ from backstretch.core.measures import (
 )
 from backstretch.store import Store
 from backstretch.store.database import SessionSummary
-from backstretch.web.deps import StoreDep, get_catalogue
+from backstretch.web.deps import StoreDep, catalogue_of
 from backstretch.web.templating import templates
 
 pages = APIRouter(include_in_schema=False)
@@ -192,7 +192,7 @@ def _page(request: Request, store: Store, errors: dict[str, str] | None = None,
         "logged": kind.value if kind else "", "logged_text": f"your {MEASURES[kind].title.lower()} reading" if kind
         else "",
         "alt_chart": _alt_chart(p), "alt_calendar": _alt_calendar(p),
-        "recent": recent_sessions(store, get_catalogue(request)),
+        "recent": recent_sessions(store, catalogue_of(request)),
     }, status_code=status)  # fmt: skip
 
 
