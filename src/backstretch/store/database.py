@@ -10,9 +10,10 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, delete, event, insert, literal, select, update
+from sqlalchemy import Engine, bindparam, create_engine, delete, event, insert, select, update
 from sqlalchemy.exc import ArgumentError, DatabaseError, IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy.sql.dml import ReturningInsert
 
 from backstretch.core.consistency import ActiveDay, active_days
 from backstretch.core.measures import Measure, MeasureKind, usual_morning_pain
@@ -37,6 +38,35 @@ from backstretch.store.models import (
 URL_ENV = "BACKSTRETCH_DATABASE_URL"
 MIGRATIONS = Path(__file__).parent / "migrations"
 NEWEST_SCREENING_FIRST = (ScreeningRow.taken_on.desc(), ScreeningRow.id.desc())  # the latest is the one that counts
+
+
+# The statements of the busiest requests (a step saved, who is signed in) are built once: building a statement
+# costs more Python time than the database takes to run it.
+_LATEST_SCREENING_ID = (select(ScreeningRow.id).where(ScreeningRow.person_id == bindparam("person_id"))
+                        .order_by(*NEWEST_SCREENING_FIRST).limit(1).scalar_subquery())  # fmt: skip
+# A session (by id and owner) with its owner's latest safety answers, if any.
+_RUNNING = (
+    select(SessionRow.status, SessionRow.plan, SessionRow.plan_key, ScreeningRow.taken_on, ScreeningRow.answers,
+           ScreeningRow.cleared_on)
+    .select_from(SessionRow)
+    .outerjoin(ScreeningRow, ScreeningRow.id == _LATEST_SCREENING_ID)
+    .where(SessionRow.id == bindparam("session_id"), SessionRow.person_id == bindparam("person_id"))
+)  # fmt: skip
+
+
+def _save_step_statement(of_plan: bool) -> ReturningInsert[tuple[int]]:
+    """A step's row, written only if its session is the person's and running (and still has the plan read)."""
+    running = select(SessionRow.id).where(SessionRow.id == bindparam("session_id"),
+                                          SessionRow.person_id == bindparam("person_id"),
+                                          SessionRow.status == "in-progress")  # fmt: skip
+    if of_plan:
+        running = running.where(SessionRow.plan_key == bindparam("plan_key"))
+    columns = ("session_id", "step_index", "kind", "stretch", "side", "rep", "seconds", "outcome", "finished_at")
+    row = select(*(bindparam(c, type_=StepRow.__table__.c[c].type).label(c) for c in columns))
+    return insert(StepRow).from_select(columns, row.where(running.exists())).returning(StepRow.id)
+
+
+_SAVE_STEP, _SAVE_STEP_OF_PLAN = _save_step_statement(of_plan=False), _save_step_statement(of_plan=True)
 
 
 def database_url(explicit: str | None = None) -> str:
@@ -157,14 +187,8 @@ class Store:
 
     def running_session(self, session_id: int) -> RunningSession | None:
         """This person's session with their latest safety answers, in one query: what saving a step needs."""
-        latest = (select(ScreeningRow.id).where(ScreeningRow.person_id == self.person_id)
-                  .order_by(*NEWEST_SCREENING_FIRST).limit(1).scalar_subquery())  # fmt: skip
-        query = select(SessionRow.status, SessionRow.plan, SessionRow.plan_key, ScreeningRow.taken_on,
-                       ScreeningRow.answers, ScreeningRow.cleared_on).select_from(SessionRow).outerjoin(
-            ScreeningRow, ScreeningRow.id == latest).where(SessionRow.id == session_id,
-                                                           SessionRow.person_id == self.person_id)  # fmt: skip
         with self.engine.connect() as connection:
-            found = connection.execute(query).first()
+            found = connection.execute(_RUNNING, {"session_id": session_id, "person_id": self.person_id}).first()
         if found is None:
             return None
         status, plan, plan_key, taken_on, answers, cleared_on = found
@@ -195,16 +219,11 @@ class Store:
         still running (with ``plan_key``: still with the plan the step was read from), else SessionChanged."""
         values = {"session_id": session_id, "step_index": step.index, "kind": step.kind.value, "stretch": step.stretch,
                   "side": step.side, "rep": step.rep, "seconds": round(seconds, 2), "outcome": outcome,
-                  "finished_at": datetime.now()}  # fmt: skip
-        mine = select(SessionRow.id).where(SessionRow.id == session_id, SessionRow.person_id == self.person_id,
-                                           SessionRow.status == "in-progress")  # fmt: skip
-        if plan_key is not None:
-            mine = mine.where(SessionRow.plan_key == plan_key)
-        row = select(*(literal(v, type_=StepRow.__table__.c[k].type).label(k) for k, v in values.items()))
-        statement = insert(StepRow).from_select(list(values), row.where(mine.exists())).returning(StepRow.id)
+                  "finished_at": datetime.now(), "person_id": self.person_id, "plan_key": plan_key}  # fmt: skip
+        statement = _SAVE_STEP if plan_key is None else _SAVE_STEP_OF_PLAN
         try:
             with self.engine.begin() as connection:
-                written = connection.execute(statement).first()
+                written = connection.execute(statement, values).first()
         except IntegrityError:
             return False
         if written is None:

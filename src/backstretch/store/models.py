@@ -67,7 +67,8 @@ class SessionRow(Base):
     """One guided session. ``status`` stays "in-progress" if the player dies; history shows that as partial."""
 
     __tablename__ = "session"
-    __table_args__ = (Index("ix_session_person_id_day", "person_id", "day"),)  # a person's days, for clinic views
+    # A person's days, for clinic views; with the id and pain before, so a dashboard reads the index alone.
+    __table_args__ = (Index("ix_session_person_day_pain", "person_id", "day", "id", "pain_before"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[int | None] = _owner()
@@ -94,10 +95,14 @@ class StepRow(Base):
 
     __tablename__ = "session_step"
     # One row per step of a session: a step sent again (a retry, another app process) is not stored twice.
-    __table_args__ = (Index("uq_session_step_index", "session_id", "step_index", unique=True),)
+    __table_args__ = (
+        Index("uq_session_step_index", "session_id", "step_index", unique=True),
+        # What a dashboard sums of each session's steps, read from the index alone.
+        Index("ix_session_step_totals", "session_id", "kind", "outcome", "seconds"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    session_id: Mapped[int] = mapped_column(ForeignKey("session.id", ondelete="CASCADE"), nullable=False, index=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("session.id", ondelete="CASCADE"), nullable=False)
     step_index: Mapped[int] = mapped_column(Integer, nullable=False)
     kind: Mapped[str] = mapped_column(String(20), nullable=False)
     stretch: Mapped[str | None] = mapped_column(String(60), nullable=True)
@@ -130,7 +135,7 @@ class MeasureRow(Base):
     __tablename__ = "measure"
     __table_args__ = (
         Index("ix_measure_kind_taken_on", "kind", "taken_on"),
-        Index("ix_measure_person_id_kind_taken_on", "person_id", "kind", "taken_on"),
+        Index("ix_measure_person_kind_day_value", "person_id", "kind", "taken_on", "value"),  # read alone by clinics
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
