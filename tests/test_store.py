@@ -12,6 +12,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Connection, create_engine, inspect, text
 
 from backstretch.core.profile import Profile
+from backstretch.core.safety import QUESTIONS, Screening
 from backstretch.core.timeline import Step, StepKind
 from backstretch.store import open_store
 from backstretch.store.database import MIGRATIONS, SessionChanged
@@ -97,12 +98,18 @@ def test_a_step_read_from_a_plan_that_changed_meanwhile_is_refused_not_misplaced
     assert second.change_plan(session, {"items": ["a", "b"]}, read.plan_key) is True
     step = Step(0, StepKind.CHECKLIST, 0, 30, "Before you start")
     with pytest.raises(SessionChanged):
-        first.record_step(session, step, 30, "done", read.plan_key)
+        first.record_step(session, step, 30, "done", read)
     assert first.recorded_steps(session) == set()
     assert first.change_plan(session, {"items": ["c"]}, read.plan_key) is False, "a change from a stale read"
     again = first.running_session(session)
     assert again is not None and again.plan == {"items": ["a", "b"]}
-    assert first.record_step(session, step, 30, "done", again.plan_key) is True
+    assert first.record_step(session, step, 30, "done", again) is True
+    first.add_screening(Screening(date(2026, 11, 24), {q.id: False for q in QUESTIONS}))
+    with pytest.raises(SessionChanged):  # newer safety answers than those read: they must be judged first
+        first.record_step(session, Step(1, StepKind.SETUP, 30, 10, "Next"), 10, "done", again)
+    latest = first.running_session(session)
+    assert latest is not None and latest.screenings_up_to > again.screenings_up_to
+    assert first.record_step(session, Step(1, StepKind.SETUP, 30, 10, "Next"), 10, "done", latest) is True
 
 
 def test_a_session_ends_once_and_then_takes_no_more_steps(database_url: str) -> None:

@@ -10,6 +10,7 @@ from axe_playwright_python.sync_playwright import Axe
 from fastapi.testclient import TestClient
 from markupsafe import escape
 from playwright.sync_api import Page, Response, expect
+from sqlalchemy import create_engine, text
 
 from backstretch.core.planner import painful_recently
 from backstretch.core.profile import Profile
@@ -172,6 +173,36 @@ def test_the_easier_variant_only_after_pain_and_only_once(database_url: str) -> 
     variant = second.json()["items"][1]
     assert (variant["hold_seconds"], variant["reps"]) == (10, 1), "the gentlest dose of the easier stretch"
     assert client.post(f"{url}/easier", json={"stretch": "cat-stretch"}).status_code == 422
+
+
+CHEST = {"stretch": "wall-chest-stretch", "name": "Chest stretch on a wall", "hold_seconds": 20, "reps": 1,
+         "sides": 2, "position": "standing", "regions": ["chest"], "spinal_movement": "neutral", "seconds": 85}
+
+
+def test_two_app_processes_save_steps_against_the_plan_as_it_is_now(database_url: str) -> None:
+    """Clinic mode runs several app processes on one database. One has read a session to save its steps; the
+    other puts an easier variant in. The first then saves each step as the new plan numbers it, never the old."""
+    _seed(database_url)
+    first, second = TestClient(create_app(database_url)), TestClient(create_app(database_url))
+    session = first.post("/api/sessions", json={"plan": [HARDER, CHEST]}).json()
+    url = f"/api/sessions/{session['id']}"
+    old = {s["index"]: s["stretch"] for s in session["steps"]}
+    assert first.post(f"{url}/steps", json={"index": 0, "seconds": 30, "outcome": "done"}).json()["saved"] is True
+    assert second.post(f"{url}/reports", json={"stretch": HARDER["stretch"], "feeling": "painful"}).status_code == 200
+    assert second.post(f"{url}/easier", json={"stretch": HARDER["stretch"]}).status_code == 200
+    new = {s["index"]: s["stretch"] for s in second.get(url).json()["steps"]}
+    # A number that was a chest stretch step before the change and is the easier variant's now.
+    moved = next(i for i in old if old[i] == CHEST["stretch"] and new[i] == "chair-hamstring-reach")
+    last = max(new)  # a number the old plan did not have
+    for index in (moved, last):
+        saved = first.post(f"{url}/steps", json={"index": index, "seconds": 1, "outcome": "done"})
+        assert saved.status_code == 200 and saved.json()["saved"] is True
+    with create_engine(database_url).connect() as db:
+        stored = dict(db.execute(text("SELECT step_index, stretch FROM session_step WHERE session_id = :s"),
+                                 {"s": session["id"]}).all())  # fmt: skip
+    assert stored == {0: None, moved: "chair-hamstring-reach", last: new[last]}, "stored as the new plan numbers them"
+    assert second.post(f"{url}/finish", json={"status": "partial"}).status_code == 200
+    assert first.post(f"{url}/steps", json={"index": 1, "seconds": 1, "outcome": "done"}).status_code == 409
 
 
 def test_sharp_pain_ends_the_session_with_advice(page: Page, live_server: LiveServer, tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, bindparam, create_engine, delete, event, insert, select, update
+from sqlalchemy import Engine, bindparam, create_engine, delete, event, func, insert, select, update
 from sqlalchemy.exc import ArgumentError, DatabaseError, IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 from sqlalchemy.sql.dml import ReturningInsert
@@ -44,29 +44,34 @@ NEWEST_SCREENING_FIRST = (ScreeningRow.taken_on.desc(), ScreeningRow.id.desc()) 
 # costs more Python time than the database takes to run it.
 _LATEST_SCREENING_ID = (select(ScreeningRow.id).where(ScreeningRow.person_id == bindparam("person_id"))
                         .order_by(*NEWEST_SCREENING_FIRST).limit(1).scalar_subquery())  # fmt: skip
-# A session (by id and owner) with its owner's latest safety answers, if any.
+_NEWEST_SCREENING_ROW = (select(func.max(ScreeningRow.id)).where(ScreeningRow.person_id == bindparam("person_id"))
+                         .scalar_subquery())  # fmt: skip
+# A session (by id and owner) with its owner's latest safety answers, if any, and their newest row.
 _RUNNING = (
-    select(SessionRow.status, SessionRow.plan, SessionRow.plan_key, ScreeningRow.taken_on, ScreeningRow.answers,
-           ScreeningRow.cleared_on)
+    select(SessionRow.status, SessionRow.plan, SessionRow.plan_key, _NEWEST_SCREENING_ROW, ScreeningRow.taken_on,
+           ScreeningRow.answers, ScreeningRow.cleared_on)
     .select_from(SessionRow)
     .outerjoin(ScreeningRow, ScreeningRow.id == _LATEST_SCREENING_ID)
     .where(SessionRow.id == bindparam("session_id"), SessionRow.person_id == bindparam("person_id"))
 )  # fmt: skip
 
 
-def _save_step_statement(of_plan: bool) -> ReturningInsert[tuple[int]]:
-    """A step's row, written only if its session is the person's and running (and still has the plan read)."""
+def _save_step_statement(as_read: bool) -> ReturningInsert[tuple[int]]:
+    """A step's row, written only if its session is the person's and running (and still as read: the same plan,
+    and no safety answers newer than those read)."""
     running = select(SessionRow.id).where(SessionRow.id == bindparam("session_id"),
                                           SessionRow.person_id == bindparam("person_id"),
                                           SessionRow.status == "in-progress")  # fmt: skip
-    if of_plan:
-        running = running.where(SessionRow.plan_key == bindparam("plan_key"))
+    if as_read:
+        newer = select(ScreeningRow.id).where(ScreeningRow.person_id == bindparam("person_id"),
+                                              ScreeningRow.id > bindparam("screenings_up_to"))  # fmt: skip
+        running = running.where(SessionRow.plan_key == bindparam("plan_key"), ~newer.exists())
     columns = ("session_id", "step_index", "kind", "stretch", "side", "rep", "seconds", "outcome", "finished_at")
     row = select(*(bindparam(c, type_=StepRow.__table__.c[c].type).label(c) for c in columns))
     return insert(StepRow).from_select(columns, row.where(running.exists())).returning(StepRow.id)
 
 
-_SAVE_STEP, _SAVE_STEP_OF_PLAN = _save_step_statement(of_plan=False), _save_step_statement(of_plan=True)
+_SAVE_STEP, _SAVE_STEP_AS_READ = _save_step_statement(as_read=False), _save_step_statement(as_read=True)
 
 
 def database_url(explicit: str | None = None) -> str:
@@ -191,10 +196,10 @@ class Store:
             found = connection.execute(_RUNNING, {"session_id": session_id, "person_id": self.person_id}).first()
         if found is None:
             return None
-        status, plan, plan_key, taken_on, answers, cleared_on = found
+        status, plan, plan_key, newest, taken_on, answers, cleared_on = found
         screening = None if taken_on is None else Screening(taken_on=taken_on, answers=dict(answers),
                                                             cleared_on=cleared_on)  # fmt: skip
-        return RunningSession(status, dict(plan), plan_key, screening)
+        return RunningSession(status, dict(plan), plan_key, screening, newest or 0)
 
     def change_plan(self, session_id: int, plan: dict[str, object], plan_key: str | None = None) -> bool:
         """Store a running session's changed plan (an easier variant put in after a stretch that hurt). With the
@@ -211,16 +216,20 @@ class Store:
             return False
 
     def record_step(self, session_id: int, step: Step, seconds: float, outcome: str,
-                    plan_key: str | None = None) -> bool:  # fmt: skip
+                    as_read: RunningSession | None = None) -> bool:  # fmt: skip
         """Commit one finished step at once (a crash later loses at most the step in progress). False when the step
         was saved already: the database keeps one row per step, whichever app process got there first.
 
         One statement, the busiest write there is: the row is written only if the session is this person's and
-        still running (with ``plan_key``: still with the plan the step was read from), else SessionChanged."""
+        still running, and (given ``as_read``) still as read, with the plan the step came from and no newer safety
+        answers; else SessionChanged."""
         values = {"session_id": session_id, "step_index": step.index, "kind": step.kind.value, "stretch": step.stretch,
                   "side": step.side, "rep": step.rep, "seconds": round(seconds, 2), "outcome": outcome,
-                  "finished_at": datetime.now(), "person_id": self.person_id, "plan_key": plan_key}  # fmt: skip
-        statement = _SAVE_STEP if plan_key is None else _SAVE_STEP_OF_PLAN
+                  "finished_at": datetime.now(), "person_id": self.person_id}  # fmt: skip
+        statement = _SAVE_STEP
+        if as_read is not None:
+            statement = _SAVE_STEP_AS_READ
+            values.update(plan_key=as_read.plan_key, screenings_up_to=as_read.screenings_up_to)
         try:
             with self.engine.begin() as connection:
                 written = connection.execute(statement, values).first()
@@ -452,6 +461,7 @@ class RunningSession:
     plan: dict[str, object]
     plan_key: str
     screening: Screening | None  # the person's latest safety answers
+    screenings_up_to: int  # the newest row of safety answers (0: none): a newer one means they must be judged again
 
 
 class SessionChanged(ValueError):

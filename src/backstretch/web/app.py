@@ -51,6 +51,7 @@ def create_app(database: str | None = None, multi_user: bool = False) -> FastAPI
     app.state.multi_user = multi_user
     app.state.accounts = Accounts(app.state.store.engine)
     app.state.catalogue = load_catalogue()
+    app.state.read_sessions = player.ReadSessions()
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.middleware("http")
