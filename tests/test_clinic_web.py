@@ -270,6 +270,20 @@ def test_a_program_becomes_the_patients_routine_and_the_dashboard_sorts_by_need(
     assert export.headers["content-disposition"].startswith('attachment; filename="backstretch-patients-')
 
 
+def test_a_patients_session_note_reaches_their_clinician(database_url: str) -> None:
+    """The one message a patient sends: the note at the end of a session, on their clinician's page of them."""
+    app, accounts, doc, amy, ben = _clinic_with_two_patients(database_url)
+    patient = _signed_in_as(app, accounts, amy)
+    session = patient.post("/api/sessions", json={"minutes": 3}).json()
+    note = "Left hip <tight> after the long drive"
+    finished = patient.post(f"/api/sessions/{session['id']}/finish", json={"status": "partial", "note": note})
+    assert finished.status_code == 200
+    clinic = _signed_in_as(app, accounts, doc.id)
+    page = clinic.get(f"/clinic/patients/{amy}").text
+    assert "Left hip &lt;tight&gt; after the long drive" in page, "shown, and escaped"
+    assert note not in clinic.get(f"/clinic/patients/{ben}").text
+
+
 def test_review_fixes_hold(database_url: str) -> None:
     """Found in review: each was a 500, a leak or a way around a rule."""
     app, accounts, _, amy, ben = _clinic_with_two_patients(database_url)

@@ -161,6 +161,7 @@ class RecentSession:
     painful: list[str]
     pain_before: int | None
     pain_after: int | None
+    note: str  # what the person wrote at the end: in clinic mode, the one message a patient sends their clinician
 
 
 def recent_sessions(store: Store, catalogue: Catalogue, count: int = RECENT_SESSIONS) -> list[RecentSession]:
@@ -172,7 +173,7 @@ def recent_sessions(store: Store, catalogue: Catalogue, count: int = RECENT_SESS
 
     return [RecentSession(id=h.id, day=h.day, status=h.status, status_words=STATUS_WORDS.get(h.status, h.status),
                           minutes=round(h.seconds / 60, 1), done=len(h.done), painful=[name(s) for s in h.painful],
-                          pain_before=h.pain_before, pain_after=h.pain_after)
+                          pain_before=h.pain_before, pain_after=h.pain_after, note=h.note)
             for h in found]  # fmt: skip
 
 
