@@ -465,7 +465,7 @@ class RunningSession:
 
 
 class SessionChanged(ValueError):
-    """A session is not as it was read a moment ago: its plan changed, it ended, or it is gone."""
+    """A session is not as it was read a moment ago: its plan changed, it ended, or there are newer safety answers."""
 
 
 class StoreError(Exception):
