@@ -112,9 +112,9 @@ class PoseEstimator:
 
 def read_video(path: Path) -> Iterator[tuple[float, Image]]:
     """(seconds, BGR picture) for each frame of a video file (MP4, GIF, whatever OpenCV's FFmpeg reads)."""
-    cv2 = _cv2()
     if not path.is_file():
         raise CameraError(f"no video file at {path}")
+    cv2 = _cv2()
     capture = cv2.VideoCapture(str(path))
     try:
         ok, picture = capture.read() if capture.isOpened() else (False, None)

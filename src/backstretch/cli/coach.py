@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,8 +17,19 @@ from rich.console import Console
 
 from backstretch.camera import CameraError, PoseEstimator, open_camera, video_series
 from backstretch.cli.stretches import _lookup, err, fail
-from backstretch.core.catalogue import CameraBound, Catalogue, Stretch
-from backstretch.core.motion import Analysis, LandmarkSeries, PoseFrame, SeriesError, State, Tracker, analyze
+from backstretch.core.catalogue import Catalogue, Stretch
+from backstretch.core.motion import (
+    Analysis,
+    Bound,
+    JointAngle,
+    LandmarkSeries,
+    PoseFrame,
+    SeriesError,
+    State,
+    Target,
+    Tracker,
+    analyze,
+)
 from backstretch.core.motion import series_from_data as read_series
 from backstretch.library import load_catalogue
 
@@ -55,23 +67,39 @@ def _series(path: Path) -> LandmarkSeries:
         raise fail(str(error)) from None
 
 
-def _bound(bound: CameraBound) -> str:
+def _bound(bound: Bound) -> str:
     limit = f"at most {bound.at_most:g}" if bound.at_most is not None else f"at least {bound.at_least:g}"
     return f"{bound.angle.value} angle {limit}°"
 
 
-def _rule(stretch: Stretch) -> str:
-    assert stretch.camera is not None
-    others = "".join(f", {_bound(b)}" for b in stretch.camera.also)
-    return _bound(stretch.camera) + others
+@dataclass(frozen=True)
+class _Watch:
+    """What a video is judged against: a stretch's camera check, or one joint angle watched on its own."""
+
+    id: str
+    title: str
+    rule: str
+    target: Target
+    hold_s: int | None
+
+    @classmethod
+    def stretch(cls, stretch: Stretch) -> _Watch:
+        assert stretch.camera is not None
+        target = stretch.camera.target
+        rule = ", ".join(_bound(b) for b in (target, *target.also))
+        return cls(stretch.id, stretch.name, f"in position when the {rule}", target, stretch.hold_seconds.default)
+
+    @classmethod
+    def angle(cls, angle: JointAngle) -> _Watch:
+        return cls(f"{angle.value}-angle", f"The {angle.value} angle", "watched in any pose", Target(angle), None)
 
 
-def _as_data(stretch: Stretch, analysis: Analysis) -> dict[str, Any]:
-    assert stretch.camera is not None
+def _as_data(watch: _Watch, analysis: Analysis) -> dict[str, Any]:
+    target = {k: v for k, v in asdict(watch.target).items() if v not in (None, [], ())}
     return {
-        "id": stretch.id,
-        "name": stretch.name,
-        "camera": stretch.camera.model_dump(mode="json", exclude_none=True),
+        "id": watch.id,
+        "name": watch.title,
+        "target": target,
         "visible_share": round(analysis.visible_share, 3),
         "trusted": analysis.trusted,
         "held_s": round(analysis.held_s, 1),
@@ -97,8 +125,8 @@ def _worth_showing(analysis: Analysis) -> bool:
     return analysis.held_s > 0 or any(seg.end - seg.start >= 1.0 for seg in analysis.segments)
 
 
-def _print(stretch: Stretch, analysis: Analysis) -> None:
-    out.print(f"[bold]{stretch.name}[/] [dim]({stretch.id}; in position when the {_rule(stretch)})[/]")
+def _print(watch: _Watch, analysis: Analysis) -> None:
+    out.print(f"[bold]{watch.title}[/] [dim]({watch.id}; {watch.rule})[/]")
     if not analysis.trusted:
         out.print(
             f"  The camera could see the joints that matter in only {analysis.visible_share:.0%} of the frames: "
@@ -106,14 +134,16 @@ def _print(stretch: Stretch, analysis: Analysis) -> None:
         )
     if not analysis.segments:
         out.print("  Not seen in position.")
-    angle = stretch.camera.angle.value if stretch.camera else "joint"
+    angle = watch.target.angle.value
     for seg in analysis.segments:
         reach = f"{angle} angle {seg.rom_deg:.0f}°" if seg.rom_deg is not None else "never still"
         out.print(f"  {seg.start:5.1f}–{seg.end:5.1f} s  held {seg.held_s:4.1f} s  {reach}")
         for b in seg.bounces:
             swing = f"{b.amplitude_deg:.0f}° at {b.frequency_hz:.1f} Hz"
             out.print(f"      bounce at {b.t:.1f} s ({swing}): [yellow]{BOUNCE_CUE}[/]")
-    total = f"  total held {analysis.held_s:.1f} s of the {stretch.hold_seconds.default} s hold"
+    total = f"  total held {analysis.held_s:.1f} s"
+    if watch.hold_s is not None:
+        total += f" of the {watch.hold_s} s hold"
     if analysis.rom_deg is not None:
         total += f"; deepest {angle} angle held {analysis.rom_deg:.0f}°"
     out.print(total)
@@ -123,6 +153,9 @@ def _print(stretch: Stretch, analysis: Analysis) -> None:
 def analyze_command(
     video: Annotated[Path, typer.Argument(help="A video (MP4, GIF...), or a landmark series as JSON.")],
     stretch_id: Annotated[str | None, typer.Option("--stretch", help="Judge the video as this stretch.")] = None,
+    angle: Annotated[
+        JointAngle | None, typer.Option(help="Instead, watch one joint angle in any pose (holds, bounces).")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
 ) -> None:
     """Per stretch seen in a video: the hold counted, bounces with their times, and the range of motion reached.
@@ -130,17 +163,19 @@ def analyze_command(
     Without --stretch, every stretch with a camera check is tried and those the video holds are shown.
     """
     catalogue = load_catalogue()
-    chosen = [_camera_stretch(catalogue, stretch_id)] if stretch_id else None
+    if stretch_id and angle:
+        raise fail("give --stretch or --angle, not both")
+    chosen = [_Watch.stretch(_camera_stretch(catalogue, stretch_id))] if stretch_id else []
+    chosen += [_Watch.angle(angle)] if angle else []
     series = _series(video)
     if not series.frames:
         raise fail(f"{video} has no frames")
-    candidates = chosen or [catalogue[s] for s in sorted(catalogue) if catalogue[s].camera is not None]
+    candidates = chosen or [_Watch.stretch(catalogue[s]) for s in sorted(catalogue) if catalogue[s].camera]
     results = []
-    for stretch in candidates:
-        assert stretch.camera is not None
-        result = analyze(series.frames, stretch.camera.target, series.aspect)
+    for watch in candidates:
+        result = analyze(series.frames, watch.target, series.aspect)
         if chosen or _worth_showing(result):
-            results.append((stretch, result))
+            results.append((watch, result))
     duration = series.frames[-1].t - series.frames[0].t
     found_person = sum(1 for f in series.frames if f.landmarks) / len(series.frames)
     if as_json:
@@ -149,15 +184,15 @@ def analyze_command(
             "frames": len(series.frames),
             "duration_s": round(duration, 2),
             "person_found_share": round(found_person, 3),
-            "stretches": [_as_data(s, r) for s, r in results],
+            "results": [_as_data(w, r) for w, r in results],
         }
         typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     out.print(f"{video.name}: {len(series.frames)} frames, {duration:.1f} s; a person found in {found_person:.0%}")
     if not results:
         out.print("No stretch with a camera check was held in this video.")
-    for stretch, result in results:
-        _print(stretch, result)
+    for watch, result in results:
+        _print(watch, result)
 
 
 @app.command("live")

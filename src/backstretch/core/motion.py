@@ -120,17 +120,15 @@ class Settings:
     still_min_span_s: float = 0.5
     # clinical-facts: section 1 and rule gentle-first. Ballistic (bouncing) stretching is to be avoided (A2, A4);
     # the sources give no angle or rate for a bounce, so these numbers are our own. A bounce is a swing of the
-    # angle of at least 8 degrees and straight back, each swing taking at most 1 s: an oscillation of 0.5 Hz or
-    # faster. 8 degrees is above the jitter of a tracked joint angle in a still person (under 5 degrees in the held
-    # fold at the end of the test footage) and above the trunk's movement with a breath. The rate separates
-    # bouncing from breathing and from easing deeper: even fast breathing, 20 a minute, moves the body in swings of
-    # 1.2 s or more (the player paces about 6 breaths a minute, 4 s or more per swing), and easing into a stretch is
+    # angle of at least 8 degrees and straight back, each swing quick: from 10 % to 90 % of its way in at most
+    # 0.6 s, as in an oscillation of 0.5 Hz or faster (a sine wave's swing takes 59 % of its half period from 10 %
+    # to 90 %: SINE_RISE_SHARE; pauses at the ends do not count). 8 degrees is above the jitter of a tracked joint
+    # angle in a still person (under 5 degrees in the held fold at the end of the test footage). The rate separates
+    # bouncing from breathing and from easing deeper: even fast breathing, 20 breaths a minute, swings the body at
+    # 0.33 Hz (0.9 s from 10 % to 90 %; the player paces about 6 a minute, 0.1 Hz), and easing into a stretch is
     # one slow movement with no quick return, while a bounce is a quick dip and rebound.
     bounce_amplitude_deg: float = 8.0
-    bounce_max_swing_s: float = 1.0
-    # Samples within this of an extreme count as still being at it, so a pause at the top or bottom of a swing
-    # does not make the swing look slow (it is about the jitter of a still joint).
-    plateau_deg: float = 3.0
+    bounce_max_rise_s: float = 0.6
     # After a bounce the state stays `bouncing` this long, and stillness is judged afresh from then on.
     bounce_linger_s: float = 1.0
     # Frames further apart than this (dropped frames, a paused stream) break the hold: nothing is counted across.
@@ -186,7 +184,7 @@ def joint_angles(
 class Bounce:
     t: float  # when the swing back ended
     amplitude_deg: float  # the mean size of the two swings
-    frequency_hz: float  # one over the time the two swings took
+    frequency_hz: float  # the rate of a steady oscillation with swings as quick as these two
 
 
 @dataclass(frozen=True)
@@ -237,64 +235,76 @@ class Analysis:
         return deepest
 
 
+SINE_RISE_SHARE = (math.acos(-0.8) - math.acos(0.8)) / math.pi  # 10-90 % of a sine's swing: 0.59 of its time
+
+
 @dataclass
-class _Extreme:
+class _Turn:
     value: float
-    first_t: float  # when the signal first came within the plateau of this extreme
-    last_t: float  # when it was last there
+    first_t: float  # when the angle arrived within 10 % of the swing's size of this turning point
 
 
 @dataclass
 class _Swings:
     """Turning points of the smoothed angle with hysteresis (a zigzag): a turn counts once the angle has come
-    back by the bounce amplitude, so jitter smaller than that never makes a swing."""
+    back by the bounce amplitude, so jitter smaller than that never makes a swing. A swing's time runs from
+    leaving one turning point to arriving near the next, so a pause at the top or bottom does not slow it."""
 
     settings: Settings
     direction: int = 0  # +1 rising towards a peak, -1 falling towards a trough, 0 not yet known
-    anchor: _Extreme | None = None  # the last confirmed turning point
-    high: _Extreme | None = None
-    low: _Extreme | None = None
+    anchor: _Turn | None = None  # the last confirmed turning point
+    high: float = -math.inf  # the highest and lowest values since then
+    low: float = math.inf
+    samples: deque[tuple[float, float]] = field(default_factory=deque)  # (t, value), the last few seconds
     pending: list[tuple[float, float]] = field(default_factory=list)  # (size, seconds) of quick swings in a row
 
     def feed(self, t: float, v: float) -> Bounce | None:
         s = self.settings
-        if self.high is None or self.low is None:
-            self.high, self.low = _Extreme(v, t, t), _Extreme(v, t, t)
-            return None
-        self._update(self.high, t, v, +1)
-        self._update(self.low, t, v, -1)
-        turned: _Extreme | None = None
-        if self.direction >= 0 and self.high.value - v >= s.bounce_amplitude_deg:
-            turned, self.direction = self.high, -1
-        elif self.direction <= 0 and v - self.low.value >= s.bounce_amplitude_deg:
-            turned, self.direction = self.low, +1
-        if turned is None:
-            return None
-        self.high, self.low = _Extreme(v, t, t), _Extreme(v, t, t)
-        if self.direction < 0:  # the peak just confirmed ends a rising swing; keep it as the new high
-            self.high = _Extreme(turned.value, turned.first_t, turned.last_t)
+        self.samples.append((t, v))
+        # Older samples can only belong to swings too slow to be bounces.
+        while self.samples[0][0] < t - 6 * s.bounce_max_rise_s:
+            self.samples.popleft()
+        self.high, self.low = max(self.high, v), min(self.low, v)
+        if self.direction >= 0 and self.high - v >= s.bounce_amplitude_deg:
+            extreme, self.direction = self.high, -1
+        elif self.direction <= 0 and v - self.low >= s.bounce_amplitude_deg:
+            extreme, self.direction = self.low, +1
         else:
-            self.low = _Extreme(turned.value, turned.first_t, turned.last_t)
-        return self._turn(turned)
+            return None
+        self.high = self.low = v
+        return self._turn(extreme)
 
     def finish(self) -> Bounce | None:
         """At the end of the recording, a swing under way that already covers the amplitude counts as done."""
-        if self.anchor is None or self.high is None or self.low is None or self.direction == 0:
+        if self.anchor is None or self.direction == 0:
             return None
-        end = self.high if self.direction > 0 else self.low
-        if abs(end.value - self.anchor.value) < self.settings.bounce_amplitude_deg:
+        extreme = self.high if self.direction > 0 else self.low
+        if abs(extreme - self.anchor.value) < self.settings.bounce_amplitude_deg:
             return None
         self.direction = 0
-        return self._turn(end)
+        return self._turn(extreme)
 
-    def _turn(self, turned: _Extreme) -> Bounce | None:
-        """A turning point confirmed: the swing from the one before counts towards a bounce if it was quick."""
+    def _turn(self, extreme: float) -> Bounce | None:
+        """A turning point confirmed: the swing from the one before counts towards a bounce if it was quick.
+
+        A swing's time is its rise time: from the last moment within 10 % of its size of where it started to the
+        first moment within 10 % of where it ended, so pauses at either end do not count.
+        """
         s = self.settings
-        start, self.anchor = self.anchor, turned
+        start = self.anchor
+        since = start.first_t if start is not None else -math.inf
+        swing = [(t, v) for t, v in self.samples if t >= since]
+        size = abs(extreme - start.value) if start is not None else s.bounce_amplitude_deg
+        margin = 0.1 * size
+        arrived = next((i for i, (_, v) in enumerate(swing) if abs(v - extreme) <= margin), len(swing) - 1)
+        near_start = [i for i, (_, v) in enumerate(swing[:arrived]) if start and abs(v - start.value) <= margin]
+        turn = _Turn(extreme, swing[arrived][0])
+        # No sample near the start any more: it left longer ago than the samples kept, far too slow for a bounce.
+        seconds = turn.first_t - swing[near_start[-1]][0] if near_start else math.inf
+        self.anchor = turn
         if start is None:  # the first turn: no whole swing seen yet
             return None
-        size, seconds = abs(turned.value - start.value), max(0.0, turned.first_t - start.last_t)
-        if size < s.bounce_amplitude_deg or seconds > s.bounce_max_swing_s:
+        if size < s.bounce_amplitude_deg or seconds > s.bounce_max_rise_s:
             self.pending.clear()
             return None
         self.pending.append((size, seconds))
@@ -302,18 +312,10 @@ class _Swings:
             return None
         (size1, seconds1), (size2, seconds2) = self.pending
         self.pending.clear()
-        period = seconds1 + seconds2
-        # A floor on the period keeps the rate finite when two turns fall on neighbouring frames.
-        return Bounce(turned.first_t, round((size1 + size2) / 2, 1), round(1 / max(period, 0.01), 2))
-
-    def _update(self, extreme: _Extreme, t: float, v: float, sign: int) -> None:
-        beyond = (v - extreme.value) * sign
-        if beyond > self.settings.plateau_deg:
-            extreme.value, extreme.first_t, extreme.last_t = v, t, t
-        elif beyond > 0:
-            extreme.value, extreme.last_t = v, t
-        elif beyond >= -self.settings.plateau_deg:
-            extreme.last_t = t
+        # The rate of a steady oscillation whose swings are as quick (each 10-90 % rise is 59 % of a half period),
+        # so pauses between bounces do not lower it; the floor keeps it finite for turns on neighbouring frames.
+        rate = SINE_RISE_SHARE / 2 / max((seconds1 + seconds2) / 2, 0.005)
+        return Bounce(turn.first_t, round((size1 + size2) / 2, 1), round(rate, 2))
 
 
 class Tracker:
