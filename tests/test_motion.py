@@ -15,6 +15,7 @@ from backstretch.core.motion import (
     Bound,
     JointAngle,
     Landmark,
+    LiveHold,
     PoseFrame,
     SeriesError,
     State,
@@ -264,3 +265,27 @@ def test_a_series_as_a_browser_sends_it() -> None:
 def test_a_bad_series_is_named_where_it_is_wrong(data: object, message: str) -> None:
     with pytest.raises(SeriesError, match=message):
         series_from_data(data)
+
+
+def test_a_live_hold_counts_to_its_goal() -> None:
+    hold = LiveHold(FOLD_TARGET, goal_s=20)
+    for frame in fold(ease(2, 25)):
+        hold.feed(frame)
+        if hold.done():
+            break
+    assert hold.held_s() == 20 and hold.timer_from is None
+    assert 21 <= frame.t <= 23  # done about 20 s after settling into the fold
+
+
+def test_a_live_hold_gives_the_rest_to_the_plain_timer_when_the_camera_loses_the_person() -> None:
+    hold = LiveHold(FOLD_TARGET, goal_s=20, lost_after_s=5)
+    frames = fold(ease(2, 8))  # folded and still for 8 s, then out of sight (say, the camera was knocked)
+    frames += [PoseFrame(frames[-1].t + (i + 1) / FPS, {}) for i in range(round(6 * FPS))]
+    for frame in frames:
+        hold.feed(frame)
+    assert hold.timer_from == pytest.approx(10 + 5, abs=0.1)  # 5 s after it last saw the fold
+    counted = hold.counted_s
+    assert 7 <= counted <= 8.5  # nothing counted while unseen, before the timer took over
+    assert hold.held_s(now=hold.timer_from + 4) == pytest.approx(counted + 4)
+    assert hold.done(now=hold.timer_from + 20 - counted)
+    assert hold.held_s(now=1000) == 20

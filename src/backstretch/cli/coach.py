@@ -23,11 +23,11 @@ from backstretch.core.motion import (
     Bound,
     JointAngle,
     LandmarkSeries,
+    LiveHold,
     PoseFrame,
     SeriesError,
     State,
     Target,
-    Tracker,
     analyze,
 )
 from backstretch.core.motion import series_from_data as read_series
@@ -211,44 +211,30 @@ def live_command(
     except CameraError as error:
         raise fail(str(error)) from None
     width, height = capture.get(3), capture.get(4)  # OpenCV's frame width and height properties
-    tracker = Tracker(stretch.camera.target, aspect=width / height if width and height else 4 / 3)
+    aspect = width / height if width and height else 4 / 3
+    hold = LiveHold(stretch.camera.target, goal, aspect, lost_after_s=LOST_FOR_TIMER_S)
     out.print(f"[bold]{stretch.name}[/]: hold {goal} s. Get into position; the count starts when you are still.")
-    start, held, fallback = time.monotonic(), 0.0, False
+    start = time.monotonic()
     last_state: State | None = None
-    lost_since: float | None = None
     try:
-        while held < goal:
+        while hold.timer_from is None and not hold.done():
             ok, picture = capture.read()
             if not ok:
                 raise fail(f"camera {camera} stopped sending pictures")
-            now = time.monotonic() - start
-            frame = tracker.feed(PoseFrame(now, estimator.landmarks(picture)))
-            held += frame.counted_s
-            if frame.state is not State.NOT_VISIBLE:
-                lost_since = None
-            elif lost_since is None:
-                lost_since = now
-            elif now - lost_since >= LOST_FOR_TIMER_S:
-                out.print("I cannot see you well enough, so I will not guess: the plain timer counts the rest.")
-                fallback = True
-                break
+            frame = hold.feed(PoseFrame(time.monotonic() - start, estimator.landmarks(picture)))
             if frame.state is not last_state:
                 cue = BOUNCE_CUE if frame.state is State.BOUNCING else frame.state.value
-                out.print(f"{now:6.1f} s  held {held:4.1f} s  {cue}")
+                out.print(f"{frame.t:6.1f} s  held {hold.held_s():4.1f} s  {cue}")
                 last_state = frame.state
     except KeyboardInterrupt:
         err.print("Stopped.")
+        raise typer.Exit(130) from None
     finally:
         capture.release()
         estimator.close()
-    if fallback:
-        _plain_timer(goal - held)
-        held = goal
-    out.print(f"Held {min(held, goal):.0f} s of {goal} s. Come out of the stretch slowly.")
-
-
-def _plain_timer(seconds: float) -> None:
-    end = time.monotonic() + max(0.0, seconds)
-    while (left := end - time.monotonic()) > 0:
-        out.print(f"  {left:4.0f} s to go")
-        time.sleep(min(5.0, left))
+    if hold.timer_from is not None:
+        out.print("I cannot see you well enough, so I will not guess: the plain timer counts the rest.")
+        while not hold.done(now := time.monotonic() - start):
+            out.print(f"  {goal - hold.held_s(now):4.0f} s to go")
+            time.sleep(min(5.0, goal - hold.held_s(now)))
+    out.print(f"Held {hold.held_s(time.monotonic() - start):.0f} s of {goal} s. Come out of the stretch slowly.")

@@ -400,6 +400,47 @@ class Tracker:
         return Analysis(self.target, frames, segments, tuple(self._bounces), share, trusted)
 
 
+class LiveHold:
+    """One hold in front of a live camera: the seconds counted towards a goal, and when to stop trusting the camera.
+
+    Out of sight (state `not-visible`) for `lost_after_s`, it stops guessing: from then on the plain timer counts
+    the rest of the hold, whatever the camera sees.
+    """
+
+    def __init__(
+        self, target: Target, goal_s: float, aspect: float = 1.0, settings: Settings = DEFAULT_SETTINGS,
+        lost_after_s: float = 5.0,
+    ) -> None:  # fmt: skip
+        self.tracker = Tracker(target, aspect, settings)
+        self.goal_s, self.lost_after_s = goal_s, lost_after_s
+        self.counted_s = 0.0  # what the camera counted
+        self.timer_from: float | None = None  # when the plain timer took over
+        self._lost_since: float | None = None
+        self._now = 0.0
+
+    def feed(self, frame: PoseFrame) -> FrameResult:
+        result = self.tracker.feed(frame)
+        self._now = frame.t
+        if self.timer_from is not None:
+            return result
+        self.counted_s += result.counted_s
+        if result.state is not State.NOT_VISIBLE:
+            self._lost_since = None
+        elif self._lost_since is None:
+            self._lost_since = frame.t
+        elif frame.t - self._lost_since >= self.lost_after_s:
+            self.timer_from = frame.t
+        return result
+
+    def held_s(self, now: float | None = None) -> float:
+        """Seconds held so far: the camera's count, plus the plain timer's since it took over."""
+        timer = 0.0 if self.timer_from is None else (self._now if now is None else now) - self.timer_from
+        return min(self.goal_s, self.counted_s + timer)
+
+    def done(self, now: float | None = None) -> bool:
+        return self.held_s(now) >= self.goal_s
+
+
 def _segments(
     frames: Sequence[FrameResult], bounces: Sequence[Bounce], target: Target, settings: Settings
 ) -> tuple[Segment, ...]:
