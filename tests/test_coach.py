@@ -158,6 +158,12 @@ def test_bad_input_is_one_clear_line(args: list[str], message: str, monkeypatch:
     assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
 
 
+def test_a_stretch_page_says_what_the_camera_checks() -> None:
+    done = backstretch("stretches", "show", "downward-dog")
+    words = " ".join(done.stdout.replace("│", " ").split())  # the text wraps inside the panel's borders
+    assert "Camera coach in position when the shoulder angle at least 145°, knee angle at least 140°" in words
+
+
 def test_a_bad_landmark_series_is_named(tmp_path: Path) -> None:
     path = tmp_path / "series.json"
     path.write_text('{"frames": [{"t": 0}, {"t": -1}]}')

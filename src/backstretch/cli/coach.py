@@ -20,7 +20,6 @@ from backstretch.cli.stretches import _lookup, err, fail
 from backstretch.core.catalogue import Catalogue, Stretch
 from backstretch.core.motion import (
     Analysis,
-    Bound,
     JointAngle,
     LandmarkSeries,
     LiveHold,
@@ -67,11 +66,6 @@ def _series(path: Path) -> LandmarkSeries:
         raise fail(str(error)) from None
 
 
-def _bound(bound: Bound) -> str:
-    limit = f"at most {bound.at_most:g}" if bound.at_most is not None else f"at least {bound.at_least:g}"
-    return f"{bound.angle.value} angle {limit}°"
-
-
 @dataclass(frozen=True)
 class _Watch:
     """What a video is judged against: a stretch's camera check, or one joint angle watched on its own."""
@@ -85,9 +79,8 @@ class _Watch:
     @classmethod
     def stretch(cls, stretch: Stretch) -> _Watch:
         assert stretch.camera is not None
-        target = stretch.camera.target
-        rule = ", ".join(_bound(b) for b in (target, *target.also))
-        return cls(stretch.id, stretch.name, f"in position when the {rule}", target, stretch.hold_seconds.default)
+        rule = f"in position when the {stretch.camera.describe()}"
+        return cls(stretch.id, stretch.name, rule, stretch.camera.target, stretch.hold_seconds.default)
 
     @classmethod
     def angle(cls, angle: JointAngle) -> _Watch:

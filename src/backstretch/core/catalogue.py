@@ -91,6 +91,10 @@ class CameraBound(_Strict):
             raise ValueError("give exactly one of at_most or at_least (degrees)")
         return self
 
+    def describe(self) -> str:
+        limit = f"at most {self.at_most:g}" if self.at_most is not None else f"at least {self.at_least:g}"
+        return f"{self.angle.value} angle {limit}°"
+
 
 class CameraCheck(CameraBound):
     """How the camera coach tells that someone is in this stretch: one joint angle past a threshold, and `also`
@@ -100,6 +104,9 @@ class CameraCheck(CameraBound):
     """
 
     also: tuple[CameraBound, ...] = ()
+
+    def describe(self) -> str:
+        return ", ".join(CameraBound.describe(b) for b in (self, *self.also))
 
     @property
     def target(self) -> Target:
