@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from backstretch import __version__
-from backstretch.cli import admin, plan, player, progress, remind, serve, stretches, transfer
+from backstretch.cli import admin, coach, plan, player, progress, remind, serve, stretches, transfer
 from backstretch.core.catalogue import CatalogueError
 from backstretch.core.safety import ScreeningError
 from backstretch.store import StoreError
@@ -35,6 +35,7 @@ app.command("remind")(remind.remind_command)
 app.add_typer(progress.app, name="log")
 app.command("progress")(progress.progress_command)
 app.add_typer(admin.app, name="admin")
+app.add_typer(coach.app, name="coach")
 
 errors = Console(stderr=True, highlight=False, soft_wrap=True)
 

@@ -90,6 +90,8 @@ def stretch_panel(catalogue: Catalogue, s: Stretch) -> Panel:
         facts.add_row("Easier", ", ".join(s.easier))
     if s.harder:
         facts.add_row("Harder", ", ".join(s.harder))
+    if s.camera is not None:
+        facts.add_row("Camera coach", f"in position when the {s.camera.describe()}")
     if s.avoid_if:
         facts.add_row("Avoid if", Text(", ".join(c.value for c in s.avoid_if), style="yellow"))
     parts: list[RenderableType] = [

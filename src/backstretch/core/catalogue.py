@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from backstretch.core.errors import field_messages
 from backstretch.core.figure import FigureSpec
+from backstretch.core.motion import Bound, JointAngle, Target
 from backstretch.core.vocab import (
     FLOOR_POSITIONS,
     SOURCES,
@@ -79,6 +80,40 @@ class Source(_Strict):
         return self
 
 
+class CameraBound(_Strict):
+    angle: JointAngle
+    at_most: float | None = Field(default=None, ge=0, le=180)
+    at_least: float | None = Field(default=None, ge=0, le=180)
+
+    @model_validator(mode="after")
+    def _one_bound(self) -> CameraBound:
+        if (self.at_most is None) == (self.at_least is None):
+            raise ValueError("give exactly one of at_most or at_least (degrees)")
+        return self
+
+    def describe(self) -> str:
+        limit = f"at most {self.at_most:g}" if self.at_most is not None else f"at least {self.at_least:g}"
+        return f"{self.angle.value} angle {limit}°"
+
+
+class CameraCheck(CameraBound):
+    """How the camera coach tells that someone is in this stretch: one joint angle past a threshold, and `also`
+    other angles that tell it apart from stretches with the same first angle.
+
+    Only stretches whose deciding joints a camera can see well declare one; the others use the plain timer.
+    """
+
+    also: tuple[CameraBound, ...] = ()
+
+    def describe(self) -> str:
+        return ", ".join(CameraBound.describe(b) for b in (self, *self.also))
+
+    @property
+    def target(self) -> Target:
+        also = tuple(Bound(b.angle, b.at_most, b.at_least) for b in self.also)
+        return Target(self.angle, self.at_most, self.at_least, also)
+
+
 class Stretch(_Strict):
     """One stretch as a data file describes it."""
 
@@ -102,6 +137,7 @@ class Stretch(_Strict):
     desk_friendly: bool = False
     figure: FigureSpec | None = None
     figure_from: Slug | None = None
+    camera: CameraCheck | None = None
     sources: tuple[Source, ...] = Field(min_length=1)
 
     @property

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import numpy as np
+from numpy.typing import NDArray
 
 from backstretch.core.catalogue import Stretch
 from backstretch.core.profile import AgeBand, Profile
@@ -421,10 +422,10 @@ def solve(problem: SelectionProblem) -> list[Candidate]:
     objective = np.zeros(size)
     objective[:n] = [-c.bonus for c in cands]
     objective[n : n + m] = [-w for w in weights]
-    rows: list[np.ndarray] = []
+    rows: list[NDArray[np.float64]] = []
     upper: list[float] = []
 
-    def at_most(row: np.ndarray, limit: float) -> None:
+    def at_most(row: NDArray[np.float64], limit: float) -> None:
         rows.append(row)
         upper.append(limit)
 
