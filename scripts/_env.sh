@@ -2,22 +2,34 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
+# find_python [MAX_MINOR]: a Python 3.11+ (and at most 3.MAX_MINOR when given) on PATH.
 find_python() {
-  for candidate in ${PYTHON:-} python3.13 python3.12 python3.11 python3; do
+  local most="${1:-99}" candidate
+  for candidate in ${PYTHON:-} python3.12 python3.11 python3.13 python3; do
     if command -v "$candidate" >/dev/null 2>&1 &&
-       "$candidate" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null; then
+       "$candidate" -c "import sys; sys.exit(0 if (3, 11) <= sys.version_info[:2] <= (3, $most) else 1)" 2>/dev/null; then
       echo "$candidate"; return 0
     fi
   done
-  echo "backstretch needs Python 3.11 or newer; none was found on PATH (set PYTHON=/path/to/python3.11)." >&2
+  if [ "$most" = 99 ]; then
+    echo "backstretch needs Python 3.11 or newer; none was found on PATH (set PYTHON=/path/to/python3.11)." >&2
+  else
+    echo "The tests need Python 3.11 to 3.$most (the camera extra's MediaPipe has no wheels for newer ones); none" \
+         "was found on PATH (set PYTHON=/path/to/python3.12)." >&2
+  fi
   return 1
 }
 
-# ensure_env LOCKFILE: install that lock and the package itself, skipping the work when nothing changed.
+# ensure_env LOCKFILE [MAX_MINOR]: install that lock and the package itself, skipping the work when nothing changed.
 ensure_env() {
-  local lock="$1" stamp
+  local lock="$1" most="${2:-99}" stamp python
+  if [ -x .venv/bin/python ] && ! .venv/bin/python -c "import sys; sys.exit(0 if sys.version_info[:2] <= (3, $most) else 1)"; then
+    echo "== .venv has a Python newer than 3.$most; making it again" >&2
+    rm -rf .venv
+  fi
   if [ ! -x .venv/bin/python ]; then
-    "$(find_python)" -m venv .venv
+    python="$(find_python "$most")"
+    "$python" -m venv .venv
   fi
   stamp=".venv/.installed-$(basename "$lock")"
   if [ ! -f "$stamp" ] || ! cmp -s "$lock" "$stamp" || [ pyproject.toml -nt "$stamp" ]; then
@@ -39,6 +51,22 @@ ensure_chromium() {
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
   else
     echo "The browser tests need Chromium: install it (Debian/Ubuntu: sudo apt-get install chromium) and run again." >&2
+    return 1
+  fi
+}
+
+# ensure_opencv_libs: OpenCV (the camera extra, in the test environment) loads the system's libGL and GLib, which a
+# minimal machine may not have.
+ensure_opencv_libs() {
+  if .venv/bin/python -c "import cv2" >/dev/null 2>&1; then
+    return 0
+  fi
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "== installing the libraries OpenCV needs (apt-get)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libgl1 libglib2.0-0 >/dev/null
+  else
+    echo "OpenCV cannot load: install libGL and GLib (Debian/Ubuntu: sudo apt-get install libgl1 libglib2.0-0)." >&2
     return 1
   fi
 }
