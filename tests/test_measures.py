@@ -132,6 +132,17 @@ def test_trend_rules_hold_for_any_pain_series(points: list[tuple[int, int]]) -> 
         assert "most people notice" not in result.statement or "less than" in result.statement
 
 
+@given(pain_series)
+def test_without_the_slope_a_trend_says_the_same_change(points: list[tuple[int, int]]) -> None:
+    """What a dashboard of many patients uses: everything but the slope, and the statement's first sentence."""
+    series = m.daily_values([m.pain(v, on(d)) for d, v in points], MeasureKind.PAIN)
+    full, short = m.trend_of(MeasureKind.PAIN, series), m.trend_of(MeasureKind.PAIN, series, with_slope=False)
+    same = ("points", "span_days", "enough", "baseline", "current", "change", "important", "better")
+    assert all(getattr(full, f) == getattr(short, f) for f in same)
+    assert (short.slope_per_week, short.slope_low, short.slope_high) == (None, None, None)
+    assert full.statement.startswith(short.statement)
+
+
 def test_every_measure_names_its_source_and_how_to_take_it() -> None:
     for info in MEASURES.values():
         assert "clinical-facts 6" in info.source and len(info.how_to) > 80

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Engine, bindparam, delete, select, text
+from sqlalchemy import Engine, Row, bindparam, delete, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -82,14 +82,20 @@ def token_hash(token: str) -> str:
 
 
 # Built once: it runs on every request in clinic mode, and building it costs more than running it.
+PERSON_COLUMNS = (PersonRow.id, PersonRow.role, PersonRow.email, PersonRow.name)
 _SIGNED_IN = (
-    select(PersonRow.id, PersonRow.role, PersonRow.email, PersonRow.name)
+    select(*PERSON_COLUMNS)
     .join(LoginRow, LoginRow.person_id == PersonRow.id)
     .where(LoginRow.token_hash == bindparam("token_hash"), LoginRow.expires_at > bindparam("now"))
 )
 
 
 def _person(row: PersonRow) -> Person:
+    return Person(row.id, Role(row.role), row.email, row.name)
+
+
+def _person_of(row: Row[int, str, str | None, str]) -> Person:
+    """A person from the plain columns PERSON_COLUMNS."""
     return Person(row.id, Role(row.role), row.email, row.name)
 
 
@@ -182,7 +188,7 @@ class Accounts:
         """Who holds this login token. Asked on every request in clinic mode, so plain columns, no ORM objects."""
         with self.engine.connect() as connection:
             row = connection.execute(_SIGNED_IN, {"token_hash": token_hash(token), "now": datetime.now()}).first()
-        return None if row is None else Person(row.id, Role(row.role), row.email, row.name)
+        return None if row is None else _person_of(row)
 
     def close_login(self, token: str) -> None:
         with self.sessions() as s, s.begin():
@@ -244,14 +250,14 @@ class Accounts:
             return _person(row)
 
     def patients_of(self, clinician_id: int) -> list[Person]:
-        with self.sessions() as s:
-            found = (
-                select(PersonRow)
-                .join(CareRow, CareRow.patient_id == PersonRow.id)
-                .where(CareRow.clinician_id == clinician_id)
-                .order_by(PersonRow.name, PersonRow.id)
-            )
-            return [_person(row) for row in s.scalars(found)]
+        found = (
+            select(*PERSON_COLUMNS)
+            .join(CareRow, CareRow.patient_id == PersonRow.id)
+            .where(CareRow.clinician_id == clinician_id)
+            .order_by(PersonRow.name, PersonRow.id)
+        )
+        with self.engine.connect() as connection:  # a hundred people or more for a dashboard: plain rows
+            return [_person_of(row) for row in connection.execute(found)]
 
     def cares_for(self, clinician_id: int, patient_id: int) -> bool:
         with self.sessions() as s:

@@ -63,7 +63,8 @@ def _patient(request: Request, patient_id: int) -> tuple[Person, Store]:
     return patient, store.for_person(patient_id)
 
 
-def _attention(request: Request, patient_ids: list[int], catalogue: Catalogue, today: date) -> dict[int, Attention]:
+def _attention(request: Request, patient_ids: list[int], catalogue: Catalogue, today: date,
+               with_slopes: bool = True) -> dict[int, Attention]:  # fmt: skip
     """What needs a look for each patient, from a few queries for all of them (store/clinic.py)."""
     store: Store = request.app.state.store
     found = {}
@@ -71,8 +72,9 @@ def _attention(request: Request, patient_ids: list[int], catalogue: Catalogue, t
         verdict = assess(facts.screening, today) if facts.screening is not None else None
         red = verdict is not None and bool(verdict.emergency or verdict.see_clinician)
         names = [catalogue[s].name if s in catalogue else s for s in facts.painful]
-        found[pid] = attention(facts.program, facts.days, trend_of(MeasureKind.PAIN, facts.pain),
-                               trend_of(MeasureKind.FUNCTION, facts.function), red, names, today)  # fmt: skip
+        pain = trend_of(MeasureKind.PAIN, facts.pain, with_slopes)
+        function = trend_of(MeasureKind.FUNCTION, facts.function, with_slopes)
+        found[pid] = attention(facts.program, facts.days, pain, function, red, names, today)
     return found
 
 
@@ -93,7 +95,7 @@ def _page(request: Request, catalogue: Catalogue, link: str = "", link_for: str 
           status: int = 200) -> Response:  # fmt: skip
     me = _me(request)
     patients = accounts(request).patients_of(me.id)
-    found = _attention(request, [p.id for p in patients], catalogue, date.today())
+    found = _attention(request, [p.id for p in patients], catalogue, date.today(), with_slopes=False)  # not shown
     rows = sorted((Row(p, found[p.id]) for p in patients), key=lambda r: r.order)
     return templates.TemplateResponse(request, "clinic.html", {
         "me": me, "rows": rows, "invites": _invites(me), "link": link, "link_for": link_for, "error": error,
