@@ -3,6 +3,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/_env.sh"
 ensure_env requirements/dev.lock
 ensure_chromium
+ensure_print_libs poppler
 echo "== ruff"; .venv/bin/ruff check src tests scripts bench
 echo "== mypy (strict)"; .venv/bin/mypy
 echo "== pytest"; .venv/bin/pytest -n auto "$@"

@@ -152,7 +152,7 @@ def test_report_reads_in_a_minute_and_has_the_detail(seeded: date, tmp_path: Pat
     first = " ".join((reader.pages[0].extract_text() or "").split())
     assert "Stretching progress report" in first and "Ann Example" in first and "At a glance" in first
     # The one-minute summary: consistency and every measure against its important change, on the first page.
-    assert "14 sessions (13 completed)" in first
+    assert "14 sessions (13 completed), 14 minutes, on 14 days" in first
     assert "Reach: 20 cm → 12 cm (change -8 cm): important change, better" in first
     assert "Pain:" in first and "Function:" in first
     assert "4.5 cm" in text and "2 points or 30 % of the start" in text
@@ -198,3 +198,21 @@ def test_the_web_app_prints_the_same_sheets(seeded: date, tmp_path: Path) -> Non
 
 def test_poppler_is_there_for_these_tests() -> None:
     assert shutil.which("pdftoppm"), "install poppler-utils (scripts/_env.sh does when run as root)"
+
+
+def test_a_clinician_prints_a_patients_program_with_their_name(tmp_path: Path) -> None:
+    from tests.test_authorization import Clinic
+
+    clinic = Clinic(f"sqlite:///{tmp_path}/clinic.sqlite3")
+    patient = clinic.people["patient"]
+    clinician = clinic.client("clinician")
+    page = f"/clinic/patients/{patient.id}"
+    assert "handout.pdf" not in clinician.get(page).text  # nothing to print before a program
+    open_store(clinic.url).for_person(patient.id).assign_program(
+        Program((ProgramItem("chair-chin-tuck", 15, 2),), frozenset({1, 3}), True, "", date.today()), None)
+    assert f'action="{page}/handout.pdf"' in clinician.get(page).text
+    sheet = clinician.get(f"{page}/handout.pdf")
+    assert sheet.status_code == 200 and sheet.headers["content-type"] == "application/pdf"
+    text = _text(sheet.content)
+    assert patient.name in text and "Program days: Tuesday, Thursday." in text and "Hold 15 s · 2 times" in text
+    assert clinic.client("clinician-b").get(f"{page}/handout.pdf").status_code == 404

@@ -230,7 +230,7 @@ def report_html(data: ReportData, catalogue: Catalogue, paper: Paper = Paper.A4)
     window = [s for s in data.sessions if since <= s.day <= data.today]
     return _ENV.get_template("print/report.html").render(
         d=data, c=data.consistency, rows=rows, since=since, sessions=window,
-        completed=sum(1 for s in window if s.status == "completed"),
+        completed=sum(1 for s in window if s.status == "completed"), days=len({s.day for s in window if s.done}),
         minutes=round(sum(s.seconds for s in window) / 60),
         painful=painful_reports(data.sessions, catalogue, since), notes=notes_since(window, data.readings, since),
         progress_chart=_data_uri(data.progress_svg), calendar_chart=_data_uri(data.calendar_svg),
