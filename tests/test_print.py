@@ -4,6 +4,7 @@ to look at."""
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 import subprocess
@@ -12,14 +13,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from fastapi.testclient import TestClient
+from fhir.resources.R4B.bundle import Bundle
+from playwright.sync_api import Page
 from pypdf import PdfReader
 
 from backstretch.core.programs import Program, ProgramItem
+from backstretch.fhir import measures_from_bundle
 from backstretch.store import open_store
 from backstretch.web.app import create_app
 from tests.helpers import backstretch
 from tests.printing_data import EASIER, PAINFUL, seed
+from tests.web import LiveServer
 
 PRINTS = Path(__file__).resolve().parent.parent / "build" / "prints"
 A4, LETTER = (595, 842), (612, 792)  # points, rounded
@@ -27,7 +33,7 @@ A4, LETTER = (595, 842), (612, 792)  # points, rounded
 
 def _text(pdf: Path | bytes) -> str:
     """The PDF's text, joined into one line per page so words that wrap still match."""
-    reader = PdfReader(pdf if isinstance(pdf, Path) else __import__("io").BytesIO(pdf))
+    reader = PdfReader(pdf if isinstance(pdf, Path) else io.BytesIO(pdf))
     return "\n".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
 
 
@@ -184,7 +190,7 @@ def test_the_web_app_prints_the_same_sheets(seeded: date, tmp_path: Path) -> Non
     assert 'action="/today/handout.pdf"' in today.text and 'name="minutes" value="6"' in today.text
     sheet = client.get("/today/handout.pdf?minutes=6&paper=letter")
     assert sheet.status_code == 200 and sheet.headers["content-type"] == "application/pdf"
-    assert _size(PdfReader(__import__("io").BytesIO(sheet.content))) == LETTER
+    assert _size(PdfReader(io.BytesIO(sheet.content))) == LETTER
     plan = client.get("/api/plan?minutes=6").json()
     assert all(item["name"] in _text(sheet.content) for item in plan["items"])
     assert 'action="/progress/report.pdf"' in client.get("/progress").text
@@ -216,3 +222,35 @@ def test_a_clinician_prints_a_patients_program_with_their_name(tmp_path: Path) -
     text = _text(sheet.content)
     assert patient.name in text and "Program days: Tuesday, Thursday." in text and "Hold 15 s · 2 times" in text
     assert clinic.client("clinician-b").get(f"{page}/handout.pdf").status_code == 404
+
+
+def _pressed_print(page: Page, address: str) -> bytes:
+    """Press Print / PDF; the browser asks for this address and gets a PDF (which it shows in its own viewer)."""
+    with page.expect_response(lambda r: r.url.endswith(address)) as answer:
+        page.click("#print")
+    assert answer.value.status == 200 and answer.value.headers["content-type"] == "application/pdf"
+    # Chromium hands the PDF to its viewer, which keeps the body: fetch the same address in the same browser context.
+    return page.request.get(answer.value.url).body()
+
+
+def test_print_buttons_in_the_browser(page: Page, live_server: LiveServer, tmp_path: Path) -> None:
+    """A person presses Print / PDF on Today and on Progress in real Chromium and gets the PDFs; the pages with the
+    new forms still pass axe; Settings offers the FHIR bundle."""
+    seed(open_store(f"sqlite:///{tmp_path / 'web.sqlite3'}"), date.today())
+    page.goto(f"{live_server.url}/today?minutes=6")
+    names = page.locator("#routine .name").all_inner_texts()
+    page.select_option("#paper", "letter")
+    assert Axe().run(page).violations_count == 0
+    sheet = _pressed_print(page, "/today/handout.pdf?minutes=6&paper=letter")
+    assert _size(PdfReader(io.BytesIO(sheet))) == LETTER and all(n in _text(sheet) for n in names)
+    page.goto(f"{live_server.url}/progress")
+    assert Axe().run(page).violations_count == 0
+    page.select_option("#weeks", "4")
+    report = _pressed_print(page, "/progress/report.pdf?weeks=4&paper=a4")
+    assert _size(PdfReader(io.BytesIO(report))) == A4 and "the 4 weeks to" in _text(report)
+    page.goto(f"{live_server.url}/settings")
+    with page.expect_download() as got:
+        page.click("text=Download as FHIR (JSON)")
+    data = json.loads(Path(got.value.path()).read_text("utf-8"))
+    assert Bundle.model_validate(data).type == "collection"
+    assert measures_from_bundle(data) == open_store(f"sqlite:///{tmp_path / 'web.sqlite3'}").measures()
