@@ -221,6 +221,9 @@ def test_a_clinician_prints_a_patients_program_with_their_name(tmp_path: Path) -
     assert sheet.status_code == 200 and sheet.headers["content-type"] == "application/pdf"
     text = _text(sheet.content)
     assert patient.name in text and "Program days: Tuesday, Thursday." in text and "Hold 15 s · 2 times" in text
+    assert "Your clinician's program." in text and "for today" not in text  # the sheet serves every program day
+    (tmp_path / "program.pdf").write_bytes(sheet.content)
+    look(tmp_path / "program.pdf", "program-sheet")
     assert clinic.client("clinician-b").get(f"{page}/handout.pdf").status_code == 404
 
 

@@ -8,7 +8,7 @@ Nothing is fetched: the fonts are the system's (DejaVu, installed by scripts/_en
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
 from pathlib import Path
@@ -106,8 +106,10 @@ def program_sheet(program: Program, catalogue: Catalogue, profile: Profile, hist
     day = max(today, program.starts_on)
     while day.weekday() not in program.weekdays:
         day += timedelta(days=1)
-    plan = program_plan(program, catalogue, profile, day, history)
-    assert plan is not None  # a program day, on or after the start
+    found = program_plan(program, catalogue, profile, day, history)
+    assert found is not None  # a program day, on or after the start
+    # A sheet is kept for every program day, so it does not say "for today" as the day's routine does.
+    plan = replace(found, reasons=("Your clinician's program.", *([program.note] if program.note else [])))
     days = ", ".join(WEEKDAYS[d] for d in sorted(program.weekdays))
     return plan, f"Program days: {days}."
 
