@@ -113,7 +113,7 @@ KNOWN = {
     ("POST", "/api/sessions/{session_id}/easier"), ("GET", "/player"),
     ("POST", "/clinic/patients/{patient_id}/reset"), ("GET", "/clinic/patients/{patient_id}"),
     ("POST", "/clinic/patients/{patient_id}/program"), ("GET", "/clinic/patients/{patient_id}/chart.svg"),
-    ("GET", "/clinic/patients/{patient_id}/handout.pdf"),
+    ("GET", "/clinic/patients/{patient_id}/handout.pdf"), ("GET", "/clinic/patients/{patient_id}/report.pdf"),
 }  # fmt: skip
 # Who may call each route (the patient for the rest).
 OWNER = {path: "clinician" for _, path in KNOWN if path.startswith("/clinic/")}
@@ -147,6 +147,7 @@ def test_the_owner_reaches_it(clinic: Clinic) -> None:
     assert clinic.call(clinician, "POST", "/clinic/patients/{patient_id}/reset") == 200
     assert clinic.call(clinician, "GET", "/clinic/patients/{patient_id}") == 200
     assert clinic.call(clinician, "GET", "/clinic/patients/{patient_id}/chart.svg") == 200
+    assert clinic.call(clinician, "GET", "/clinic/patients/{patient_id}/report.pdf") == 200
     assert clinic.call(clinician, "GET", "/clinic/patients/{patient_id}/handout.pdf") == 409  # no program yet
     store = open_store(clinic.url).for_person(clinic.people["patient"].id)
     store.assign_program(Program((ProgramItem(clinic.stretch, 20, 1),), frozenset(range(7)), True, "", date.today()),

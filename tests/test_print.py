@@ -225,6 +225,10 @@ def test_a_clinician_prints_a_patients_program_with_their_name(tmp_path: Path) -
     (tmp_path / "program.pdf").write_bytes(sheet.content)
     look(tmp_path / "program.pdf", "program-sheet")
     assert clinic.client("clinician-b").get(f"{page}/handout.pdf").status_code == 404
+    report = clinician.get(f"{page}/report.pdf?weeks=2")
+    assert report.status_code == 200 and f'href="{page}/report.pdf"' in clinician.get(page).text
+    assert patient.name in _text(report.content) and "the 2 weeks to" in _text(report.content)
+    assert clinic.client("clinician-b").get(f"{page}/report.pdf").status_code == 404
 
 
 def _pressed_print(page: Page, address: str) -> bytes:

@@ -24,7 +24,15 @@ from backstretch.core.measures import MeasureKind, trend_of
 from backstretch.core.planner import plan_day
 from backstretch.core.programs import Attention, Program, ProgramError, ProgramItem, attention, check_program
 from backstretch.core.safety import assess
-from backstretch.printing import Paper, PrintError, handout_html, program_sheet
+from backstretch.printing import (
+    MAX_WEEKS,
+    Paper,
+    PrintError,
+    handout_html,
+    program_sheet,
+    report_data,
+    report_html,
+)
 from backstretch.store import Store
 from backstretch.store.accounts import Person
 from backstretch.store.clinic import WINDOW_DAYS, dashboard_facts
@@ -238,6 +246,17 @@ def program_handout(request: Request, patient_id: PersonId, catalogue: Catalogue
     except PrintError as error:
         raise HTTPException(409, f"Nothing to print: {error}.") from None
     return pdf_response(html, f"backstretch-program-{patient_id}-{today.isoformat()}.pdf")
+
+
+@pages.get("/clinic/patients/{patient_id}/report.pdf")
+def patient_report(request: Request, patient_id: PersonId, catalogue: CatalogueDep,
+                   weeks: Annotated[int, Query(ge=1, le=MAX_WEEKS)] = WINDOW_DAYS // 7,
+                   paper: Annotated[Paper, Query()] = Paper.A4) -> Response:  # fmt: skip
+    """The patient's progress report, as they would print it from Progress, to read before a visit."""
+    patient, store = _patient(request, patient_id)
+    today = date.today()
+    html = report_html(report_data(store, today, weeks, patient.name), catalogue, paper)
+    return pdf_response(html, f"backstretch-report-{patient_id}-{today.isoformat()}.pdf")
 
 
 CSV_COLUMNS = ("patient_id", "name", "email", "record", "day", "status", "minutes", "stretches_done", "painful",
