@@ -152,6 +152,7 @@ def test_the_owner_reaches_it(clinic: Clinic) -> None:
     store = open_store(clinic.url).for_person(clinic.people["patient"].id)
     store.assign_program(Program((ProgramItem(clinic.stretch, 20, 1),), frozenset(range(7)), True, "", date.today()),
                          clinic.people["clinician"].id)  # fmt: skip
+    store.engine.dispose()  # its own engine: close the connection now, not whenever it is collected
     assert clinic.call(clinician, "GET", "/clinic/patients/{patient_id}/handout.pdf") == 200
 
 
