@@ -70,3 +70,25 @@ ensure_opencv_libs() {
     return 1
   fi
 }
+
+# ensure_print_libs [poppler]: printing to PDF (WeasyPrint) needs Pango and a font from the system; the tests also
+# read the PDFs back with poppler's pdftoppm and pdftotext. Debian package names; apt-get when root and missing.
+ensure_print_libs() {
+  local missing=() libs
+  libs="$(PATH="$PATH:/sbin:/usr/sbin" ldconfig -p 2>/dev/null || true)"
+  grep -q "libpango-1.0.so.0" <<<"$libs" || missing+=(libpango-1.0-0)
+  grep -q "libpangoft2-1.0.so.0" <<<"$libs" || missing+=(libpangoft2-1.0-0)
+  fc-list 2>/dev/null | grep -qi "DejaVu Sans" || missing+=(fonts-dejavu-core)
+  if [ "${1:-}" = poppler ] && ! command -v pdftoppm >/dev/null 2>&1; then
+    missing+=(poppler-utils)
+  fi
+  [ "${#missing[@]}" -eq 0 ] && return 0
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "== installing ${missing[*]} for printing to PDF (apt-get)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "Printing to PDF needs ${missing[*]}: install them (Debian/Ubuntu: sudo apt-get install ${missing[*]}) and run again." >&2
+    return 1
+  fi
+}

@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 
 from backstretch.core.accounts import Role
 from backstretch.core.profile import Profile
+from backstretch.core.programs import Program, ProgramItem
 from backstretch.core.safety import QUESTIONS, Screening
 from backstretch.store import Store, open_store
 from backstretch.store.accounts import Accounts
@@ -112,6 +113,7 @@ KNOWN = {
     ("POST", "/api/sessions/{session_id}/easier"), ("GET", "/player"),
     ("POST", "/clinic/patients/{patient_id}/reset"), ("GET", "/clinic/patients/{patient_id}"),
     ("POST", "/clinic/patients/{patient_id}/program"), ("GET", "/clinic/patients/{patient_id}/chart.svg"),
+    ("GET", "/clinic/patients/{patient_id}/handout.pdf"), ("GET", "/clinic/patients/{patient_id}/report.pdf"),
 }  # fmt: skip
 # Who may call each route (the patient for the rest).
 OWNER = {path: "clinician" for _, path in KNOWN if path.startswith("/clinic/")}
@@ -145,6 +147,13 @@ def test_the_owner_reaches_it(clinic: Clinic) -> None:
     assert clinic.call(clinician, "POST", "/clinic/patients/{patient_id}/reset") == 200
     assert clinic.call(clinician, "GET", "/clinic/patients/{patient_id}") == 200
     assert clinic.call(clinician, "GET", "/clinic/patients/{patient_id}/chart.svg") == 200
+    assert clinic.call(clinician, "GET", "/clinic/patients/{patient_id}/report.pdf") == 200
+    assert clinic.call(clinician, "GET", "/clinic/patients/{patient_id}/handout.pdf") == 409  # no program yet
+    store = open_store(clinic.url).for_person(clinic.people["patient"].id)
+    store.assign_program(Program((ProgramItem(clinic.stretch, 20, 1),), frozenset(range(7)), True, "", date.today()),
+                         clinic.people["clinician"].id)  # fmt: skip
+    store.engine.dispose()  # its own engine: close the connection now, not whenever it is collected
+    assert clinic.call(clinician, "GET", "/clinic/patients/{patient_id}/handout.pdf") == 200
 
 
 def test_signed_out_pages_send_to_sign_in(clinic: Clinic) -> None:

@@ -173,6 +173,10 @@ def test_from_the_admins_link_to_a_patients_first_session(browser: Browser, tmp_
         page.wait_for_function("[...document.querySelectorAll('.chart img')].every((i) => i.complete && i.naturalWidth)"
                                )  # fmt: skip
         screenshot(page, "clinic-patient")
+        with page.expect_response(lambda r: "/handout.pdf" in r.url) as sheet:  # the program as a home sheet
+            page.locator("#print").click()
+        assert sheet.value.status == 200 and sheet.value.headers["content-type"] == "application/pdf"
+        page.go_back()
         sam.goto(f"{server.url}/today")
         expect(sam.get_by_role("heading", name="Your program today")).to_be_visible()
         doctor.close()

@@ -15,7 +15,6 @@ from sqlalchemy import func, select
 
 from backstretch.cli.plan import item_json
 from backstretch.core import measures
-from backstretch.core.measures import Activity, Measure, MeasureKind, function_score
 from backstretch.core.planner import PlanItem, item_seconds
 from backstretch.core.profile import Profile
 from backstretch.core.safety import QUESTIONS, Screening
@@ -36,6 +35,7 @@ from backstretch.store.transfer import (
 )
 from backstretch.web.app import create_app
 from tests.helpers import backstretch
+from tests.strategies import measures as any_measure
 
 NOTE = 'Felt "loose", then tight;\nback of the leg — zäh 😊, 50 % better'
 
@@ -208,28 +208,12 @@ def test_json_to_csv_to_json_gives_the_same_document(source: str, tmp_path: Path
     assert read_back == original
 
 
-notes = st.text(max_size=200)
-names = st.text(min_size=1, max_size=30).map(lambda t: " ".join(t.split())).filter(bool)
-
-
 @st.composite
 def measure_records(draw: st.DrawFn) -> list[dict[str, Any]]:
     found = []
     for n in range(1, draw(st.integers(0, 8)) + 1):
-        kind = draw(st.sampled_from(MeasureKind))
-        activities: tuple[Activity, ...] = ()
-        morning = False
-        if kind is MeasureKind.PAIN:
-            value = float(draw(st.integers(0, 10)))
-            morning = draw(st.booleans())
-        elif kind is MeasureKind.REACH:
-            value = draw(st.floats(-40, 80, allow_nan=False))
-        else:
-            picked = draw(st.lists(names, min_size=1, max_size=3, unique_by=str.casefold))
-            activities = tuple(Activity(activity=a, score=draw(st.integers(0, 10))) for a in picked)
-            value = function_score(activities)
-        measure = Measure(kind=kind, on=draw(st.dates()), value=value, activities=activities, morning=morning,
-                          note=draw(notes))  # fmt: skip
+        measure = draw(any_measure())
+        value = measure.value
         found.append({"id": n, "kind": measure.kind.value, "taken_on": measure.on.isoformat(), "value": value,
                       "activities": [a.model_dump() for a in measure.activities], "morning": measure.morning,
                       "note": measure.note, "recorded_at": draw(st.datetimes()).isoformat()})  # fmt: skip

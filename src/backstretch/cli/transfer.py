@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from backstretch.cli.plan import DbOption
 from backstretch.cli.stretches import err, fail
+from backstretch.fhir import export_bundle
 from backstretch.library import write_text_atomic
 from backstretch.store import open_store
 from backstretch.store.transfer import (
@@ -31,20 +32,42 @@ from backstretch.store.transfer import (
 class FileFormat(StrEnum):
     JSON = "json"
     CSV = "csv"
+    FHIR = "fhir"
 
 
 def export_command(
-    file_format: Annotated[FileFormat, typer.Option("--format", "-f", help="json, or csv for a spreadsheet.")] = (
-        FileFormat.JSON
-    ),
+    file_format: Annotated[FileFormat, typer.Option(
+        "--format", "-f", help="json; csv for a spreadsheet; fhir: measures and sessions as an HL7 FHIR R4 Bundle.",
+    )] = FileFormat.JSON,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="File to write (default or -: print it).")
     ] = None,
+    name: Annotated[str, typer.Option("--name", help="fhir only: a name for the Patient (none unless given).")] = "",
     db: DbOption = None,
 ) -> None:
-    """Everything stored (profile, safety answers, sessions, measures) in one file that `import` reads back."""
-    document = export_data(open_store(db))
+    """Everything stored (profile, safety answers, sessions, measures) in one file that `import` reads back; or, with
+    --format fhir, your measures and sessions for another health system."""
+    if name and file_format is not FileFormat.FHIR:
+        raise fail("--name is for --format fhir only (the json and csv exports hold no name)")
+    store = open_store(db)
+    if file_format is FileFormat.FHIR:
+        where = _write(output, export_bundle(store, name))
+        err.print(f"Exported your measures and sessions as FHIR to {where}.", markup=False)
+        return
+    document = export_data(store)
     text = to_json(document) if file_format is FileFormat.JSON else to_csv(document)
+    where = _write(output, text)
+    err.print(f"Exported {count(document)} to {where}.", markup=False)
+    try:
+        check_document(document)
+    except TransferError as error:
+        # Export everything anyway, but say so now rather than when the backup is needed.
+        warning = f"Warning: `backstretch import` would refuse this file as it is: {error}"
+        err.print(warning, markup=False)
+
+
+def _write(output: Path | None, text: str) -> str:
+    """Print the text, or write it to a file in one step; where it went."""
     if output is None or str(output) == "-":
         # Bytes, so the file is UTF-8 whatever the terminal's encoding, and no newline is translated.
         sys.stdout.buffer.write(text.encode("utf-8"))
@@ -58,13 +81,7 @@ def export_command(
         except OSError as error:
             raise fail(f"cannot write {str(output)!r}: {error.strerror or error}") from None
         where = str(output)
-    err.print(f"Exported {count(document)} to {where}.", markup=False)
-    try:
-        check_document(document)
-    except TransferError as error:
-        # Export everything anyway, but say so now rather than when the backup is needed.
-        warning = f"Warning: `backstretch import` would refuse this file as it is: {error}"
-        err.print(warning, markup=False)
+    return where
 
 
 def _read(file: Path) -> tuple[str, str]:

@@ -333,7 +333,7 @@ class Store:
                 )
                 if since is not None:
                     sessions = sessions.where(SessionRow.day >= since)
-                found += [Measure(kind=MeasureKind.PAIN, on=day, value=pain, note="before a session")
+                found += [Measure(kind=MeasureKind.PAIN, on=day, value=pain, note=SESSION_PAIN_NOTE)
                           for day, pain in s.execute(sessions)]  # fmt: skip
         return sorted(found, key=lambda m: m.on)
 
@@ -341,12 +341,21 @@ class Store:
         """Days with at least one hold done, and the minutes spent in sessions on them."""
         return active_days([(h.day, h.seconds, bool(h.done)) for h in self.history(since)])
 
-    def program(self) -> Program | None:
-        """The program the person's clinician assigned last, if any (clinic mode)."""
+    def program(self, program_id: int | None = None) -> Program | None:
+        """The program the person's clinician assigned last, if any (clinic mode); or, given an id, that one of
+        the person's programs, current or past (someone else's is None, as if there were none)."""
         with self.session() as s:
-            query = select(ProgramRow).where(ProgramRow.person_id == self.person_id, ProgramRow.active.is_(True))
+            query = select(ProgramRow).where(ProgramRow.person_id == self.person_id)
+            query = query.where(ProgramRow.active.is_(True)) if program_id is None else query.where(
+                ProgramRow.id == program_id)  # fmt: skip
             row = s.scalars(query.order_by(ProgramRow.id.desc())).first()
         return None if row is None else program_of(row)
+
+    def program_ids(self) -> list[int]:
+        """The ids of every program assigned to the person, oldest first."""
+        with self.session() as s:
+            return list(s.scalars(select(ProgramRow.id).where(ProgramRow.person_id == self.person_id)
+                                  .order_by(ProgramRow.id)))  # fmt: skip
 
     def assign_program(self, program: Program, clinician_id: int | None) -> None:
         """Make this the person's program; the one before stays on record, no longer active."""
@@ -390,6 +399,7 @@ class Store:
 FEELINGS = ("just-a-stretch", "uncomfortable", "painful", "sharp")
 PAINFUL_FEELINGS = frozenset({"painful", "sharp"})
 HISTORY_DAYS_FOR_PLANNER = 28
+SESSION_PAIN_NOTE = "before a session"  # the note on the pain reading a guided session starts with
 
 
 @dataclass(frozen=True)

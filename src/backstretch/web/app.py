@@ -18,7 +18,18 @@ from backstretch.library import load_catalogue
 from backstretch.store import open_store
 from backstretch.store.accounts import Accounts
 from backstretch.web.auth import GoTo, guard, keep_cookies
-from backstretch.web.routes import accounts, clinic, desk, library, onboarding, player, progress, settings, today
+from backstretch.web.routes import (
+    accounts,
+    clinic,
+    desk,
+    library,
+    onboarding,
+    player,
+    printouts,
+    progress,
+    settings,
+    today,
+)
 from backstretch.web.templating import templates
 
 STATIC = Path(__file__).parent / "static"
@@ -68,6 +79,7 @@ def create_app(database: str | None = None, multi_user: bool = False) -> FastAPI
     for area in (onboarding, today, player, progress, library, desk, settings):
         app.include_router(area.pages)
         app.include_router(area.api, prefix="/api")
+    app.include_router(printouts.pages)
     app.include_router(accounts.pages)
     app.include_router(clinic.pages)
 

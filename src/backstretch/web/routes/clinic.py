@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi import Path as FastAPIPath
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -24,12 +24,22 @@ from backstretch.core.measures import MeasureKind, trend_of
 from backstretch.core.planner import plan_day
 from backstretch.core.programs import Attention, Program, ProgramError, ProgramItem, attention, check_program
 from backstretch.core.safety import assess
+from backstretch.printing import (
+    MAX_WEEKS,
+    Paper,
+    PrintError,
+    handout_html,
+    program_sheet,
+    report_data,
+    report_html,
+)
 from backstretch.store import Store
 from backstretch.store.accounts import Person
 from backstretch.store.clinic import WINDOW_DAYS, dashboard_facts
 from backstretch.store.models import MAX_ID
 from backstretch.web.auth import accounts, clinic_only, signed_in
 from backstretch.web.deps import CatalogueDep
+from backstretch.web.routes.printouts import pdf_response
 from backstretch.web.routes.progress import progress_of, recent_sessions
 from backstretch.web.templating import templates
 
@@ -220,6 +230,35 @@ def patient_chart(request: Request, patient_id: PersonId) -> Response:
     figure = charts.progress_figure(p.readings, p.days, p.today, whose=f"{patient.name}'s")
     return Response(charts.render(figure, "svg"),
                     media_type="image/svg+xml", headers={"Cache-Control": "no-store"})  # fmt: skip
+
+
+@pages.get("/clinic/patients/{patient_id}/handout.pdf")
+def program_handout(request: Request, patient_id: PersonId, catalogue: CatalogueDep,
+                    paper: Annotated[Paper, Query()] = Paper.A4) -> Response:  # fmt: skip
+    """The patient's current program as a home sheet to hand over, with their name at the top."""
+    patient, store = _patient(request, patient_id)
+    program, profile = store.program(), store.load_profile()
+    if program is None or profile is None:
+        raise HTTPException(409, "There is nothing to print yet: " + ("assign a program first." if program is None
+                                 else "the patient has not answered the profile questions."))  # fmt: skip
+    today = date.today()
+    plan, days = program_sheet(program, catalogue, profile, store.planner_history(today), today)
+    try:
+        html = handout_html(plan, catalogue, paper, patient.name, days)
+    except PrintError as error:
+        raise HTTPException(409, f"Nothing to print: {error}.") from None
+    return pdf_response(html, f"backstretch-program-{patient_id}-{today.isoformat()}.pdf")
+
+
+@pages.get("/clinic/patients/{patient_id}/report.pdf")
+def patient_report(request: Request, patient_id: PersonId, catalogue: CatalogueDep,
+                   weeks: Annotated[int, Query(ge=1, le=MAX_WEEKS)] = WINDOW_DAYS // 7,
+                   paper: Annotated[Paper, Query()] = Paper.A4) -> Response:  # fmt: skip
+    """The patient's progress report, as they would print it from Progress, to read before a visit."""
+    patient, store = _patient(request, patient_id)
+    today = date.today()
+    html = report_html(report_data(store, today, weeks, patient.name), catalogue, paper)
+    return pdf_response(html, f"backstretch-report-{patient_id}-{today.isoformat()}.pdf")
 
 
 CSV_COLUMNS = ("patient_id", "name", "email", "record", "day", "status", "minutes", "stretches_done", "painful",

@@ -21,6 +21,7 @@ from backstretch.core.reminders import (
     parse_clock,
     parse_every,
 )
+from backstretch.fhir import export_bundle
 from backstretch.store import Store
 from backstretch.store.transfer import (
     DatabaseNotEmptyError,
@@ -156,8 +157,8 @@ def reminders_ics(
 # --- export and import ------------------------------------------------------------------------------------------
 
 
-def _attachment(text: str, fmt: Literal["json", "csv"]) -> Response:
-    media = "application/json" if fmt == "json" else "text/csv"
+def _attachment(text: str, fmt: Literal["json", "csv", "fhir.json"]) -> Response:
+    media = "text/csv" if fmt == "csv" else "application/fhir+json" if fmt == "fhir.json" else "application/json"
     name = f"backstretch-export-{date.today().isoformat()}.{fmt}"
     return Response(text.encode("utf-8"), media_type=f"{media}; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
@@ -171,6 +172,12 @@ def export_json(store: StoreDep) -> Response:
 @pages.get("/settings/export.csv")
 def export_csv(store: StoreDep) -> Response:
     return _attachment(to_csv(export_data(store)), "csv")
+
+
+@pages.get("/settings/export.fhir.json")
+def export_fhir(store: StoreDep) -> Response:
+    """Measures and sessions as a FHIR R4 Bundle, as `backstretch export --format fhir` writes it (no name)."""
+    return _attachment(export_bundle(store), "fhir.json")
 
 
 def _document(name: str, raw: bytes) -> dict[str, Any]:

@@ -1,0 +1,32 @@
+"""Hypothesis strategies shared by the property tests: any measure a person could log."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from hypothesis import strategies as st
+
+from backstretch.core.measures import Activity, Measure, MeasureKind, function_score
+
+notes = st.text(max_size=200)
+names = st.text(min_size=1, max_size=30).map(lambda t: " ".join(t.split())).filter(bool)
+
+
+@st.composite
+def measures(draw: st.DrawFn, earliest: date = date.min) -> Measure:
+    """One valid measure of any kind: whole pain with or without the morning flag, reach in range, or function
+    with up to three differently named activities and their mean."""
+    kind = draw(st.sampled_from(MeasureKind))
+    activities: tuple[Activity, ...] = ()
+    morning = False
+    if kind is MeasureKind.PAIN:
+        value = float(draw(st.integers(0, 10)))
+        morning = draw(st.booleans())
+    elif kind is MeasureKind.REACH:
+        value = draw(st.floats(-40, 80, allow_nan=False))
+    else:
+        picked = draw(st.lists(names, min_size=1, max_size=3, unique_by=str.casefold))
+        activities = tuple(Activity(activity=a, score=draw(st.integers(0, 10))) for a in picked)
+        value = function_score(activities)
+    return Measure(kind=kind, on=draw(st.dates(earliest)), value=value, activities=activities, morning=morning,
+                   note=draw(notes))  # fmt: skip
