@@ -252,16 +252,14 @@ def trend_of(kind: MeasureKind, series: list[tuple[date, float]], with_slope: bo
     change = round(current - baseline, 2)
     important = abs(change) >= info.important_change - 1e-9 or _important_share(info, baseline, change)
     better = None if change == 0 else (change < 0) == info.lower_is_better
-    if not with_slope:
-        statement = _statement(info, baseline, current, change, important, better, None, span)
-        return Trend(kind, points, span, True, baseline, current, change, important, better, None, None, None,
-                     statement)  # fmt: skip
-    x = [(d - first_day).days / 7 for d, _ in series]
-    y = [v for _, v in series]
-    slope, low, high = theil_sen(x, y, TREND_CONFIDENCE)
-    statement = _statement(info, baseline, current, change, important, better, (slope, low, high), span)
-    return Trend(kind, points, span, True, baseline, current, change, important, better,
-                 round(slope, 3), round(low, 3), round(high, 3), statement)  # fmt: skip
+    slope = None
+    if with_slope:
+        x = [(d - first_day).days / 7 for d, _ in series]
+        slope = theil_sen(x, [v for _, v in series], TREND_CONFIDENCE)
+    statement = _statement(info, baseline, current, change, important, better, slope, span)
+    per_week, low, high = (None, None, None) if slope is None else (round(v, 3) for v in slope)
+    return Trend(kind, points, span, True, baseline, current, change, important, better, per_week, low, high,
+                 statement)  # fmt: skip
 
 
 def theil_sen(x: list[float], y: list[float], confidence: float) -> tuple[float, float, float]:
