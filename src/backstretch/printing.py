@@ -25,6 +25,7 @@ from backstretch.core.programs import Program, program_plan
 from backstretch.core.timeline import CHECKLIST
 from backstretch.store import Store
 from backstretch.store.database import SESSION_PAIN_NOTE, SessionSummary
+from backstretch.store.progress import progress_of
 
 TEMPLATES = Path(__file__).parent / "web" / "templates"
 MAX_WEEKS = 104  # as the progress API allows
@@ -241,9 +242,8 @@ def report_html(data: ReportData, catalogue: Catalogue, paper: Paper = Paper.A4)
 
 
 def report_data(store: Store, today: date, weeks: int, name: str = "") -> ReportData:
-    """What the report shows, from `progress_of` (what the Progress page and `backstretch progress` compute)."""
+    """What the report shows, from `progress_of` (what the Progress page and `backstretch progress` show)."""
     from backstretch import charts  # matplotlib is slow to import; only load it when drawing
-    from backstretch.web.routes.progress import progress_of
 
     if not 1 <= weeks <= MAX_WEEKS:
         raise PrintError(f"weeks must be from 1 to {MAX_WEEKS}, not {weeks}")

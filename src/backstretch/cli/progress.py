@@ -13,7 +13,7 @@ from rich.table import Table
 
 from backstretch.cli.plan import DbOption
 from backstretch.cli.stretches import DISCLAIMER, fail, out
-from backstretch.core.consistency import Consistency, consistency
+from backstretch.core.consistency import Consistency
 from backstretch.core.measures import (
     MEASURES,
     Measure,
@@ -24,9 +24,9 @@ from backstretch.core.measures import (
     pain,
     parse_activity,
     reach,
-    trend,
 )
 from backstretch.store import Store, open_store
+from backstretch.store.progress import WEEKS, progress_of
 
 app = typer.Typer(help="Log a measure: pain now, your own function scale, or how far you reach.", no_args_is_help=True)
 
@@ -143,7 +143,9 @@ def progress_json(c: Consistency, trends: list[Trend]) -> dict[str, Any]:
 
 
 def progress_command(
-    weeks: Annotated[int, typer.Option(min=1, max=104, help="How many weeks the weekly table and charts show.")] = 8,
+    weeks: Annotated[int, typer.Option(min=1, max=104, help="How many weeks the weekly table and charts show.")] = (
+        WEEKS
+    ),
     on: Annotated[str | None, typer.Option("--date", help="Show progress as it stood on this day.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
     svg: Annotated[Path | None, typer.Option("--svg", help="Write the charts as SVG files into this folder.")] = None,
@@ -152,13 +154,8 @@ def progress_command(
 ) -> None:
     """Your consistency, and whether pain, function and reach are changing, said honestly."""
     today = _day(on)
-    store = open_store(db)
-    profile = store.load_profile()
-    planned = profile.planned_weekdays if profile else frozenset(range(7))
-    days = [d for d in store.active_days() if d.on <= today]
-    readings = [m for m in store.measures() if m.on <= today]
-    summary = consistency(days, today, planned, weeks)
-    trends = [trend(readings, kind) for kind in MeasureKind]
+    p = progress_of(open_store(db), today, weeks)
+    days, readings, summary, trends = p.days, p.readings, p.summary, p.trends
     formats: tuple[tuple[Path | None, Literal["svg", "png"]], ...] = ((svg, "svg"), (png, "png"))
     for folder, fmt in formats:
         if folder is not None:

@@ -37,10 +37,11 @@ from backstretch.store import Store
 from backstretch.store.accounts import Person
 from backstretch.store.clinic import WINDOW_DAYS, dashboard_facts
 from backstretch.store.models import MAX_ID
+from backstretch.store.progress import progress_of
 from backstretch.web.auth import accounts, clinic_only, signed_in
 from backstretch.web.deps import CatalogueDep
 from backstretch.web.routes.printouts import pdf_response
-from backstretch.web.routes.progress import progress_of, recent_sessions
+from backstretch.web.routes.progress import recent_sessions
 from backstretch.web.templating import templates
 
 pages = APIRouter(include_in_schema=False, dependencies=[Depends(clinic_only)])

@@ -11,9 +11,9 @@ from fastapi.responses import Response
 
 from backstretch.core.safety import assess
 from backstretch.printing import MAX_WEEKS, Paper, PrintError, handout_html, render_pdf, report_data, report_html
+from backstretch.store.progress import WEEKS
 from backstretch.web.auth import signed_in
 from backstretch.web.deps import CatalogueDep, StoreDep
-from backstretch.web.routes.progress import WEEKS
 from backstretch.web.routes.today import Minutes, Swaps, make_plan, swaps_to_leave_out
 
 pages = APIRouter(include_in_schema=False)

@@ -13,54 +13,31 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from backstretch.cli.progress import progress_json
 from backstretch.core.catalogue import Catalogue
-from backstretch.core.consistency import ActiveDay, Consistency, consistency
 from backstretch.core.measures import (
     FUNCTION_MAX_ACTIVITIES,
     MEASURES,
     Measure,
     MeasureError,
     MeasureKind,
-    Trend,
     function,
     pain,
     parse_activity,
     reach,
-    trend,
 )
 from backstretch.store import Store
 from backstretch.store.database import SessionSummary
+from backstretch.store.progress import WEEKS, Progress, progress_of
 from backstretch.web.deps import StoreDep, catalogue_of
 from backstretch.web.templating import templates
 
 pages = APIRouter(include_in_schema=False)
 api = APIRouter(tags=["progress"])
 
-WEEKS = 8  # the week-by-week table, as `backstretch progress` shows by default
 CALENDAR_WEEKS = 26
 RECENT_SESSIONS = 10
 STATUS_WORDS = {"completed": "Completed", "partial": "Ended early", "stopped": "Stopped for safety",
                 "in-progress": "Not finished"}  # fmt: skip
 EARLIEST = date(1970, 1, 1)  # progress as it stood before then has nothing to show, and far back overflows
-
-
-@dataclass(frozen=True)
-class Progress:
-    today: date
-    days: list[ActiveDay]
-    readings: list[Measure]
-    summary: Consistency
-    trends: list[Trend]
-
-
-def progress_of(store: Store, today: date | None = None, weeks: int = WEEKS) -> Progress:
-    """What `backstretch progress` computes, from the same store calls."""
-    today = today or date.today()
-    profile = store.load_profile()
-    planned = profile.planned_weekdays if profile else frozenset(range(7))
-    days = [d for d in store.active_days() if d.on <= today]
-    readings = [m for m in store.measures() if m.on <= today]
-    return Progress(today, days, readings, consistency(days, today, planned, weeks),
-                    [trend(readings, kind) for kind in MeasureKind])  # fmt: skip
 
 
 def _day(text: str | None) -> date:
