@@ -42,6 +42,7 @@ from backstretch.core.timeline import build_timeline
 from backstretch.library import load_catalogue
 from backstretch.store import open_store
 from backstretch.store.accounts import Accounts
+from backstretch.store.transfer import continue_ids
 
 DATABASE = "backstretch_load"
 SESSIONS_PER_THREAD = 40  # enough fresh steps for a long run
@@ -110,9 +111,9 @@ def seed(url: str, patients: int, clinicians: int, days: int) -> None:
                     mid += 1
                     copy.write_row((mid, clinicians + 1 + n, "pain", TODAY - timedelta(days=d), float(2 + (n + d) % 5),
                                     "[]", True, "", now))  # fmt: skip
-        for table in ("person", "profile", "screening", "session", "session_step", "stretch_report", "measure"):
-            cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                        f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)")  # fmt: skip
+    with create_engine(url).begin() as connection:  # rows were written with their ids: move each id sequence on
+        continue_ids(connection, ("person", "profile", "screening", "session", "session_step", "stretch_report",
+                                  "measure"))  # fmt: skip
     with psycopg.connect(conninfo, autocommit=True) as db:
         # As autovacuum leaves a live server's tables: statistics, and pages marked all-visible so that queries
         # can read covering indexes alone.

@@ -15,13 +15,13 @@ import io
 import json
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, ValidationError
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import Connection, func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -727,19 +727,18 @@ def import_data(store: Store, data: object, replace: bool = False) -> Counts:
                 if rows:
                     s.execute(insert(TABLES[record]), rows)
             if s.get_bind().dialect.name == "postgresql":
-                _continue_ids_after_import(s)
+                continue_ids(s.connection(), [t.__tablename__ for t in TABLES.values()])
     except IntegrityError:
         raise TransferError("the file's record ids are already used in this database by someone else's records, "
                             "so nothing was imported") from None  # fmt: skip
     return checked.counts()
 
 
-def _continue_ids_after_import(s: Session) -> None:
+def continue_ids(connection: Connection, tables: Iterable[str]) -> None:
     """PostgreSQL hands out ids from a sequence that rows written with their own ids do not move: set each one past
     the largest id now in its table, so the next row written does not collide (SQLite looks at the table itself)."""
-    for table in TABLES.values():
-        name = table.__tablename__
-        s.execute(text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+    for name in tables:
+        connection.execute(text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
                        f"COALESCE((SELECT MAX(id) FROM {name}), 0) + 1, false)"))  # fmt: skip
 
 
