@@ -90,12 +90,8 @@ _SIGNED_IN = (
 )
 
 
-def _person(row: PersonRow) -> Person:
-    return Person(row.id, Role(row.role), row.email, row.name)
-
-
-def _person_of(row: Row[int, str, str | None, str]) -> Person:
-    """A person from the plain columns PERSON_COLUMNS."""
+def _person(row: PersonRow | Row[int, str, str | None, str]) -> Person:
+    """A person from their row, or from its plain columns PERSON_COLUMNS."""
     return Person(row.id, Role(row.role), row.email, row.name)
 
 
@@ -188,7 +184,7 @@ class Accounts:
         """Who holds this login token. Asked on every request in clinic mode, so plain columns, no ORM objects."""
         with self.engine.connect() as connection:
             row = connection.execute(_SIGNED_IN, {"token_hash": token_hash(token), "now": datetime.now()}).first()
-        return None if row is None else _person_of(row)
+        return None if row is None else _person(row)
 
     def close_login(self, token: str) -> None:
         with self.sessions() as s, s.begin():
@@ -257,7 +253,7 @@ class Accounts:
             .order_by(PersonRow.name, PersonRow.id)
         )
         with self.engine.connect() as connection:  # a hundred people or more for a dashboard: plain rows
-            return [_person_of(row) for row in connection.execute(found)]
+            return [_person(row) for row in connection.execute(found)]
 
     def cares_for(self, clinician_id: int, patient_id: int) -> bool:
         with self.sessions() as s:
