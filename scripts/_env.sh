@@ -31,7 +31,9 @@ ensure_env() {
     python="$(find_python "$most")"
     "$python" -m venv .venv
   fi
-  stamp=".venv/.installed-$(basename "$lock")"
+  # One stamp, the lock last installed: the app's and the tests' locks pin some packages differently (numpy), so
+  # going from one to the other installs again rather than trusting a stamp of its own left from before.
+  stamp=".venv/.installed-lock"
   if [ ! -f "$stamp" ] || ! cmp -s "$lock" "$stamp" || [ pyproject.toml -nt "$stamp" ]; then
     .venv/bin/python -m pip install --quiet --upgrade pip
     .venv/bin/python -m pip install --quiet -r "$lock"
