@@ -308,3 +308,32 @@ def test_review_fixes_hold(database_url: str) -> None:
     prefixed = TestClient(app, root_path="/bs")
     prefixed.cookies.set("backstretch_login", accounts.open_login(amy))
     assert prefixed.get("/bs/clinic").status_code == 403, "a path prefix does not get round the roles"
+
+
+def test_a_step_is_saved_only_while_its_patient_is_signed_in(database_url: str) -> None:
+    """Saving a step checks the login in its own statement once the session has been read: signing out, another
+    patient's login and a clinician's are each refused there too, and nothing is written."""
+    app, accounts, doc, amy, ben = _clinic_with_two_patients(database_url)
+    store = open_store(database_url).for_person(amy)
+    amy_client = _signed_in_as(app, accounts, amy)
+    session = amy_client.post("/api/sessions", json={"minutes": 3}).json()["id"]
+    step = f"/api/sessions/{session}/steps"
+
+    def post(client: TestClient, index: int) -> int:
+        return client.post(step, json={"index": index, "seconds": 1, "outcome": "done"}).status_code
+
+    assert post(amy_client, 0) == 200 and post(amy_client, 1) == 200, "the second save goes the short way"
+    assert post(_signed_in_as(app, accounts, ben), 2) == 404, "another patient's login: not their session"
+    assert post(_signed_in_as(app, accounts, doc.id), 2) == 403, "a clinician does not save patients' steps"
+    signed_out = TestClient(app)
+    signed_out.cookies.set("backstretch_csrf", "token-for-tests")
+    signed_out.headers["X-CSRF-Token"] = "token-for-tests"
+    assert post(signed_out, 2) == 401
+    no_csrf = _signed_in_as(app, accounts, amy)
+    del no_csrf.headers["X-CSRF-Token"]
+    assert post(no_csrf, 2) == 403, "the CSRF token is still checked first"
+    assert amy_client.post("/logout").status_code in (200, 303)
+    assert post(amy_client, 2) == 401, "signed out: the step the page kept is refused, not saved"
+    assert store.recorded_steps(session) == {0, 1}
+    again = _signed_in_as(app, accounts, amy)
+    assert post(again, 2) == 200 and store.recorded_steps(session) == {0, 1, 2}

@@ -15,6 +15,7 @@ from sqlalchemy.exc import ArgumentError, DatabaseError, IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 from sqlalchemy.sql.dml import ReturningInsert
 
+from backstretch.core.accounts import Role
 from backstretch.core.consistency import ActiveDay, active_days
 from backstretch.core.measures import Measure, MeasureKind, usual_morning_pain
 from backstretch.core.planner import DayRecord, History, MorningPain
@@ -24,6 +25,7 @@ from backstretch.core.safety import Screening, validate_answers
 from backstretch.core.timeline import Step, StepKind
 from backstretch.paths import home
 from backstretch.store.models import (
+    LoginRow,
     MeasureRow,
     PersonRow,
     ProfileRow,
@@ -56,9 +58,10 @@ _RUNNING = (
 )  # fmt: skip
 
 
-def _save_step_statement(as_read: bool) -> ReturningInsert[tuple[int]]:
+def _save_step_statement(as_read: bool, login: bool = False) -> ReturningInsert[tuple[int]]:
     """A step's row, written only if its session is the person's and running (and still as read: the same plan,
-    and no safety answers newer than those read)."""
+    and no safety answers newer than those read; and with `login`, only while that login is the person's, live,
+    and a patient's: the sign-in check of clinic mode, in the same statement)."""
     running = select(SessionRow.id).where(SessionRow.id == bindparam("session_id"),
                                           SessionRow.person_id == bindparam("person_id"),
                                           SessionRow.status == "in-progress")  # fmt: skip
@@ -66,12 +69,25 @@ def _save_step_statement(as_read: bool) -> ReturningInsert[tuple[int]]:
         newer = select(ScreeningRow.id).where(ScreeningRow.person_id == bindparam("person_id"),
                                               ScreeningRow.id > bindparam("screenings_up_to"))  # fmt: skip
         running = running.where(SessionRow.plan_key == bindparam("plan_key"), ~newer.exists())
+    if login:
+        live = (
+            select(LoginRow.id)
+            .join(PersonRow, PersonRow.id == LoginRow.person_id)
+            .where(
+                LoginRow.token_hash == bindparam("login"),
+                LoginRow.person_id == bindparam("person_id"),
+                LoginRow.expires_at > bindparam("now"),
+                PersonRow.role.in_([Role.PATIENT.value, Role.PERSON.value]),
+            )
+        )
+        running = running.where(live.exists())
     columns = ("session_id", "step_index", "kind", "stretch", "side", "rep", "seconds", "outcome", "finished_at")
     row = select(*(bindparam(c, type_=StepRow.__table__.c[c].type).label(c) for c in columns))
     return insert(StepRow).from_select(columns, row.where(running.exists())).returning(StepRow.id)
 
 
 _SAVE_STEP, _SAVE_STEP_AS_READ = _save_step_statement(as_read=False), _save_step_statement(as_read=True)
+_SAVE_STEP_SIGNED_IN = _save_step_statement(as_read=True, login=True)
 
 
 def database_url(explicit: str | None = None) -> str:
@@ -216,20 +232,25 @@ class Store:
             return False
 
     def record_step(self, session_id: int, step: Step, seconds: float, outcome: str,
-                    as_read: RunningSession | None = None) -> bool:  # fmt: skip
+                    as_read: RunningSession | None = None, login: str | None = None) -> bool:  # fmt: skip
         """Commit one finished step at once (a crash later loses at most the step in progress). False when the step
         was saved already: the database keeps one row per step, whichever app process got there first.
 
         One statement, the busiest write there is: the row is written only if the session is this person's and
         still running, and (given ``as_read``) still as read, with the plan the step came from and no newer safety
-        answers; else SessionChanged."""
+        answers, and (given ``login``, the hash of a clinic login token, with ``as_read``) while that login is still
+        this patient's; else SessionChanged."""
         values = {"session_id": session_id, "step_index": step.index, "kind": step.kind.value, "stretch": step.stretch,
                   "side": step.side, "rep": step.rep, "seconds": round(seconds, 2), "outcome": outcome,
                   "finished_at": datetime.now(), "person_id": self.person_id}  # fmt: skip
         statement = _SAVE_STEP
         if as_read is not None:
-            statement = _SAVE_STEP_AS_READ
+            statement = _SAVE_STEP_AS_READ if login is None else _SAVE_STEP_SIGNED_IN
             values.update(plan_key=as_read.plan_key, screenings_up_to=as_read.screenings_up_to)
+            if login is not None:
+                values.update(login=login, now=values["finished_at"])
+        elif login is not None:
+            raise ValueError("a step is saved for a login only as read")
         try:
             with self.engine.begin() as connection:
                 written = connection.execute(statement, values).first()
@@ -238,7 +259,7 @@ class Store:
         if written is None:
             with self.session() as s:
                 self._session_row(s, session_id)  # someone else's session, or none
-            raise SessionChanged(f"session {session_id} has ended or its plan has changed")
+            raise SessionChanged(f"session {session_id} has ended, its plan has changed, or its login has ended")
         return True
 
     def recorded_steps(self, session_id: int) -> set[int]:
