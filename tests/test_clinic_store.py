@@ -39,6 +39,12 @@ def _history(store: Store, offset: int) -> None:
         if back % 4 == 0:
             store.add_measure(measures.pain((back + offset) % 9, day))
             store.add_measure(measures.function([("socks", (back + offset) % 10)], day))
+        if back % 8 == 0:  # days of three and four values: a median that is not a mean
+            store.add_measure(measures.pain(9, day))
+            store.add_measure(measures.function([("socks", 3), ("stairs", 4), ("sitting", 4)], day))
+            store.add_measure(measures.function([("socks", 9)], day))
+        if back == 16:
+            store.add_measure(measures.pain(0, day))
 
 
 def test_the_dashboard_facts_match_each_patients_own_store(database_url: str) -> None:
