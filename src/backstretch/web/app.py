@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from fastapi import Depends, FastAPI, Request
@@ -11,13 +10,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import DataError
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from backstretch import __version__
 from backstretch.library import load_catalogue
 from backstretch.store import open_store
 from backstretch.store.accounts import Accounts
-from backstretch.web.auth import GoTo, guard, keep_cookies
+from backstretch.web.auth import GoTo, csrf_cookie, guard
 from backstretch.web.routes import (
     accounts,
     clinic,
@@ -53,6 +54,41 @@ def cross_site(request: Request) -> bool:
     return origin is not None and origin.strip().lower() != f"{request.url.scheme}://{request.url.netloc}".lower()
 
 
+class SameOriginWrites:
+    """Refuses writes sent by other websites' pages, and sets the CSRF cookie on the way out.
+
+    Plain ASGI: a middleware made with @app.middleware("http") passes every response through a task and a stream
+    of its own, which cost each request more CPU than a trivial route's own work (see the README's clinic figures).
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        if cross_site(request):
+            refusal: Response
+            if request.url.path.startswith("/api/"):
+                refusal = JSONResponse({"detail": CROSS_SITE}, status_code=403)
+            else:
+                refusal = templates.TemplateResponse(request, "error.html", {"status": 403, "detail": CROSS_SITE},
+                                                     status_code=403)  # fmt: skip
+            await refusal(scope, receive, send)
+            return
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                cookie = csrf_cookie(request)
+                if cookie is not None:
+                    MutableHeaders(scope=message).append("set-cookie", cookie)
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)
+
+
 def create_app(database: str | None = None, multi_user: bool = False) -> FastAPI:
     """The app over a database: one person's own (the default), or a clinic's, where everyone signs in."""
     # No /docs or /redoc: their pages load scripts from a CDN, and the app must work with no internet.
@@ -65,16 +101,7 @@ def create_app(database: str | None = None, multi_user: bool = False) -> FastAPI
     app.state.read_sessions = player.ReadSessions()
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
-    @app.middleware("http")
-    async def same_origin_writes(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        if not cross_site(request):
-            response = await call_next(request)
-            keep_cookies(request, response)
-            return response
-        if request.url.path.startswith("/api/"):
-            return JSONResponse({"detail": CROSS_SITE}, status_code=403)
-        return templates.TemplateResponse(request, "error.html", {"status": 403, "detail": CROSS_SITE},
-                                          status_code=403)  # fmt: skip
+    app.add_middleware(SameOriginWrites)
 
     for area in (onboarding, today, player, progress, library, desk, settings):
         app.include_router(area.pages)

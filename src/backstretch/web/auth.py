@@ -164,12 +164,14 @@ async def _check_csrf(request: Request) -> None:
                                  "the page and try again.")  # fmt: skip
 
 
-def keep_cookies(request: Request, response: Response) -> None:
-    """Set the CSRF cookie on the way out if the browser did not have it yet."""
+def csrf_cookie(request: Request) -> str | None:
+    """The Set-Cookie header for the CSRF token, on the way out, if the browser did not have it yet."""
     csrf = getattr(request.state, "csrf", None)
-    if csrf and request.cookies.get(CSRF_COOKIE) != csrf:
-        response.set_cookie(CSRF_COOKIE, csrf, httponly=False, samesite="strict", secure=_secure(request),
-                            path="/")  # fmt: skip
+    if not csrf or request.cookies.get(CSRF_COOKIE) == csrf:
+        return None
+    carrier = Response()
+    carrier.set_cookie(CSRF_COOKIE, csrf, httponly=False, samesite="strict", secure=_secure(request), path="/")
+    return carrier.headers["set-cookie"]
 
 
 def sign_in(request: Request, response: Response, person: Person) -> None:
@@ -180,7 +182,7 @@ def sign_in(request: Request, response: Response, person: Person) -> None:
     token = accounts(request).open_login(person.id)
     response.set_cookie(LOGIN_COOKIE, token, httponly=True, samesite="lax", secure=_secure(request), path="/",
                         max_age=14 * 24 * 3600)  # fmt: skip
-    request.state.csrf = secrets.token_urlsafe(32)  # set on the way out by keep_cookies
+    request.state.csrf = secrets.token_urlsafe(32)  # set on the way out (csrf_cookie)
 
 
 def sign_out(request: Request, response: Response) -> None:
