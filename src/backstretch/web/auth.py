@@ -7,6 +7,8 @@ passes through `guard`, a dependency of the whole app:
   the API says 401;
 - the personal pages and API (routine, player, progress, settings, desk breaks) are for patients; clinicians and
   admins have their own pages, and get 403 on a patient's;
+- saving a session step checks the sign-in itself, in the statement that saves it (`signs_in_itself`): it is
+  the busiest request, and the same answers (401, 403) come from there;
 - a write (POST, PUT, DELETE, PATCH) must carry the CSRF token, in the form field `csrf` or the header
   `X-CSRF-Token`, equal to the `backstretch_csrf` cookie (double submit: another site can neither read nor set
   that cookie, so it cannot forge the field).
