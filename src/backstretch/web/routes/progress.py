@@ -162,7 +162,7 @@ def _page(request: Request, store: Store, errors: dict[str, str] | None = None,
     activities = [*activities, *[""] * FUNCTION_MAX_ACTIVITIES][:FUNCTION_MAX_ACTIVITIES]
     scores = [*(given.get("score") or []), *[""] * FUNCTION_MAX_ACTIVITIES][:FUNCTION_MAX_ACTIVITIES]
     logged = request.query_params.get("logged", "")
-    kind = next((k for k in MeasureKind if k.value == logged), None)
+    kind = next((k for k in MEASURES if k.value == logged), None)
     return templates.TemplateResponse(request, "progress.html", {
         "p": p, "c": p.summary, "measures": MEASURES, "kinds": MeasureKind, "errors": errors or {},
         "values": given, "activities": activities, "scores": scores, "today": p.today.isoformat(),
@@ -290,6 +290,9 @@ class MeasureIn(BaseModel):
 
 def _build(body: MeasureIn) -> Measure:
     on = _not_future(body.on) if body.on is not None else date.today()
+    if body.kind is MeasureKind.ROM:
+        raise MeasureError("a range of motion is measured by the camera coach in a session and saved with it "
+                           "(POST /api/sessions/{id}/rom), not logged by hand")  # fmt: skip
     if body.kind is MeasureKind.FUNCTION:
         if body.value is not None:
             raise MeasureError("a function reading is given as activities with scores, not as a value")
