@@ -45,6 +45,7 @@ export class Camera {
     this.stream = null;
     this.pose = null;
     this.running = false;
+    this.firstFrame = null; // {resolve, reject} until the first frame is analysed
   }
 
   // Ask for the camera (after the person agreed), start the model, then analyse frames until stop().
@@ -69,16 +70,25 @@ export class Camera {
       this.stop();
       throw error;
     }
+    // Resolves with the first frame analysed: the first one also readies the model (seconds on a slow device).
+    const first = new Promise((resolve, reject) => { this.firstFrame = { resolve, reject }; });
     this.pose.onResults((results) => this.results(results));
     this.running = true;
     this.loop();
+    await first;
   }
 
   async loop() {
     while (this.running) {
       if (this.video.readyState >= 2 && this.video.videoWidth) {
         this.sentAt = performance.now() / 1000;
-        try { await this.pose.send({ image: this.video }); } catch (error) { this.stop(); this.onFrame(null, error); return; }
+        try {
+          await this.pose.send({ image: this.video });
+        } catch (error) {
+          this.stop();
+          if (this.firstFrame) this.firstFrame.reject(error); else this.onFrame(null, error);
+          return;
+        }
       }
       await new Promise((resolve) => requestAnimationFrame(resolve));
     }
@@ -88,6 +98,7 @@ export class Camera {
     if (!this.running) return;
     const landmarks = results.poseLandmarks || null;
     this.draw(landmarks);
+    if (this.firstFrame) { this.firstFrame.resolve(); this.firstFrame = null; }
     this.onFrame({ t: this.sentAt, landmarks, aspect: this.video.videoWidth / this.video.videoHeight });
   }
 
@@ -123,6 +134,7 @@ export class Camera {
 
   stop() {
     this.running = false;
+    if (this.firstFrame) { this.firstFrame.reject(new Error("stopped")); this.firstFrame = null; }
     if (this.stream) for (const track of this.stream.getTracks()) track.stop();
     this.stream = null;
     this.video.srcObject = null;
