@@ -7,7 +7,7 @@ import math
 import os
 import random
 import re
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, Page, expect
 
 from backstretch.cli.plan import item_json
+from backstretch.core.measures import rom
 from backstretch.core.motion import Landmark, PoseFrame, State, Target, Tracker, settings_data, target_data
 from backstretch.core.planner import PlanItem, item_seconds
 from backstretch.core.profile import Profile
@@ -24,8 +25,9 @@ from backstretch.core.safety import QUESTIONS, Screening
 from backstretch.library import load_catalogue
 from backstretch.store import open_store
 from backstretch.web.app import create_app
+from tests.helpers import backstretch as backstretch_cli
 from tests.poses import ease, stretch_series
-from tests.web import DESK, PHONE, SCREENSHOTS, LiveServer, chromium_path
+from tests.web import DESK, PHONE, SCREENSHOTS, LiveServer, chromium_path, screenshot
 
 CATALOGUE = load_catalogue()
 FPS = 30.0
@@ -307,3 +309,54 @@ window.spoken = [];
 const speak = speechSynthesis.speak.bind(speechSynthesis);
 speechSynthesis.speak = (u) => { window.spoken.push(u.text); speak(u); };
 """
+
+
+# --- the range of motion, saved and shown -------------------------------------------------------------------------
+
+
+def test_a_range_of_motion_is_saved_once_checked_first_and_shown_on_the_progress_page(
+    page: Page, live_server: LiveServer, tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'web.sqlite3'}"
+    session_id = _session_with(url, *ROUTINE)
+    client = TestClient(create_app(url))
+    saved = client.post(f"/api/sessions/{session_id}/rom", json={"stretch": "standing-forward-fold", "degrees": 72.44})
+    assert saved.status_code == 200, saved.text
+    assert saved.json() == {"stretch": "standing-forward-fold", "degrees": 72.4, "saved": True,
+                            "measure": "hip angle in Standing forward fold, degrees (lower is deeper)"}  # fmt: skip
+    again = client.post(f"/api/sessions/{session_id}/rom", json={"stretch": "standing-forward-fold", "degrees": 72.4})
+    assert again.status_code == 200 and again.json()["saved"] is False  # a replay after being offline: stored once
+    refused = {
+        "an angle past 180": ({"stretch": "standing-forward-fold", "degrees": 181}, 422, "degrees"),
+        "a negative angle": ({"stretch": "standing-forward-fold", "degrees": -1}, 422, "degrees"),
+        "a stretch with no camera target": ({"stretch": "wall-chest-stretch", "degrees": 40}, 422, "no camera target"),
+        "a stretch not in the session": ({"stretch": "downward-dog", "degrees": 40}, 422, "not part of session"),
+        "an unknown field": ({"stretch": "standing-forward-fold", "degrees": 40, "note": "x"}, 422, "note"),
+    }  # fmt: skip
+    for why, (body, status, words) in refused.items():
+        answer = client.post(f"/api/sessions/{session_id}/rom", json=body)
+        assert answer.status_code == status and words in answer.text, why
+    assert client.post("/api/sessions/999/rom", json={"stretch": "standing-forward-fold", "degrees": 40}).status_code \
+        == 404  # fmt: skip
+    by_hand = client.post("/api/measures", json={"kind": "rom", "value": 40})
+    assert by_hand.status_code == 422 and "camera coach" in by_hand.json()["detail"]
+    stored = client.get("/api/measures", params={"kind": "rom"}).json()
+    assert [(m["stretch"], m["value"]) for m in stored] == [("standing-forward-fold", 72.4)]  # nothing half-written
+
+    # Two earlier sessions, so the chart has a line: the deepest of a closing angle is the smallest.
+    store = open_store(url)
+    for days_ago, degrees in ((14, 80.0), (7, 69.5)):
+        store.add_measure(rom(degrees, date.today() - timedelta(days=days_ago), "standing-forward-fold"))
+    page.goto(f"{live_server.url}/progress")
+    row = page.locator("#rom tr[data-stretch='standing-forward-fold']")
+    expect(row).to_contain_text("hip angle in Standing forward fold, degrees (lower is deeper)")
+    expect(row.locator("td")).to_have_text(["3", "80", "72.4", "69.5"])
+    checked = Axe().run(page)
+    assert checked.violations_count == 0, checked.generate_report()
+    chart = client.get("/progress/rom.svg")
+    assert chart.status_code == 200 and 'id="rom-standing-forward-fold"' in chart.text
+    screenshot(page, "progress-rom")
+    shown = backstretch_cli("progress", "--db", url)
+    assert shown.returncode == 0, shown.stderr
+    assert "Range of motion (camera coach)" in shown.stdout
+    assert "80 (" in shown.stdout and "72.4 (" in shown.stdout and "69.5" in shown.stdout  # first, latest, deepest

@@ -10,10 +10,14 @@ import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import reduce
 from statistics import NormalDist, median
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+if TYPE_CHECKING:
+    from backstretch.core.catalogue import Catalogue
 
 CM_PER_INCH = 2.54
 REACH_MIN_CM, REACH_MAX_CM = -40.0, 80.0  # negative when standing on a step and reaching past it (clinical-facts 6)
@@ -219,6 +223,38 @@ def usual_morning_pain(readings: list[Measure], before: date, days: int = 14) ->
     window = [m.value for m in readings if m.kind is MeasureKind.PAIN and m.morning and start <= m.on < before]
     # Rounded half up: with whole-number pain, "2 above a usual 2.5" then fires exactly when it should.
     return math.floor(median(window) + 0.5) if len(window) >= 3 else None
+
+
+# --- range of motion ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RomLine:
+    """The camera coach's range of motion in one stretch, one reading per coached session, oldest first."""
+
+    stretch: str
+    name: str  # what it measures, in words: "hip angle in Standing forward fold, degrees (lower is deeper)"
+    points: tuple[tuple[date, float], ...]
+    deepest: float
+
+
+def rom_lines(readings: list[Measure], catalogue: Catalogue) -> list[RomLine]:
+    """Each stretch's readings apart (each has its own angle and direction), in the order of their names."""
+    by_stretch: dict[str, list[tuple[date, float]]] = {}
+    for m in readings:
+        if m.kind is MeasureKind.ROM:
+            by_stretch.setdefault(m.stretch, []).append((m.on, m.value))
+    lines = []
+    for stretch, points in by_stretch.items():
+        found = catalogue.get(stretch)
+        camera = found.camera if found is not None else None
+        values = [v for _, v in points]
+        if found is None or camera is None:  # a stretch since removed from the library: its angle, undirected
+            lines.append(RomLine(stretch, f"joint angle in {stretch}, degrees", tuple(points), min(values)))
+            continue
+        deepest = reduce(camera.target.deeper, values)
+        lines.append(RomLine(stretch, camera.measure_name(found.name), tuple(points), deepest))
+    return sorted(lines, key=lambda line: line.name)
 
 
 # --- trends ---------------------------------------------------------------------------------------------------

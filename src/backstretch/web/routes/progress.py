@@ -23,6 +23,7 @@ from backstretch.core.measures import (
     pain,
     parse_activity,
     reach,
+    rom_lines,
 )
 from backstretch.store import Store
 from backstretch.store.database import SessionSummary
@@ -170,6 +171,7 @@ def _page(request: Request, store: Store, errors: dict[str, str] | None = None,
         "logged": kind.value if kind else "", "logged_text": f"your {MEASURES[kind].title.lower()} reading" if kind
         else "",
         "alt_chart": _alt_chart(p), "alt_calendar": _alt_calendar(p),
+        "rom": rom_lines(p.readings, catalogue_of(request)),
         "recent": recent_sessions(store, catalogue_of(request)),
     }, status_code=status)  # fmt: skip
 
@@ -236,6 +238,14 @@ def chart(store: StoreDep) -> Response:
 
     p = progress_of(store)
     return _svg(charts.render(charts.progress_figure(p.readings, p.days, p.today), "svg"))
+
+
+@pages.get("/progress/rom.svg")
+def rom_chart(request: Request, store: StoreDep) -> Response:
+    from backstretch import charts
+
+    p = progress_of(store)
+    return _svg(charts.render(charts.rom_figure(rom_lines(p.readings, catalogue_of(request)), p.today), "svg"))
 
 
 @pages.get("/progress/calendar.svg")
