@@ -262,6 +262,8 @@ def calendar(store: StoreDep) -> Response:
 def _measure_json(measure: Measure) -> dict[str, Any]:
     found = measure.model_dump(mode="json")
     found["date"] = found.pop("on")
+    if not found["stretch"]:  # only a range of motion has one: the other kinds keep the shape they always had
+        del found["stretch"]
     return found
 
 
