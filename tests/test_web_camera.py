@@ -299,6 +299,18 @@ def test_saying_not_now_keeps_the_camera_off_and_the_session_going(
     assert page.evaluate("window.asked") == 0  # the browser was never asked for the camera
 
 
+def test_the_camera_coach_can_be_turned_off_for_a_whole_server(
+    page: Page, live_server: LiveServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    session_id = _session_with(f"sqlite:///{tmp_path / 'web.sqlite3'}", *ROUTINE)
+    monkeypatch.setenv("BACKSTRETCH_CAMERA", "off")
+    page.goto(f"{live_server.url}/player?session={session_id}&speed=5")
+    page.get_by_role("button", name="Resume").click()
+    page.get_by_role("button", name="I'm ready").click()
+    expect(page.locator("#step-title")).to_contain_text("Standing forward fold")
+    expect(page.get_by_role("button", name="Use my camera")).to_be_hidden()
+
+
 ASKED = """
 window.asked = 0;
 const ask = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
