@@ -230,6 +230,8 @@ def test_the_camera_coach_watches_the_fold_from_a_fake_camera_and_the_ring_waits
             expect(consent).to_be_visible()
             expect(consent).to_contain_text("The pictures stay on this device")
             assert Axe().run(page).violations_count == 0
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=SCREENSHOTS / "player-camera-consent.png")
             consent.get_by_role("button", name="Turn on the camera").click()
             expect(consent).to_be_hidden()
             # The clock waits while the model loads (in software WebGL here, many seconds).
@@ -251,7 +253,6 @@ def test_the_camera_coach_watches_the_fold_from_a_fake_camera_and_the_ring_waits
                 if state.inner_text().startswith("In position"):
                     assert page.locator("#ring-text").text_content() == before
             assert Axe().run(page).violations_count == 0
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=SCREENSHOTS / "player-camera.png")
             page.set_viewport_size(PHONE)  # type: ignore[arg-type]
             page.wait_for_timeout(300)

@@ -523,7 +523,8 @@ async function startCamera() {
     showCoachState("starting", "Starting the camera…");
     await made.start();
   } catch (error) {
-    if (camera === made) camera = null;
+    if (made && camera !== made) return; // Stop camera pressed while it started: nothing went wrong
+    camera = null;
     renderCoach();
     const words = modules ? modules.cameraProblem(error) : "The camera coach could not load, so the timer counts.";
     $("coach").hidden = false;
