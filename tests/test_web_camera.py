@@ -4,7 +4,6 @@ player runs it on a camera (Chromium's fake camera playing real footage), or say
 from __future__ import annotations
 
 import math
-import os
 import random
 import re
 from datetime import date, timedelta
@@ -27,6 +26,7 @@ from backstretch.store import open_store
 from backstretch.web.app import create_app
 from tests.helpers import backstretch as backstretch_cli
 from tests.poses import ease, stretch_series
+from tests.test_coach import FLOW, _need_camera
 from tests.web import DESK, PHONE, SCREENSHOTS, LiveServer, chromium_path, screenshot
 
 CATALOGUE = load_catalogue()
@@ -134,24 +134,7 @@ def test_the_browser_analysis_gives_the_same_state_and_hold_as_the_python_one_on
 
 # --- the player with a camera ------------------------------------------------------------------------------------
 
-REQUIRE_ENV = "BACKSTRETCH_REQUIRE_CAMERA"
-ROOT = Path(__file__).resolve().parents[1]
-FOOTAGE = Path(os.environ.get("BACKSTRETCH_TESTDATA") or ROOT.parent / "shared" / "testdata") / "pose"
-FLOW = FOOTAGE / "pose_tracking_example.gif"  # a forward fold, a lunge and a downward dog, 5 frames a second
 FOLD_FRAMES = [*range(34, 39), *range(4)]  # where she is in the fold (tests/test_coach.py), the loop's seam between
-
-
-def _need_footage() -> None:
-    why = None if FLOW.is_file() else f"no test footage at {FLOW} (set BACKSTRETCH_TESTDATA to the folder of pose/)"
-    if why is None:
-        try:
-            import cv2  # noqa: F401  (the camera extra, in the development lock)
-        except ImportError:
-            why = "OpenCV (the camera extra) is not installed, so the footage cannot be turned into a fake camera"
-    if why is not None and os.environ.get(REQUIRE_ENV) == "1":
-        pytest.fail(f"{REQUIRE_ENV}=1 but the fake-camera test cannot run: {why}")
-    if why is not None:
-        pytest.skip(why)
 
 
 def _fake_camera(folder: Path) -> Path:
@@ -159,14 +142,9 @@ def _fake_camera(folder: Path) -> Path:
     plays in a loop as its fake camera."""
     import cv2
 
-    video = cv2.VideoCapture(str(FLOW))
-    frames = []
-    while True:
-        ok, picture = video.read()
-        if not ok:
-            break
-        frames.append(picture)
-    video.release()
+    from backstretch.camera import read_video
+
+    frames = [picture for _, picture in read_video(FLOW)]
     height, width = frames[0].shape[:2]
     out = folder / "fold.y4m"
     with out.open("wb") as f:
@@ -211,7 +189,7 @@ def _at_the_hold(page: Page) -> None:
 def test_the_camera_coach_watches_the_fold_from_a_fake_camera_and_the_ring_waits_for_stillness(
     browser: Browser, tmp_path: Path
 ) -> None:
-    _need_footage()
+    _need_camera()  # the footage, and the camera extra's OpenCV to read it
     camera = _fake_camera(tmp_path)
     url = f"sqlite:///{tmp_path / 'web.sqlite3'}"
     session_id = _session_with(url, *ROUTINE)
