@@ -6,19 +6,25 @@ from datetime import date
 
 from hypothesis import strategies as st
 
-from backstretch.core.measures import Activity, Measure, MeasureKind, function_score
+from backstretch.core.measures import ROM_MAX_DEG, Activity, Measure, MeasureKind, function_score
+from backstretch.library import load_catalogue
 
 notes = st.text(max_size=200)
+CAMERA_STRETCHES = sorted(s.id for s in load_catalogue().values() if s.camera is not None)
 names = st.text(min_size=1, max_size=30).map(lambda t: " ".join(t.split())).filter(bool)
 
 
 @st.composite
 def measures(draw: st.DrawFn, earliest: date = date.min) -> Measure:
-    """One valid measure of any kind: whole pain with or without the morning flag, reach in range, or function
-    with up to three differently named activities and their mean."""
+    """One valid measure of any kind: whole pain with or without the morning flag, reach in range, function with
+    up to three differently named activities and their mean, or a range of motion in a camera-coached stretch."""
     kind = draw(st.sampled_from(MeasureKind))
     activities: tuple[Activity, ...] = ()
     morning = False
+    if kind is MeasureKind.ROM:
+        value = round(draw(st.floats(0, ROM_MAX_DEG, allow_nan=False)), 1)
+        return Measure(kind=kind, on=draw(st.dates(earliest)), value=value,
+                       stretch=draw(st.sampled_from(CAMERA_STRETCHES)))
     if kind is MeasureKind.PAIN:
         value = float(draw(st.integers(0, 10)))
         morning = draw(st.booleans())

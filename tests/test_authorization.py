@@ -94,6 +94,7 @@ class Clinic:
             "/api/sessions/{session_id}/reports": {"stretch": self.stretch, "feeling": "painful"},
             "/api/sessions/{session_id}/finish": {"status": "completed"},
             "/api/sessions/{session_id}/easier": {"stretch": self.stretch},
+            "/api/sessions/{session_id}/rom": {"stretch": "standing-forward-fold", "degrees": 60},
         }
         if path == "/player":
             target = f"/player?session={self.session}"
@@ -110,7 +111,7 @@ def clinic(database_url: str) -> Clinic:
 KNOWN = {
     ("GET", "/api/sessions/{session_id}"), ("POST", "/api/sessions/{session_id}/steps"),
     ("POST", "/api/sessions/{session_id}/reports"), ("POST", "/api/sessions/{session_id}/finish"),
-    ("POST", "/api/sessions/{session_id}/easier"), ("GET", "/player"),
+    ("POST", "/api/sessions/{session_id}/easier"), ("POST", "/api/sessions/{session_id}/rom"), ("GET", "/player"),
     ("POST", "/clinic/patients/{patient_id}/reset"), ("GET", "/clinic/patients/{patient_id}"),
     ("POST", "/clinic/patients/{patient_id}/program"), ("GET", "/clinic/patients/{patient_id}/chart.svg"),
     ("GET", "/clinic/patients/{patient_id}/handout.pdf"), ("GET", "/clinic/patients/{patient_id}/report.pdf"),
@@ -144,6 +145,8 @@ def test_the_owner_reaches_it(clinic: Clinic) -> None:
     assert clinic.call(patient, "GET", "/api/sessions/{session_id}") == 200
     assert clinic.call(patient, "GET", "/player") == 200
     assert clinic.call(patient, "POST", "/api/sessions/{session_id}/steps") == 200
+    # Reached: saved when the planned session holds the fold, else refused for that reason (not hidden).
+    assert clinic.call(patient, "POST", "/api/sessions/{session_id}/rom") in (200, 422)
     assert clinic.call(clinician, "POST", "/clinic/patients/{patient_id}/reset") == 200
     assert clinic.call(clinician, "GET", "/clinic/patients/{patient_id}") == 200
     assert clinic.call(clinician, "GET", "/clinic/patients/{patient_id}/chart.svg") == 200

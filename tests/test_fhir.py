@@ -66,4 +66,14 @@ def test_a_name_goes_in_only_when_given(tmp_path: Path) -> None:
 def test_any_measures_round_trip_exactly_through_valid_fhir(readings: list[Measure]) -> None:
     data = json.loads(json.dumps(bundle(readings, [], person_id=1)))  # through JSON text, as a file carries it
     Bundle.model_validate(data)
-    assert measures_from_bundle(data) == readings
+    assert measures_from_bundle(data) == [m for m in readings if m.kind is not MeasureKind.ROM]
+
+
+def test_the_camera_coachs_range_of_motion_is_left_out_of_the_bundle(tmp_path: Path) -> None:
+    """A pose model's angle from one camera is not a clinician's joint range: it stays out (see fhir.bundle)."""
+    store = open_store(None)
+    store.add_measure(Measure(kind=MeasureKind.PAIN, on=date(2026, 11, 2), value=3))
+    store.add_measure(Measure(kind=MeasureKind.ROM, on=date(2026, 11, 2), value=61.5, stretch="standing-forward-fold"))
+    data = _export(tmp_path)
+    assert measures_from_bundle(data) == [m for m in store.measures() if m.kind is MeasureKind.PAIN]
+    assert len(_resources(data, "Observation")) == 1

@@ -28,7 +28,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.transforms import blended_transform_factory
 
 from backstretch.core.consistency import ActiveDay
-from backstretch.core.measures import MEASURES, Measure, MeasureKind, daily_values, trend
+from backstretch.core.measures import MEASURES, Measure, MeasureKind, RomLine, daily_values, trend
 
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
@@ -46,6 +46,8 @@ NO_MEASURES = "No measures logged yet — try `backstretch log pain 3`"
 
 # Okabe–Ito colours: told apart by people with the common kinds of colour blindness.
 COLOURS = {MeasureKind.PAIN: "#D55E00", MeasureKind.FUNCTION: "#0072B2", MeasureKind.REACH: "#009E73"}
+ROM_COLOURS = ("#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")  # the other Okabe–Ito colours
+ROM_SIZE_PX = (800, 420)
 STRETCH_COLOUR = "#555555"
 EMPTY_CELL = "#EBEDF0"
 # Minutes a day at which a calendar cell steps to the next shade; any stretching at all gets the first shade.
@@ -213,6 +215,34 @@ def progress_figure(measures: list[Measure], days: list[ActiveDay], today: date,
     return fig
 
 
+def rom_figure(lines: Sequence[RomLine], today: date, whose: str = "Your") -> Figure:
+    """The camera coach's range of motion, one line per stretch, each labelled with its angle and which way is
+    deeper (a forward fold's hip angle closes, other stretches open an angle), on one axis of degrees."""
+    with _style():
+        fig = _new_figure(*ROM_SIZE_PX)
+        if not lines:
+            fig.text(0.5, 0.5, "No range of motion measured yet: use the camera in a session", ha="center",
+                     va="center", fontsize=13, color="#333333", gid="no-rom")  # fmt: skip
+            return fig
+        days = [d for line in lines for d, _ in line.points]
+        start = min(min(days), today - timedelta(days=MIN_WINDOW_DAYS - 1))
+        ax = fig.add_subplot()
+        for n, line in enumerate(lines):
+            shown = [(d, v) for d, v in line.points if d <= today]
+            ax.plot(_xs([d for d, _ in shown]), [v for _, v in shown], color=ROM_COLOURS[n % len(ROM_COLOURS)],
+                    marker="o", markersize=4.5, linewidth=1.4, label=line.name, gid=f"rom-{line.stretch}")  # fmt: skip
+        ax.set_ylabel("degrees")
+        ax.grid(axis="y", color="#DDDDDD", linewidth=0.8)
+        ax.set_axisbelow(True)
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.set_xlim(x_value(start) - 1, x_value(today) + 1)
+        ticks, tick_labels = _date_ticks(start, today)
+        ax.set_xticks(_xs(ticks), tick_labels)
+        fig.legend(loc="outside lower center", ncols=1, frameon=False)
+        fig.suptitle(f"{whose} range of motion in camera-coached stretches", fontweight="bold")
+    return fig
+
+
 def _date_ticks(start: date, end: date) -> tuple[list[date], list[str]]:
     """Tick days and labels: every few days, Mondays, or month starts, depending on the span, at most ~10.
 
@@ -362,13 +392,17 @@ def render(fig: Figure, fmt: ChartFormat) -> bytes:
 
 
 def write_charts(measures: list[Measure], days: list[ActiveDay], today: date, folder: Path,
-                 fmt: ChartFormat) -> list[Path]:  # fmt: skip
-    """Write progress.<fmt> and calendar.<fmt> into ``folder`` (made if missing) and return their paths."""
+                 fmt: ChartFormat, rom: Sequence[RomLine] = ()) -> list[Path]:  # fmt: skip
+    """Write progress.<fmt> and calendar.<fmt> into ``folder`` (made if missing), and rom.<fmt> when the camera
+    coach measured any range of motion, and return their paths."""
     if fmt not in ("svg", "png"):
         raise ValueError(f"charts are written as svg or png, not {fmt!r}")
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, fig in (("progress", progress_figure(measures, days, today)), ("calendar", calendar_figure(days, today))):
+    figures = [("progress", progress_figure(measures, days, today)), ("calendar", calendar_figure(days, today))]
+    if rom:
+        figures.append(("rom", rom_figure(rom, today)))
+    for name, fig in figures:
         path = folder / f"{name}.{fmt}"
         path.write_bytes(render(fig, fmt))
         written.append(path)

@@ -104,7 +104,9 @@ def bundle(measures: list[Measure], sessions: list[SessionSummary], person_id: i
         patient["name"] = [{"text": " ".join(name.split())}]
     ref = f"urn:uuid:{patient_id}"
     entries = [{"fullUrl": ref, "resource": patient}]
-    for n, m in enumerate(measures):
+    # The camera coach's range of motion stays out: it is a pose model's estimate from one camera, not a measured
+    # joint range, and another health system would read an Observation of a joint angle as a clinician's reading.
+    for n, m in enumerate(m for m in measures if m.kind is not MeasureKind.ROM):
         oid = _id("person", person_id, "measure", n, m.kind.value, m.on.isoformat())
         entries.append({"fullUrl": f"urn:uuid:{oid}", "resource": {"id": oid, **observation(m, ref)}})
     for s in sessions:

@@ -202,7 +202,7 @@ def notes_since(sessions: list[SessionSummary], readings: list[Measure], since: 
     """The person's own notes, on sessions and on measures, oldest first."""
     found = [Note(s.day, "session", s.note.strip()) for s in sessions if s.day >= since and s.note.strip()]
     found += [Note(m.on, MEASURES[m.kind].title.lower(), m.note.strip()) for m in readings
-              if m.on >= since and m.note.strip() and m.note != SESSION_PAIN_NOTE]  # fmt: skip
+              if m.on >= since and m.note.strip() and m.note != SESSION_PAIN_NOTE and m.kind in MEASURES]  # fmt: skip
     return sorted(found, key=lambda n: n.day)
 
 

@@ -19,12 +19,15 @@ from backstretch.core.measures import (
     Measure,
     MeasureError,
     MeasureKind,
+    RomLine,
     Trend,
     function,
     pain,
     parse_activity,
     reach,
+    rom_lines,
 )
+from backstretch.library import load_catalogue
 from backstretch.store import Store, open_store
 from backstretch.store.progress import WEEKS, progress_of
 
@@ -156,13 +159,14 @@ def progress_command(
     today = _day(on)
     p = progress_of(open_store(db), today, weeks)
     days, readings, summary, trends = p.days, p.readings, p.summary, p.trends
+    rom = rom_lines(readings, load_catalogue())
     formats: tuple[tuple[Path | None, Literal["svg", "png"]], ...] = ((svg, "svg"), (png, "png"))
     for folder, fmt in formats:
         if folder is not None:
             from backstretch import charts  # matplotlib is slow to import; only load it when drawing
 
             try:
-                paths = charts.write_charts(readings, days, today, folder, fmt)
+                paths = charts.write_charts(readings, days, today, folder, fmt, rom)
             except OSError as error:
                 raise fail(f"cannot write charts into {str(folder)!r}: {error.strerror}") from None
             out.print(f"Wrote {', '.join(str(p) for p in paths)}")
@@ -171,6 +175,7 @@ def progress_command(
         return
     _print_consistency(summary)
     _print_trends(trends, readings)
+    _print_rom(rom)
     from backstretch import charts
 
     since = today - timedelta(weeks=weeks)
@@ -193,6 +198,21 @@ def _print_consistency(c: Consistency) -> None:
     if c.planned_share is not None:
         out.print(f"Since you started: {c.planned_days_done} of {c.planned_days} planned days "
                   f"({c.planned_share:.0%}), {c.total_minutes:g} minutes in all.")  # fmt: skip
+
+
+def _print_rom(lines: list[RomLine]) -> None:
+    """The camera coach's range of motion per stretch: no trend statement, as there is no source for a change that
+    counts (core/measures.py)."""
+    if not lines:
+        return
+    table = Table(title="Range of motion (camera coach)", title_justify="left")
+    for column in ("what", "sessions", "first", "latest", "deepest"):
+        table.add_column(column, overflow="fold")
+    for line in lines:
+        (first_day, first), (last_day, latest) = line.points[0], line.points[-1]
+        table.add_row(line.name, str(len(line.points)), f"{first:g} ({first_day.isoformat()})",
+                      f"{latest:g} ({last_day.isoformat()})", f"{line.deepest:g}")  # fmt: skip
+    out.print(table)
 
 
 def _print_trends(trends: list[Trend], readings: list[Measure]) -> None:

@@ -113,6 +113,12 @@ class CameraCheck(CameraBound):
         also = tuple(Bound(b.angle, b.at_most, b.at_least) for b in self.also)
         return Target(self.angle, self.at_most, self.at_least, also)
 
+    def measure_name(self, stretch_name: str) -> str:
+        """What its range of motion measures, in words: "hip angle in Standing forward fold, degrees (lower is
+        deeper)"; deeper is lower for an at-most angle, as Target.deeper says."""
+        deeper = "higher" if self.at_most is None else "lower"
+        return f"{self.angle.value} angle in {stretch_name}, degrees ({deeper} is deeper)"
+
 
 class Stretch(_Strict):
     """One stretch as a data file describes it."""

@@ -1,4 +1,5 @@
-"""Measures a person logs (pain, function, reach), how big a change has to be to count, and honest trends.
+"""Measures a person logs (pain, function, reach), how big a change has to be to count, and honest trends; and
+the range of motion the camera coach measures in a session.
 
 Every threshold here comes from clinical-facts.md section 6 ("Measures and what counts as a real change").
 """
@@ -9,10 +10,14 @@ import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import reduce
 from statistics import NormalDist, median
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+if TYPE_CHECKING:
+    from backstretch.core.catalogue import Catalogue
 
 CM_PER_INCH = 2.54
 REACH_MIN_CM, REACH_MAX_CM = -40.0, 80.0  # negative when standing on a step and reaching past it (clinical-facts 6)
@@ -26,6 +31,13 @@ class MeasureKind(StrEnum):
     PAIN = "pain"
     FUNCTION = "function"
     REACH = "reach"
+    # The deepest joint angle held still in one camera-coached stretch (core/motion.py), in degrees, with the
+    # stretch's id: each stretch has its own angle and direction, so these are never pooled into one trend, and
+    # there is no source for a change that counts, so they have no trend statement (not in MEASURES).
+    ROM = "rom"
+
+
+ROM_MAX_DEG = 180.0  # a joint angle between two segments (motion.angle_deg) is 0 to 180 degrees
 
 
 @dataclass(frozen=True)
@@ -42,6 +54,7 @@ class MeasureInfo:
     how_to: str
 
 
+# The measures with trends: those a person logs, each with the change that counts as real.
 MEASURES: dict[MeasureKind, MeasureInfo] = {
     MeasureKind.PAIN: MeasureInfo(
         title="Pain",
@@ -112,6 +125,8 @@ class Measure(BaseModel):
     activities: tuple[Activity, ...] = ()
     morning: bool = False  # a pain reading taken on waking, which the next-day rule compares
     note: str = Field(default="", max_length=500)
+    stretch: str = Field(default="", max_length=60)  # the stretch a range of motion was measured in; only those
+
 
     @model_validator(mode="after")
     def _fits_kind(self) -> Measure:
@@ -131,6 +146,10 @@ class Measure(BaseModel):
                 raise ValueError("a function value must be the mean of its activities' scores")
         elif self.activities:
             raise ValueError(f"only function readings have activities, not {self.kind.value}")
+        if (self.kind is MeasureKind.ROM) != bool(self.stretch):
+            raise ValueError("a range of motion needs the stretch it was measured in, and only it has one")
+        if self.kind is MeasureKind.ROM and not 0 <= self.value <= ROM_MAX_DEG:
+            raise ValueError(f"a joint angle is 0 to {_number(ROM_MAX_DEG)} degrees, not {_number(self.value)}")
         if self.kind is MeasureKind.REACH and not REACH_MIN_CM <= self.value <= REACH_MAX_CM:
             raise ValueError(f"reach is measured from {_number(REACH_MIN_CM)} to {_number(REACH_MAX_CM)} cm, "
                              f"not {_number(self.value)} cm")  # fmt: skip
@@ -152,6 +171,11 @@ def pain(value: int, on: date, *, morning: bool = False, note: str = "") -> Meas
 def reach(value: float, on: date, *, unit: Literal["cm", "in"] = "cm", note: str = "") -> Measure:
     cm = round(value * CM_PER_INCH, 1) if unit == "in" else round(value, 1)
     return _build(kind=MeasureKind.REACH, on=on, value=cm, note=note)
+
+
+def rom(degrees: float, on: date, stretch: str) -> Measure:
+    """The deepest angle held in a stretch, to a tenth of a degree (the pose model gives no finer)."""
+    return _build(kind=MeasureKind.ROM, on=on, value=round(degrees, 1), stretch=stretch)
 
 
 def function(activities: list[tuple[str, int]], on: date, *, note: str = "") -> Measure:
@@ -199,6 +223,38 @@ def usual_morning_pain(readings: list[Measure], before: date, days: int = 14) ->
     window = [m.value for m in readings if m.kind is MeasureKind.PAIN and m.morning and start <= m.on < before]
     # Rounded half up: with whole-number pain, "2 above a usual 2.5" then fires exactly when it should.
     return math.floor(median(window) + 0.5) if len(window) >= 3 else None
+
+
+# --- range of motion ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RomLine:
+    """The camera coach's range of motion in one stretch, one reading per coached session, oldest first."""
+
+    stretch: str
+    name: str  # what it measures, in words: "hip angle in Standing forward fold, degrees (lower is deeper)"
+    points: tuple[tuple[date, float], ...]
+    deepest: float
+
+
+def rom_lines(readings: list[Measure], catalogue: Catalogue) -> list[RomLine]:
+    """Each stretch's readings apart (each has its own angle and direction), in the order of their names."""
+    by_stretch: dict[str, list[tuple[date, float]]] = {}
+    for m in readings:
+        if m.kind is MeasureKind.ROM:
+            by_stretch.setdefault(m.stretch, []).append((m.on, m.value))
+    lines = []
+    for stretch, points in by_stretch.items():
+        found = catalogue.get(stretch)
+        camera = found.camera if found is not None else None
+        values = [v for _, v in points]
+        if found is None or camera is None:  # a stretch since removed from the library: its angle, undirected
+            lines.append(RomLine(stretch, f"joint angle in {stretch}, degrees", tuple(points), min(values)))
+            continue
+        deepest = reduce(camera.target.deeper, values)
+        lines.append(RomLine(stretch, camera.measure_name(found.name), tuple(points), deepest))
+    return sorted(lines, key=lambda line: line.name)
 
 
 # --- trends ---------------------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from statistics import median
 from typing import Any
@@ -140,6 +140,20 @@ class Settings:
 
 
 DEFAULT_SETTINGS = Settings()
+
+
+def settings_data(settings: Settings = DEFAULT_SETTINGS) -> dict[str, float]:
+    """The thresholds as JSON-shaped data, for the web player's copy of the analysis (static/motion.js)."""
+    return asdict(settings)
+
+
+def target_data(target: Target) -> dict[str, Any]:
+    """A stretch's target as JSON-shaped data, for the web player's copy of the analysis (static/motion.js)."""
+
+    def bound(b: Bound) -> dict[str, Any]:
+        return {"angle": b.angle.value, "at_most": b.at_most, "at_least": b.at_least}
+
+    return {**bound(target), "also": [bound(b) for b in target.also]}
 
 
 def angle_deg(a: Landmark, b: Landmark, c: Landmark, aspect: float = 1.0) -> float | None:

@@ -334,10 +334,24 @@ class Store:
         with self.session() as s, s.begin():
             row = MeasureRow(person_id=self.person_id, kind=measure.kind.value, taken_on=measure.on,
                              value=measure.value, activities=[a.model_dump() for a in measure.activities],
-                             morning=measure.morning, note=measure.note, recorded_at=datetime.now())  # fmt: skip
+                             morning=measure.morning, note=measure.note, recorded_at=datetime.now(),
+                             stretch=measure.stretch)  # fmt: skip
             s.add(row)
             s.flush()
             return row.id
+
+    def add_measure_once(self, measure: Measure) -> bool:
+        """Store a measure unless the very same reading (kind, day, stretch and value) is stored already: a page
+        sends a session's range of motion again after being offline, and it must count once."""
+        same = select(MeasureRow.id).where(
+            MeasureRow.person_id == self.person_id, MeasureRow.kind == measure.kind.value,
+            MeasureRow.taken_on == measure.on, MeasureRow.stretch == measure.stretch, MeasureRow.value == measure.value,
+        )  # fmt: skip
+        with self.session() as s:
+            if s.scalar(same.limit(1)) is not None:
+                return False
+        self.add_measure(measure)
+        return True
 
     def measures(self, kind: MeasureKind | None = None, since: date | None = None) -> list[Measure]:
         """Logged measures, oldest first, plus the pain ratings taken before sessions (they are pain-now too)."""
@@ -471,6 +485,7 @@ def _measure(row: MeasureRow) -> Measure:
             "activities": row.activities,
             "morning": row.morning,
             "note": row.note,
+            "stretch": row.stretch,
         }
     )
 

@@ -130,7 +130,8 @@ class ReportRow(Base):
 
 
 class MeasureRow(Base):
-    """A logged measure; ``value`` is what trends use (pain 0–10, function mean, reach in cm)."""
+    """A logged measure; ``value`` is what trends use (pain 0–10, function mean, reach in cm), or a range of motion
+    in degrees with its ``stretch``."""
 
     __tablename__ = "measure"
     __table_args__ = (
@@ -147,6 +148,7 @@ class MeasureRow(Base):
     morning: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     note: Mapped[str] = mapped_column(String(500), nullable=False, default="")
     recorded_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+    stretch: Mapped[str] = mapped_column(String(60), nullable=False, default="", server_default="")
 
 
 class LoginRow(Base):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from backstretch.core.consistency import ActiveDay, Consistency, consistency
-from backstretch.core.measures import Measure, MeasureKind, Trend, trend
+from backstretch.core.measures import MEASURES, Measure, Trend, trend
 from backstretch.store.database import Store
 
 WEEKS = 8  # the week-by-week table and charts, unless asked for another number
@@ -32,4 +32,5 @@ def progress_of(store: Store, today: date | None = None, weeks: int = WEEKS) -> 
     days = [d for d in store.active_days() if d.on <= today]
     readings = [m for m in store.measures() if m.on <= today]
     return Progress(today, days, readings, consistency(days, today, planned, weeks),
-                    [trend(readings, kind) for kind in MeasureKind])  # fmt: skip
+                    [trend(readings, kind) for kind in MEASURES])  # fmt: skip
+

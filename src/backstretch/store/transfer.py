@@ -51,7 +51,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "step": ("id", "session_id", "step_index", "kind", "stretch", "side", "rep", "seconds", "outcome",
              "finished_at"),
     "report": ("id", "session_id", "day", "stretch", "feeling", "reported_at"),
-    "measure": ("id", "kind", "taken_on", "value", "activities", "morning", "note", "recorded_at"),
+    "measure": ("id", "kind", "taken_on", "value", "activities", "morning", "note", "recorded_at", "stretch"),
 }  # fmt: skip
 TABLES: dict[str, type[Base]] = {
     "profile": ProfileRow,
@@ -351,6 +351,7 @@ class MeasureRecord(_Record):
     morning: Annotated[bool, Strict()]
     note: Annotated[str, Strict()]
     recorded_at: Moment
+    stretch: Annotated[str, Strict(), Field(max_length=60)] = ""  # a range of motion's; files from before lack it
 
 
 MODELS: dict[str, type[_Record]] = {
@@ -481,7 +482,7 @@ def _check_entry(entry: _Entry, session_ids: set[object]) -> _Record:
         try:
             Measure.model_validate({"kind": record.kind, "on": record.taken_on, "value": record.value,
                                     "activities": record.activities, "morning": record.morning,
-                                    "note": record.note})  # fmt: skip
+                                    "note": record.note, "stretch": record.stretch})  # fmt: skip
         except ValidationError as error:
             raise ValueError(_message(error, rename={"on": "taken_on"})) from None
     return record

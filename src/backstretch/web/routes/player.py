@@ -10,6 +10,7 @@ twice stores it once.
 
 from __future__ import annotations
 
+import os
 import threading
 import uuid
 from collections import OrderedDict
@@ -28,6 +29,8 @@ from sqlalchemy import select
 from backstretch.cli.plan import item_json
 from backstretch.cli.player import SHARP_ADVICE
 from backstretch.core.catalogue import Catalogue
+from backstretch.core.measures import ROM_MAX_DEG, MeasureError, rom
+from backstretch.core.motion import settings_data, target_data
 from backstretch.core.planner import History, PlanItem, check_items, easier_instead, item_seconds
 from backstretch.core.profile import MINUTES_MAX, MINUTES_MIN
 from backstretch.core.safety import Screening, assess
@@ -53,6 +56,7 @@ Pain = Annotated[int, Field(ge=0, le=10)]
 NOTHING_SUITS = "There is no stretch that suits you today."
 OFFLINE_DAYS = 7  # a session done offline is saved when the page is back online, up to a week later
 MAX_ITEMS = 50  # stretches in one session, with room below the stored plan's limit for easier variants put in
+CAMERA_ENV = "BACKSTRETCH_CAMERA"  # "off": the player offers no camera coach (read per page, so every worker agrees)
 
 
 class NewSession(BaseModel):
@@ -135,6 +139,15 @@ class Report(BaseModel):
 
     stretch: str
     feeling: Literal["just-a-stretch", "uncomfortable", "painful", "sharp"]
+
+
+class RangeOfMotion(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    stretch: Annotated[str, Field(max_length=60)]
+    degrees: Annotated[float, Field(ge=0, le=ROM_MAX_DEG, allow_inf_nan=False)] = Field(
+        description="The deepest joint angle held still in the stretch, as the camera coach measured it."
+    )
 
 
 class Finish(BaseModel):
@@ -280,6 +293,17 @@ def draft_json(catalogue: Catalogue, items: Sequence[PlanItem], day: date) -> di
     }  # fmt: skip
 
 
+def camera_json(catalogue: Catalogue) -> dict[str, Any]:
+    """What the page's camera coach (static/motion.js) needs: core/motion.py's thresholds, and for each stretch it
+    can coach, its target and what its range of motion measures. Every stretch goes in, small as it is, so a
+    resumed session or an easier variant put in later finds its stretch too."""
+    targets = {
+        s.id: {**target_data(s.camera.target), "measure": s.camera.measure_name(s.name)}
+        for s in catalogue.values() if s.camera is not None
+    }  # fmt: skip
+    return {"settings": settings_data(), "targets": targets}
+
+
 def _open(session_id: int, status: str) -> None:
     if status != "in-progress":
         raise HTTPException(409, f"Session {session_id} is already finished ({status}).")
@@ -312,7 +336,8 @@ def player_page(
             draft = draft_json(catalogue, plan.items, today)
         elif session is None:
             reasons = list(plan.warnings) or [NOTHING_SUITS]
-    setup = {"session": session, "speed": speed, "draft": draft}
+    camera = None if os.environ.get(CAMERA_ENV, "").strip().lower() == "off" else camera_json(catalogue)
+    setup = {"session": session, "speed": speed, "draft": draft, "camera": camera}
     return templates.TemplateResponse(request, "player.html", {"reasons": reasons, "setup": setup})
 
 
@@ -500,6 +525,27 @@ def try_easier(session_id: SessionId, body: Easier, store: StoreDep, catalogue: 
     if not store.change_plan(session_id, {**loaded.plan, "items": [item_json(i) for i in items]}, loaded.plan_key):
         raise HTTPException(409, f"Session {session_id} changed meanwhile (in another tab?); please ask again.")
     return Loaded(store, catalogue, session_id).json(catalogue)
+
+
+@api.post("/sessions/{session_id}/rom")
+def record_rom(session_id: SessionId, body: RangeOfMotion, store: StoreDep,
+               catalogue: CatalogueDep) -> dict[str, Any]:  # fmt: skip
+    """Save the range of motion the camera coach measured in a stretch of this session, as a measure on the
+    session's day. Only for a stretch of the session that the camera can coach; the same reading again (a retry)
+    is stored once."""
+    loaded = Loaded(store, catalogue, session_id)
+    if body.stretch not in {i.stretch for i in loaded.items}:
+        raise HTTPException(422, [f"stretch: {body.stretch!r} is not part of session {session_id}"])
+    camera = catalogue[body.stretch].camera
+    if camera is None:
+        raise HTTPException(422, [f"stretch: {body.stretch!r} has no camera target, so it has no range of motion"])
+    try:
+        measure = rom(body.degrees, loaded.day, body.stretch)
+    except MeasureError as error:
+        raise HTTPException(422, [f"degrees: {error}"]) from None
+    saved = store.add_measure_once(measure)
+    name = camera.measure_name(catalogue[body.stretch].name)
+    return {"stretch": body.stretch, "degrees": measure.value, "measure": name, "saved": saved}
 
 
 @api.post("/sessions/{session_id}/finish")

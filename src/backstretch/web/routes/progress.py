@@ -23,6 +23,7 @@ from backstretch.core.measures import (
     pain,
     parse_activity,
     reach,
+    rom_lines,
 )
 from backstretch.store import Store
 from backstretch.store.database import SessionSummary
@@ -162,7 +163,7 @@ def _page(request: Request, store: Store, errors: dict[str, str] | None = None,
     activities = [*activities, *[""] * FUNCTION_MAX_ACTIVITIES][:FUNCTION_MAX_ACTIVITIES]
     scores = [*(given.get("score") or []), *[""] * FUNCTION_MAX_ACTIVITIES][:FUNCTION_MAX_ACTIVITIES]
     logged = request.query_params.get("logged", "")
-    kind = next((k for k in MeasureKind if k.value == logged), None)
+    kind = next((k for k in MEASURES if k.value == logged), None)
     return templates.TemplateResponse(request, "progress.html", {
         "p": p, "c": p.summary, "measures": MEASURES, "kinds": MeasureKind, "errors": errors or {},
         "values": given, "activities": activities, "scores": scores, "today": p.today.isoformat(),
@@ -170,6 +171,7 @@ def _page(request: Request, store: Store, errors: dict[str, str] | None = None,
         "logged": kind.value if kind else "", "logged_text": f"your {MEASURES[kind].title.lower()} reading" if kind
         else "",
         "alt_chart": _alt_chart(p), "alt_calendar": _alt_calendar(p),
+        "rom": rom_lines(p.readings, catalogue_of(request)),
         "recent": recent_sessions(store, catalogue_of(request)),
     }, status_code=status)  # fmt: skip
 
@@ -238,6 +240,14 @@ def chart(store: StoreDep) -> Response:
     return _svg(charts.render(charts.progress_figure(p.readings, p.days, p.today), "svg"))
 
 
+@pages.get("/progress/rom.svg")
+def rom_chart(request: Request, store: StoreDep) -> Response:
+    from backstretch import charts
+
+    p = progress_of(store)
+    return _svg(charts.render(charts.rom_figure(rom_lines(p.readings, catalogue_of(request)), p.today), "svg"))
+
+
 @pages.get("/progress/calendar.svg")
 def calendar(store: StoreDep) -> Response:
     from backstretch import charts
@@ -252,6 +262,8 @@ def calendar(store: StoreDep) -> Response:
 def _measure_json(measure: Measure) -> dict[str, Any]:
     found = measure.model_dump(mode="json")
     found["date"] = found.pop("on")
+    if not found["stretch"]:  # only a range of motion has one: the other kinds keep the shape they always had
+        del found["stretch"]
     return found
 
 
@@ -290,6 +302,9 @@ class MeasureIn(BaseModel):
 
 def _build(body: MeasureIn) -> Measure:
     on = _not_future(body.on) if body.on is not None else date.today()
+    if body.kind is MeasureKind.ROM:
+        raise MeasureError("a range of motion is measured by the camera coach in a session and saved with it "
+                           "(POST /api/sessions/{id}/rom), not logged by hand")  # fmt: skip
     if body.kind is MeasureKind.FUNCTION:
         if body.value is not None:
             raise MeasureError("a function reading is given as activities with scores, not as a value")

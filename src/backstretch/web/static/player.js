@@ -37,7 +37,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const PENDING = "backstretch.pending.";
 const COPY = "backstretch.copy."; // + session key: the session as last known, to go on offline
 const IDS = "backstretch.ids"; // session key -> the id the server gave it
-const PATHS = { step: "steps", report: "reports", finish: "finish" };
+const PATHS = { step: "steps", report: "reports", rom: "rom", finish: "finish" };
 const waiting = new Map(); // queued write id -> {resolve, reject}, for the writes this page waits on
 const memory = new Map(); // queued write id -> {session, entry}: sent this visit even if localStorage is full
 const flushing = new Set(); // session keys whose queue is being sent
@@ -307,6 +307,7 @@ function showRefusal(reasons) {
   if (phase === "refused") return;
   phase = "refused";
   paused = true;
+  stopCamera();
   afterNoted = null;
   keepAwake(false);
   if ("speechSynthesis" in window) speechSynthesis.cancel();
@@ -398,6 +399,148 @@ function setPose(step, animate) {
   box.classList.toggle("mirrored", step.side === "left");
 }
 
+// --- the camera coach --------------------------------------------------------------------------------------------
+// Optional, and only after the person agrees: in a stretch the camera can coach (setup.camera.targets), the pose
+// model runs in this browser on each frame (camera.js), motion.js says what it sees, and in a hold the ring moves
+// only while the person is in position and still. Whenever the coach cannot see the joints that matter, or gets no
+// frames, the plain timer counts and the page says so. Nothing is recorded or sent; once a stretch ends, only the
+// deepest angle held still is saved with the session.
+const CAMERA = setup.camera || { settings: null, targets: {} };
+const NO_BOUNCE_EVERY_S = 6; // the spoken "no bouncing" cue at most this often, so it guides rather than nags
+const STALE_S = 2; // no analysed frame for this long: the coach cannot see, so the timer counts
+const STATE_WORDS = {
+  holding: "Holding still: the timer counts",
+  moving: "In position: now hold still",
+  "out-of-position": "Move into position",
+  bouncing: "Gently, no bouncing",
+  "not-visible": "Can't see you well: the timer counts",
+};
+let camera = null; // the Camera while it is on
+let modules = null; // camera.js and motion.js, imported the first time the camera is turned on
+let coach = null; // the stretch being watched: {item, stretch, tracker, counted, state, at}
+let lastNoBounce = -Infinity;
+let pausedForConsent = false;
+const romReached = []; // {measure, degrees} of each stretch this visit, for the summary
+
+const nowS = () => performance.now() / 1000;
+const targetOf = (step) => (step && step.stretch ? CAMERA.targets[step.stretch] || null : null);
+const coachSees = (step) => Boolean(camera && coach && step && coach.item === step.item && nowS() - coach.at <= STALE_S
+  && coach.state !== "not-visible");
+
+function renderCoach() {
+  const step = phase === "play" ? currentStep() : null;
+  const target = targetOf(step);
+  $("coach").hidden = !camera && !target;
+  $("camera-start").hidden = Boolean(camera) || !target;
+  $("camera-stop").hidden = !camera;
+  $("camera-view").hidden = !camera;
+  document.body.classList.toggle("camera-on", Boolean(camera));
+  if (!camera) return;
+  let state = null;
+  if (!target) state = "untracked";
+  else if (!coachSees(step)) state = "not-visible";
+  else state = coach.state;
+  showCoachState(state);
+}
+
+function showCoachState(state, words) {
+  const label = $("camera-state");
+  const text = words || (state === "untracked" ? "The timer counts this stretch: the camera has nothing to check"
+    : STATE_WORDS[state] || "");
+  if (label.textContent !== text) label.textContent = text;
+  label.dataset.state = state || "";
+}
+
+// A frame analysed by the pose model (landmarks, or null when nobody was found), or an error that stops it.
+function onFrame(frame, error) {
+  if (error) { stopCamera(); showCoachState("problem", "The camera coach stopped, so the timer counts."); return; }
+  const step = currentStep();
+  const target = targetOf(step);
+  if (phase !== "play" || !target) return;
+  if (!coach || coach.item !== step.item) {
+    closeCoach(true);
+    coach = { item: step.item, stretch: step.stretch, counted: 0, state: null, at: 0,
+      tracker: new modules.Tracker(target, frame.aspect, CAMERA.settings) };
+  }
+  const result = coach.tracker.feed(frame.t, frame.landmarks || []);
+  coach.state = result.state;
+  coach.at = nowS();
+  if (!paused) coach.counted += result.counted;
+  if (result.state === "bouncing" && !paused && coach.at - lastNoBounce >= NO_BOUNCE_EVERY_S) {
+    lastNoBounce = coach.at;
+    say("Gently, no bouncing");
+  }
+  renderCoach();
+}
+
+// The stretch watched is over: keep its deepest angle held still (unless it ended because it hurt).
+function closeCoach(save) {
+  if (!coach) return;
+  const { stretch, tracker } = coach;
+  coach = null;
+  if (!save || tracker.rom === null || !data) return;
+  const degrees = Math.round(tracker.rom * 10) / 10;
+  romReached.push({ measure: CAMERA.targets[stretch].measure, degrees });
+  enqueue("rom", { stretch, degrees }).catch(() => {});
+}
+
+// Seconds the step's clock moves on: the plain timer's, or in a coached hold the seconds the coach counted.
+function advance(step, dt) {
+  const counted = coach ? coach.counted : 0;
+  if (coach) coach.counted = 0;
+  if (!step || step.kind !== "hold" || !targetOf(step) || !coachSees(step)) return dt * speed;
+  return counted * speed;
+}
+
+function askCamera() {
+  if (camera || phase !== "play") return;
+  pausedForConsent = !paused;
+  if (!paused) setPaused(true);
+  $("camera-consent").showModal();
+  $("consent-yes").focus();
+}
+
+// The clock waits while the person reads, and while the model loads (seconds on a slow device), so no hold time
+// is lost to it.
+async function answerConsent(yes) {
+  $("camera-consent").close();
+  if (yes) await startCamera(); else $("camera-start").focus();
+  if (pausedForConsent && phase === "play" && paused) setPaused(false);
+  pausedForConsent = false;
+}
+
+async function startCamera() {
+  showCoachState("starting", "Starting the camera…");
+  let made = null;
+  try {
+    if (!modules) {
+      const [cam, motion] = await Promise.all([import("/static/camera.js"), import("/static/motion.js")]);
+      modules = { ...cam, ...motion };
+    }
+    made = new modules.Camera($("camera-video"), $("camera-overlay"), onFrame);
+    camera = made;
+    renderCoach();
+    showCoachState("starting", "Starting the camera…");
+    await made.start();
+  } catch (error) {
+    if (made && camera !== made) return; // Stop camera pressed while it started: nothing went wrong
+    camera = null;
+    renderCoach();
+    const words = modules ? modules.cameraProblem(error) : "The camera coach could not load, so the timer counts.";
+    $("coach").hidden = false;
+    showCoachState("problem", words);
+  }
+}
+
+function stopCamera() {
+  if (!camera) return;
+  camera.stop();
+  camera = null;
+  closeCoach(true);
+  renderCoach();
+  showCoachState(null, "");
+}
+
 // --- the clock ---------------------------------------------------------------------------------------------------
 const currentStep = () => (data && idx < data.steps.length ? data.steps[idx] : null);
 const lastOfItem = (item) => data.steps.filter((s) => s.item === item).at(-1);
@@ -425,6 +568,8 @@ function enterStep() {
   $("skip").textContent = step.kind === "checklist" ? "I'm ready" : "Skip";
   $("hurts").disabled = step.kind === "checklist";
   document.body.dataset.step = step.kind;
+  if (coach && coach.item !== step.item) closeCoach(true);
+  renderCoach();
   showFigure(step.stretch || (item ? item.stretch : null));
   setPose(step, true);
   say(step.title);
@@ -445,6 +590,7 @@ function render() {
     $("pacer-dot").style.transform = `scale(${size.toFixed(3)})`;
     $("pacer-label").textContent = way === "in" ? "Breathe in" : "Breathe out";
   }
+  if (camera) renderCoach();
   let cue = -1;
   step.cues.forEach((c, i) => { if (c.at <= t) cue = i; });
   if (cue > spokenCue) {
@@ -459,7 +605,7 @@ function tick() {
   const dt = (now - lastTick) / 1000;
   lastTick = now;
   if (phase !== "play" || paused || !data) return;
-  t += dt * speed;
+  t += advance(currentStep(), dt);
   let step = currentStep();
   while (step && t >= step.seconds) {
     t -= step.seconds;
@@ -526,6 +672,7 @@ function hurts() {
   saveStep(step.index, t, "stopped");
   if ("speechSynthesis" in window) speechSynthesis.cancel();
   keepAwake(false);
+  if (coach && coach.item === step.item) closeCoach(false); // how far someone got before it hurt is no goal
   askHurt(step.stretch, step.item, false);
 }
 
@@ -635,6 +782,7 @@ async function swapIn(stretch, item) {
 // --- the end -----------------------------------------------------------------------------------------------------
 function end(status) {
   endStatus = status;
+  stopCamera();
   keepAwake(false);
   if ("speechSynthesis" in window) speechSynthesis.cancel();
   const stopped = status === "stopped";
@@ -682,6 +830,7 @@ function showSummary(result) {
   } else {
     lines.push(`This session is ${result.status === "in-progress" ? "open" : result.status}.`);
   }
+  for (const r of romReached) lines.push(`Camera: ${r.measure}: ${r.degrees}.`);
   if (result.pain_before !== null || result.pain_after !== null) {
     lines.push(`Pain before ${result.pain_before ?? "–"}, after ${result.pain_after ?? "–"}.`);
   }
@@ -804,6 +953,11 @@ $("stop").addEventListener("click", () => {
   end("partial");
 });
 $("finish").addEventListener("click", finish);
+$("camera-start").addEventListener("click", askCamera);
+$("camera-stop").addEventListener("click", stopCamera);
+$("consent-yes").addEventListener("click", () => answerConsent(true));
+$("consent-no").addEventListener("click", () => answerConsent(false));
+$("camera-consent").addEventListener("cancel", (e) => { e.preventDefault(); answerConsent(false); });
 $("speech").addEventListener("click", () => {
   speechOn = !speechOn;
   localStorage.setItem("backstretch.speech", speechOn ? "on" : "off");
@@ -815,7 +969,7 @@ document.addEventListener("keyup", (e) => {
   if (phase === "play" && e.key === " " && !spaceIsTheButtons(e)) e.preventDefault();
 });
 document.addEventListener("keydown", (e) => {
-  if (phase !== "play" || e.ctrlKey || e.metaKey || e.altKey) return;
+  if (phase !== "play" || e.ctrlKey || e.metaKey || e.altKey || $("camera-consent").open) return;
   // Space pauses wherever focus is (Enter still presses the focused button), except on "It hurts" itself.
   if (e.key === " " && !spaceIsTheButtons(e)) { e.preventDefault(); if (!e.repeat) setPaused(!paused); }
   else if (e.key === "h" || e.key === "H") hurts();
