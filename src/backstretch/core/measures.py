@@ -127,7 +127,6 @@ class Measure(BaseModel):
     note: str = Field(default="", max_length=500)
     stretch: str = Field(default="", max_length=60)  # the stretch a range of motion was measured in; only those
 
-
     @model_validator(mode="after")
     def _fits_kind(self) -> Measure:
         if self.kind is MeasureKind.PAIN:
