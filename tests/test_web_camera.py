@@ -3,6 +3,7 @@ player runs it on a camera (Chromium's fake camera playing real footage), or say
 
 from __future__ import annotations
 
+import json
 import math
 import random
 import re
@@ -16,8 +17,17 @@ from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, Page, expect
 
 from backstretch.cli.plan import item_json
-from backstretch.core.measures import rom
-from backstretch.core.motion import Landmark, PoseFrame, State, Target, Tracker, settings_data, target_data
+from backstretch.core.measures import MeasureKind, rom
+from backstretch.core.motion import (
+    LANDMARK_NAMES,
+    Landmark,
+    PoseFrame,
+    State,
+    Target,
+    Tracker,
+    settings_data,
+    target_data,
+)
 from backstretch.core.planner import PlanItem, item_seconds
 from backstretch.core.profile import Profile
 from backstretch.core.safety import QUESTIONS, Screening
@@ -351,3 +361,86 @@ def test_a_range_of_motion_is_saved_once_checked_first_and_shown_on_the_progress
     assert shown.returncode == 0, shown.stderr
     assert "Range of motion (camera coach)" in shown.stdout
     assert "80 (" in shown.stdout and "72.4 (" in shown.stdout and "69.5" in shown.stdout  # first, latest, deepest
+
+
+# --- the player's coaching, with a pose model that plays a known sequence ------------------------------------------
+
+# Stands in for MediaPipe's pose.js in the next test only: in headless Chromium the real model sees about one frame
+# a second, too few to judge stillness, so this one answers every frame with the next pose of a sequence made from
+# the fold's figure (30 a second, over and over). The camera (Chromium's fake one), camera.js, motion.js and the
+# player are the real ones.
+FAKE_POSE = """
+window.Pose = class {
+  constructor() { this.frames = window.poseFrames; this.start = null; }
+  setOptions() {}
+  async initialize() {}
+  onResults(callback) { this.callback = callback; }
+  async send() {
+    const now = performance.now() / 1000;
+    if (this.start === null) this.start = now;
+    this.callback({ poseLandmarks: this.frames[Math.floor((now - this.start) * 30) % this.frames.length] });
+  }
+};
+"""
+
+
+def _blazepose_frames(frames: list[PoseFrame]) -> list[list[dict[str, float]]]:
+    """The frames as the pose model gives them: 33 points in BlazePose's order (the figure's own, and the rest
+    unseen)."""
+    hidden = {"x": 0.0, "y": 0.0, "visibility": 0.0}
+    return [[{"x": p.x, "y": p.y, "visibility": p.visibility} if (p := f.landmarks.get(name)) else hidden
+             for name in LANDMARK_NAMES] for f in frames]  # fmt: skip
+
+
+def test_the_ring_counts_only_a_still_hold_says_no_bouncing_and_the_deepest_angle_is_saved(
+    browser: Browser, tmp_path: Path
+) -> None:
+    # Into the fold in 2 s, still for 6 s, bouncing for 4 s (a 10 % dip once a second), still for 2 s; then again.
+    bounces = [1 - 0.1 * (1 - math.cos(2 * math.pi * i / FPS)) for i in range(round(4 * FPS))]
+    shares = ease(2, 6) + bounces + [1.0] * round(2 * FPS)
+    sequence = _fold(shares)
+    tracker = Tracker(_fold_target(), 640 / 480)
+    for frame in sequence:
+        tracker.feed(frame)
+    deepest = tracker.analysis().rom_deg
+    assert deepest is not None
+    url = f"sqlite:///{tmp_path / 'web.sqlite3'}"
+    session_id = _session_with(url, *ROUTINE)
+    fake = browser.browser_type.launch(executable_path=chromium_path(), args=[
+        "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"])  # fmt: skip
+    try:
+        with LiveServer(url) as server:
+            # No service worker: it would fetch pose.js itself, past the stand-in.
+            context = fake.new_context(viewport=DESK, permissions=["camera"],  # type: ignore[arg-type]
+                                       service_workers="block")  # fmt: skip
+            page = context.new_page()
+            page.add_init_script(SPOKEN)
+            page.add_init_script(f"window.poseFrames = {json.dumps(_blazepose_frames(sequence))};")
+            page.route("**/static/vendor/mediapipe-pose/pose.js",
+                       lambda route: route.fulfill(body=FAKE_POSE, content_type="text/javascript"))  # fmt: skip
+            page.goto(f"{server.url}/player?session={session_id}&speed=2")
+            _into_the_fold(page)
+            page.get_by_role("button", name="Use my camera").click()
+            page.get_by_role("dialog", name="Use your camera?").get_by_role("button", name="Turn on the camera").click()
+            _at_the_hold(page)
+            state = page.locator("#camera-state")
+            expect(state).to_have_text("Holding still: the timer counts", timeout=30_000)
+            before = int(page.locator("#ring-text").text_content() or "0")
+            page.wait_for_timeout(1500)
+            if state.inner_text().startswith("Holding"):
+                assert int(page.locator("#ring-text").text_content() or "0") < before, "a still hold counts"
+            page.wait_for_function("window.spoken.includes('Gently, no bouncing')", timeout=30_000)
+            page.get_by_role("button", name="Just a stretch").click(timeout=60_000)  # the fold's pain check
+            expect(page.locator("#step-title")).to_contain_text("Wall chest stretch")
+            store = open_store(url)
+            for _ in range(50):  # the page sends it from its queue of writes, a moment after the stretch ends
+                if store.measures(MeasureKind.ROM):
+                    break
+                page.wait_for_timeout(200)
+            context.close()
+    finally:
+        fake.close()
+    stored = store.measures(MeasureKind.ROM)
+    assert [m.stretch for m in stored] == ["standing-forward-fold"]
+    # The deepest angle held still: the sequence's own, as the Python coach finds it (to the tenth it is saved to).
+    assert stored[0].value == pytest.approx(deepest, abs=0.06)
