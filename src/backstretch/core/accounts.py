@@ -23,6 +23,10 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
+PATIENT_ROLES = frozenset({Role.PATIENT, Role.PERSON})  # who follows a routine and saves sessions
+STAFF_ROLES = frozenset({Role.CLINICIAN, Role.ADMIN})  # who looks after patients
+
+
 PASSWORD_MIN = 10  # NIST SP 800-63B allows any minimum of 8 or more
 PASSWORD_MAX = 128  # above NIST's "at least 64", and short enough that hashing it costs nothing unusual
 EMAIL_MAX = 254  # RFC 5321's longest path, less the angle brackets

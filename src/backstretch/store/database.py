@@ -15,7 +15,7 @@ from sqlalchemy.exc import ArgumentError, DatabaseError, IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 from sqlalchemy.sql.dml import ReturningInsert
 
-from backstretch.core.accounts import Role
+from backstretch.core.accounts import PATIENT_ROLES
 from backstretch.core.consistency import ActiveDay, active_days
 from backstretch.core.measures import Measure, MeasureKind, usual_morning_pain
 from backstretch.core.planner import DayRecord, History, MorningPain
@@ -77,7 +77,7 @@ def _save_step_statement(as_read: bool, login: bool = False) -> ReturningInsert[
                 LoginRow.token_hash == bindparam("login"),
                 LoginRow.person_id == bindparam("person_id"),
                 LoginRow.expires_at > bindparam("now"),
-                PersonRow.role.in_([Role.PATIENT.value, Role.PERSON.value]),
+                PersonRow.role.in_(sorted(r.value for r in PATIENT_ROLES)),
             )
         )
         running = running.where(live.exists())

@@ -26,7 +26,7 @@ from fastapi import HTTPException, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from markupsafe import Markup, escape
 
-from backstretch.core.accounts import Role
+from backstretch.core.accounts import PATIENT_ROLES, STAFF_ROLES
 from backstretch.store.accounts import Accounts, Person
 
 LOGIN_COOKIE = "backstretch_login"
@@ -40,8 +40,6 @@ OPEN = ("/login", "/join", "/reset", "/static/", "/sw.js", "/figures/", "/librar
 ANYONE = ("/static/", "/sw.js", "/figures/", "/api/stretches", "/api/health")
 CLINIC = ("/clinic", "/api/clinic")  # clinicians' and admins' own
 ANY_ROLE = ("/logout", "/account")  # every signed-in person (the API's schema, /openapi.json, is public anyway)
-PATIENT_ROLES = frozenset({Role.PATIENT, Role.PERSON})
-STAFF_ROLES = frozenset({Role.CLINICIAN, Role.ADMIN})
 SIGN_IN_FIRST = "Please sign in first."
 FOR_PATIENTS = "These pages are for patients; your patients' data is under Patients."
 # Patients' API routes that check the sign-in themselves, in the statement that does their work (saving a step):

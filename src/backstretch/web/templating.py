@@ -8,7 +8,8 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
 from backstretch.cli.stretches import DISCLAIMER
-from backstretch.web.auth import STAFF_ROLES, csrf_input, multi_user, signed_in
+from backstretch.core.accounts import STAFF_ROLES
+from backstretch.web.auth import csrf_input, multi_user, signed_in
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.globals["disclaimer"] = DISCLAIMER
