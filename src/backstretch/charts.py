@@ -198,13 +198,9 @@ def progress_figure(measures: list[Measure], days: list[ActiveDay], today: date,
             label = "_stretching" if scores else STRETCHING_LABEL
             _mark_stretching(ax, stretched, span, "stretching-days-reach", label)
         for ax in axes:
-            ax.grid(axis="y", color="#DDDDDD", linewidth=0.8)
-            ax.set_axisbelow(True)
-            ax.spines[["top", "right"]].set_visible(False)
+            _plain(ax)
             ax.tick_params(axis="x", labelbottom=ax is axes[-1])
-        axes[-1].set_xlim(x_value(start) - 1, x_value(end) + 1)
-        ticks, tick_labels = _date_ticks(start, end)
-        axes[-1].set_xticks(_xs(ticks), tick_labels)
+        _days_axis(axes[-1], start, end)
         handles, labels = _legend_entries(axes, any(s.trend_line for s in [*scores, reach_series] if s))
         columns = min(len(labels), 3)
         order = _row_major(len(labels), columns)
@@ -232,15 +228,25 @@ def rom_figure(lines: Sequence[RomLine], today: date, whose: str = "Your") -> Fi
             ax.plot(_xs([d for d, _ in shown]), [v for _, v in shown], color=ROM_COLOURS[n % len(ROM_COLOURS)],
                     marker="o", markersize=4.5, linewidth=1.4, label=line.name, gid=f"rom-{line.stretch}")  # fmt: skip
         ax.set_ylabel("degrees")
-        ax.grid(axis="y", color="#DDDDDD", linewidth=0.8)
-        ax.set_axisbelow(True)
-        ax.spines[["top", "right"]].set_visible(False)
-        ax.set_xlim(x_value(start) - 1, x_value(today) + 1)
-        ticks, tick_labels = _date_ticks(start, today)
-        ax.set_xticks(_xs(ticks), tick_labels)
+        _plain(ax)
+        _days_axis(ax, start, today)
         fig.legend(loc="outside lower center", ncols=1, frameon=False)
         fig.suptitle(f"{whose} range of motion in camera-coached stretches", fontweight="bold")
     return fig
+
+
+def _plain(ax: Axes) -> None:
+    """Light horizontal grid lines behind the data, and no box on top and right."""
+    ax.grid(axis="y", color="#DDDDDD", linewidth=0.8)
+    ax.set_axisbelow(True)
+    ax.spines[["top", "right"]].set_visible(False)
+
+
+def _days_axis(ax: Axes, start: date, end: date) -> None:
+    """Days from start to end across, with a day's room at each end, and dated ticks."""
+    ax.set_xlim(x_value(start) - 1, x_value(end) + 1)
+    ticks, tick_labels = _date_ticks(start, end)
+    ax.set_xticks(_xs(ticks), tick_labels)
 
 
 def _date_ticks(start: date, end: date) -> tuple[list[date], list[str]]:

@@ -33,4 +33,3 @@ def progress_of(store: Store, today: date | None = None, weeks: int = WEEKS) -> 
     readings = [m for m in store.measures() if m.on <= today]
     return Progress(today, days, readings, consistency(days, today, planned, weeks),
                     [trend(readings, kind) for kind in MEASURES])  # fmt: skip
-

@@ -244,8 +244,9 @@ def chart(store: StoreDep) -> Response:
 def rom_chart(request: Request, store: StoreDep) -> Response:
     from backstretch import charts
 
-    p = progress_of(store)
-    return _svg(charts.render(charts.rom_figure(rom_lines(p.readings, catalogue_of(request)), p.today), "svg"))
+    today = date.today()  # only the range of motion is drawn: no need for the whole of progress_of
+    readings = [m for m in store.measures(MeasureKind.ROM) if m.on <= today]
+    return _svg(charts.render(charts.rom_figure(rom_lines(readings, catalogue_of(request)), today), "svg"))
 
 
 @pages.get("/progress/calendar.svg")
