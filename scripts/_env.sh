@@ -20,6 +20,25 @@ find_python() {
   return 1
 }
 
+# remove_unlocked LOCKFILE: uninstall what that lock does not name, so the environment is the lock and nothing more.
+# Going from the tests' lock to the app's would otherwise leave MediaPipe behind, and pip would print a conflict
+# (it wants the older numpy) that is no concern of the app's.
+remove_unlocked() {
+  local extra
+  extra="$(.venv/bin/python - "$1" <<'PY'
+import re, sys
+from importlib.metadata import distributions
+norm = lambda name: re.sub(r"[-_.]+", "-", name).lower()
+locked = {norm(line.split("==")[0]) for line in open(sys.argv[1]) if re.match(r"[A-Za-z0-9]", line)}
+keep = locked | {"pip", "setuptools", "backstretch"}
+print(" ".join(sorted({norm(d.metadata["Name"]) for d in distributions()} - keep)))
+PY
+)"
+  if [ -n "$extra" ]; then
+    .venv/bin/python -m pip uninstall --quiet --yes $extra
+  fi
+}
+
 # ensure_env LOCKFILE [MAX_MINOR]: install that lock and the package itself, skipping the work when nothing changed.
 ensure_env() {
   local lock="$1" most="${2:-99}" stamp python
@@ -36,6 +55,7 @@ ensure_env() {
   stamp=".venv/.installed-lock"
   if [ ! -f "$stamp" ] || ! cmp -s "$lock" "$stamp" || [ pyproject.toml -nt "$stamp" ]; then
     .venv/bin/python -m pip install --quiet --upgrade pip
+    remove_unlocked "$lock"
     .venv/bin/python -m pip install --quiet -r "$lock"
     .venv/bin/python -m pip install --quiet --no-deps -e .
     cp "$lock" "$stamp"
