@@ -10,7 +10,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from backstretch.core.consistency import ActiveDay
 from backstretch.core.measures import MeasureKind, pain, trend
 from backstretch.core.planner import DayRecord, History, allowed_reason
 from backstretch.core.programs import (
@@ -77,7 +76,7 @@ def test_adherence_counts_days_stretched_against_days_prescribed() -> None:
     program = Program((), frozenset({0, 2, 4}), False, "", MONDAY)  # Monday, Wednesday, Friday
     today = MONDAY + timedelta(days=13)  # Sunday of the second week
     assert prescribed_days(program, MONDAY, today) == 6
-    days = [ActiveDay(MONDAY + timedelta(days=n), 5) for n in (0, 1, 4, 9)]
+    days = [MONDAY + timedelta(days=n) for n in (0, 1, 4, 9)]
     week = adherence(program, days, today, 7)
     assert (week.done, week.prescribed) == (1, 3) and str(week) == "1 of 3 days"
     month = adherence(program, days, today, 28)
@@ -91,9 +90,9 @@ def test_attention_flags_what_a_clinician_should_look_at() -> None:
     readings = [pain(2, MONDAY + timedelta(days=n)) for n in range(4)]
     readings += [pain(5, today - timedelta(days=n)) for n in range(4)]
     rising, none = trend(readings, MeasureKind.PAIN), trend([], MeasureKind.FUNCTION)
-    calm = attention(program, [ActiveDay(today, 6)], trend([], MeasureKind.PAIN), none, False, [], today)
+    calm = attention(program, [today], trend([], MeasureKind.PAIN), none, False, [], today)
     assert calm.flags == ()
-    worried = attention(program, [ActiveDay(MONDAY + timedelta(days=3), 6)], rising, none, True, ["Cat stretch"],
+    worried = attention(program, [MONDAY + timedelta(days=3)], rising, none, True, ["Cat stretch"],
                         today)  # fmt: skip
     assert worried.flags == ("red flag in the latest safety answers", "pain up by 3 points", "painful: Cat stretch",
                              "no session in the last 4 days")  # fmt: skip

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from backstretch.core.catalogue import Stretch
-from backstretch.core.consistency import ActiveDay
 from backstretch.core.measures import Trend
 from backstretch.core.planner import (
     OLDER_HOLD_CAP_S,
@@ -129,10 +128,10 @@ class Adherence:
         return "no program days yet" if self.prescribed == 0 else f"{self.done} of {self.prescribed} days"
 
 
-def adherence(program: Program, days: Sequence[ActiveDay], today: date, window: int) -> Adherence:
-    """Days stretched against days prescribed over the last `window` days, today included."""
+def adherence(program: Program, days: Sequence[date], today: date, window: int) -> Adherence:
+    """Days stretched (each once) against days prescribed over the last `window` days, today included."""
     start = today - timedelta(days=window - 1)
-    done = sum(1 for d in days if max(start, program.starts_on) <= d.on <= today)
+    done = sum(1 for d in days if max(start, program.starts_on) <= d <= today)
     return Adherence(done, prescribed_days(program, start, today))
 
 
@@ -147,7 +146,7 @@ class Attention:
     month: Adherence | None
 
 
-def attention(program: Program | None, days: Sequence[ActiveDay], pain: Trend, function: Trend, red_flag: bool,
+def attention(program: Program | None, days: Sequence[date], pain: Trend, function: Trend, red_flag: bool,
               painful: Sequence[str], today: date) -> Attention:  # fmt: skip
     """The flags the issue asks for: pain up by at least the important change (clinical-facts: measures), a red
     flag in the latest safety answers, stretches reported painful in the last 14 days, and no session in the last
@@ -163,7 +162,7 @@ def attention(program: Program | None, days: Sequence[ActiveDay], pain: Trend, f
     if program is not None:
         week, month = adherence(program, days, today, 7), adherence(program, days, today, 28)
         quiet_from = today - timedelta(days=QUIET_DAYS - 1)
-        recent = [d.on for d in days if quiet_from <= d.on <= today]
+        recent = [d for d in days if quiet_from <= d <= today]
         if program.starts_on <= quiet_from and not recent and prescribed_days(program, quiet_from, today):
             flags.append(f"no session in the last {QUIET_DAYS} days")
     return Attention(tuple(flags), pain, function, week, month)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import secrets
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 MAX_ID = 2**31 - 1  # the largest Integer column value: PostgreSQL's integer is 32 bits (SQLite's 64)
+PAINFUL_FEELINGS = ("painful", "sharp")  # the reports a clinician is shown (clinical-facts: rule painful)
+PAINFUL_REPORT = text(f"feeling IN {PAINFUL_FEELINGS!r}")
 
 
 class Base(DeclarativeBase):
@@ -118,10 +120,20 @@ class ReportRow(Base):
     """How a stretch felt: just-a-stretch, uncomfortable, painful, or sharp (sharp ends the session)."""
 
     __tablename__ = "stretch_report"
-    __table_args__ = (Index("uq_stretch_report_feeling", "session_id", "stretch", "feeling", unique=True),)
+    __table_args__ = (
+        Index("uq_stretch_report_feeling", "session_id", "stretch", "feeling", unique=True),
+        # The stretches that hurt, which a clinician's dashboard looks for in every recent session (migration 0013).
+        Index(
+            "ix_stretch_report_painful",
+            "session_id",
+            "stretch",
+            postgresql_where=PAINFUL_REPORT,
+            sqlite_where=PAINFUL_REPORT,
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    session_id: Mapped[int] = mapped_column(ForeignKey("session.id", ondelete="CASCADE"), nullable=False, index=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("session.id", ondelete="CASCADE"), nullable=False)
     day: Mapped[date] = mapped_column(Date, nullable=False, index=True)
     stretch: Mapped[str] = mapped_column(String(60), nullable=False, index=True)
     feeling: Mapped[str] = mapped_column(String(20), nullable=False)

@@ -35,7 +35,7 @@ from backstretch.printing import (
 )
 from backstretch.store import Store
 from backstretch.store.accounts import Person
-from backstretch.store.clinic import WINDOW_DAYS, dashboard_facts
+from backstretch.store.clinic import WINDOW_DAYS, PatientFacts, facts_of_patient, facts_of_patients
 from backstretch.store.models import MAX_ID
 from backstretch.store.progress import progress_of
 from backstretch.web.auth import accounts, clinic_only, signed_in
@@ -74,19 +74,14 @@ def _patient(request: Request, patient_id: int) -> tuple[Person, Store]:
     return patient, store.for_person(patient_id)
 
 
-def _attention(request: Request, patient_ids: list[int], catalogue: Catalogue, today: date,
-               with_slopes: bool = True) -> dict[int, Attention]:  # fmt: skip
-    """What needs a look for each patient, from a few queries for all of them (store/clinic.py)."""
-    store: Store = request.app.state.store
-    found = {}
-    for pid, facts in dashboard_facts(store.engine, patient_ids, today).items():
-        verdict = assess(facts.screening, today) if facts.screening is not None else None
-        red = verdict is not None and bool(verdict.emergency or verdict.see_clinician)
-        names = [catalogue[s].name if s in catalogue else s for s in facts.painful]
-        pain = trend_of(MeasureKind.PAIN, facts.pain, with_slopes)
-        function = trend_of(MeasureKind.FUNCTION, facts.function, with_slopes)
-        found[pid] = attention(facts.program, facts.days, pain, function, red, names, today)
-    return found
+def _attention(facts: PatientFacts, catalogue: Catalogue, today: date, with_slopes: bool = True) -> Attention:
+    """What needs a look for one patient, from the facts read for all of them at once (store/clinic.py)."""
+    verdict = assess(facts.screening, today) if facts.screening is not None else None
+    red = verdict is not None and bool(verdict.emergency or verdict.see_clinician)
+    names = [catalogue[s].name if s in catalogue else s for s in facts.painful]
+    pain = trend_of(MeasureKind.PAIN, facts.pain, with_slopes)
+    function = trend_of(MeasureKind.FUNCTION, facts.function, with_slopes)
+    return attention(facts.program, facts.days, pain, function, red, names, today)
 
 
 @dataclass(frozen=True)
@@ -106,8 +101,10 @@ def _page(request: Request, catalogue: Catalogue, link: str = "", link_for: str 
           status: int = 200) -> Response:  # fmt: skip
     me = _me(request)
     patients = accounts(request).patients_of(me.id)
-    found = _attention(request, [p.id for p in patients], catalogue, date.today(), with_slopes=False)  # not shown
-    rows = sorted((Row(p, found[p.id]) for p in patients), key=lambda r: r.order)
+    today = date.today()
+    found = facts_of_patients(request.app.state.store.engine, me.id, today)
+    rows = sorted((Row(p, _attention(found.get(p.id, PatientFacts()), catalogue, today, with_slopes=False))
+                   for p in patients), key=lambda r: r.order)  # fmt: skip
     return templates.TemplateResponse(request, "clinic.html", {
         "me": me, "rows": rows, "invites": _invites(me), "link": link, "link_for": link_for, "error": error,
         "weeks": WINDOW_DAYS // 7,
@@ -162,9 +159,9 @@ def _patient_page(request: Request, catalogue: Catalogue, patient_id: int, value
     patient, store = _patient(request, patient_id)
     today = date.today()
     program = store.program()
+    found = _attention(facts_of_patient(store.engine, patient_id, today), catalogue, today)
     return templates.TemplateResponse(request, "patient.html", {
-        "patient": patient, "program": program, "attention": _attention(request, [patient_id], catalogue, today)[
-            patient_id],
+        "patient": patient, "program": program, "attention": found,
         "p": progress_of(store, today), "recent": recent_sessions(store, catalogue), "catalogue": catalogue,
         "values": values or _form_values(program, catalogue), "weekdays": list(enumerate(WEEKDAY_NAMES)),
         "error": error, "saved": request.query_params.get("saved") == "1", "profile": store.load_profile(),
