@@ -1,16 +1,22 @@
 """Clinic-mode load benchmark on PostgreSQL: a big seeded clinic, two app workers, load from another process.
 
 Run: .venv/bin/python bench/load.py [--patients 10000] [--clinicians 100] [--days 365] [--seconds 10]
-                                    [--rounds 3] [--concurrency 8] [--server postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
+                                    [--rounds 3] [--concurrency 2,8] [--server postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
 
 It makes a database `backstretch_load` on the server (BACKSTRETCH_TEST_POSTGRES_URL, or 127.0.0.1:5432), seeds it
 with COPY (patients across clinicians, each with a profile, a screening, and a session a day with two steps, a
 report and a pain reading for `--days` days), starts `backstretch serve --multi-user --workers 2` on it, and drives
 each endpoint in turn from a separate process: `--concurrency` threads, each with its own keep-alive connection
 and its own signed-in person, for `--seconds` seconds, after a few untimed requests (the figures are for a warm
-server); the whole set `--rounds` times over, with medians at the end. It prints, per endpoint, requests, errors,
-throughput and p50/p99 latency, the step logging's share of the trivial endpoint's throughput, and the targets
-from issue 7.
+server); the whole set `--rounds` times over, with medians at the end, and all of that for each concurrency given.
+It prints, per endpoint, requests, errors, throughput and p50/p99 latency, and the CPU time each request cost the
+app's processes and PostgreSQL's (read from /proc when both run here: unlike latency, it hardly moves when the
+machine is busy with something else); then the step logging's share of the trivial endpoint's throughput, and the
+targets from issue 7.
+
+Two concurrencies by default: 2, one request at a time for each worker, where the machine is already as busy as
+it gets with a two-core server; and 8, where the extra requests only wait their turn, so latency there is mostly
+queueing (throughput hardly changes between the two).
 `--reuse` keeps an already seeded database (seeding a year for 10,000 patients takes minutes).
 """
 
@@ -27,6 +33,7 @@ import sys
 import threading
 import time
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -79,14 +86,15 @@ def seed(url: str, patients: int, clinicians: int, days: int) -> None:
                 copy.write_row((n + 1, clinicians + 1 + n, TODAY, answers, ""))
         session_id = step_id = 0
         with cur.copy("COPY session (id, person_id, day, started_at, ended_at, status, plan, pain_before, "
-                      "pain_after, note) FROM STDIN") as copy:  # fmt: skip
+                      "pain_after, note, stretched) FROM STDIN") as copy:  # fmt: skip
             for n in range(patients):
                 for d in range(days, 0, -1):
                     session_id += 1
                     day = TODAY - timedelta(days=d)
                     start = datetime.combine(day, datetime.min.time()) + timedelta(hours=8)
                     copy.write_row((session_id, clinicians + 1 + n, day, start, start + timedelta(minutes=8),
-                                    "completed", '{"items": []}', 3 + (n + d) % 4, 2 + (n + d) % 3, ""))  # fmt: skip
+                                    "completed", '{"items": []}', 3 + (n + d) % 4, 2 + (n + d) % 3, "",
+                                    True))  # stretched: each has a hold done, below  # fmt: skip
         stretches = sorted(load_catalogue())
         with cur.copy("COPY session_step (id, session_id, step_index, kind, stretch, side, rep, seconds, outcome, "
                       "finished_at) FROM STDIN") as copy:  # fmt: skip
@@ -198,7 +206,7 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--concurrency", type=_levels, default=[2, 8], help="threads, or several: 2,8")
     parser.add_argument("--server", default=os.environ.get("BACKSTRETCH_TEST_POSTGRES_URL")
                         or "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")  # fmt: skip
     parser.add_argument("--reuse", action="store_true", help="keep an already seeded database")
@@ -235,12 +243,53 @@ def main() -> None:
                     break
             except httpx.HTTPError:
                 time.sleep(0.1)
-        scenarios = prepare(url, args, args.concurrency)
-        report(base, scenarios, args.seconds, args.rounds)
+        for level in args.concurrency:
+            print(f"\n== {level} threads in one process")
+            report(base, prepare(url, args, level), args.seconds, args.rounds, app.pid)
     finally:
         app.terminate()
         app.wait(timeout=20)
-    print(f"machine: {os.cpu_count()} cores; server: 2 workers; load: {args.concurrency} threads in one process")
+    print(f"\nmachine: {os.cpu_count()} cores; server: 2 workers; load: {args.concurrency} threads")
+
+
+def _levels(text: str) -> list[int]:
+    return [int(part) for part in text.split(",")]
+
+
+def _cpu_seconds(pid: int, children: bool = False) -> float:
+    """User and system CPU time of a process so far (with `children`, also of its children that have ended), from
+    /proc; 0 where there is none."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    ticks = sum(int(f) for f in fields[11 : 15 if children else 13])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _processes() -> dict[int, tuple[int, str]]:
+    """Every process here: its parent and its command line."""
+    found = {}
+    for entry in Path("/proc").iterdir() if Path("/proc").is_dir() else []:
+        try:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            found[int(entry.name)] = (parent, (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode())
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def _cpu_now(app_pid: int) -> tuple[float, float]:
+    """CPU seconds so far of the app (its supervisor, workers and any that ended) and of the whole local PostgreSQL
+    server (its main process, its running backends, and those that ended: connections come and go with the pool)."""
+    processes = _processes()
+    backends = [pid for pid, (_, command) in processes.items() if command.startswith("postgres:")]
+    servers = {processes[pid][0] for pid in backends}
+    app = _cpu_seconds(app_pid, children=True) + sum(
+        _cpu_seconds(pid) for pid, (parent, _) in processes.items() if parent == app_pid
+    )
+    database = sum(_cpu_seconds(pid, children=True) for pid in servers) + sum(_cpu_seconds(pid) for pid in backends)
+    return app, database
 
 
 def prepare(url: str, args: argparse.Namespace, concurrency: int) -> dict[str, list[dict[str, Any]]]:
@@ -275,30 +324,36 @@ TRIVIAL, STEP = "trivial (GET /api/health)", "session step (POST /api/sessions/{
 DASHBOARD = "clinician dashboard (GET /clinic)"
 
 
-def report(base: str, scenarios: dict[str, list[dict[str, Any]]], seconds: float, rounds: int) -> None:
+def report(base: str, scenarios: dict[str, list[dict[str, Any]]], seconds: float, rounds: int, app_pid: int) -> None:
     """Every endpoint in turn, `rounds` times over, so a slow spell of this shared machine hits them all alike;
     the summary gives medians over the rounds and the step/trivial ratio of each round."""
     context = multiprocessing.get_context("spawn")
     runs: dict[str, list[dict[str, float]]] = {name: [] for name in scenarios}
-    print(f"{'round endpoint':<52} {'requests':>9} {'errors':>7} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
+    print(f"{'round endpoint':<52} {'requests':>9} {'errors':>7} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
+          f"{'CPU ms/request: app':>20} {'database':>9}")  # fmt: skip
     for n in range(1, rounds + 1):
         for name, targets in scenarios.items():
             queue = context.Queue()
             process = context.Process(target=drive, args=(base, name, targets, seconds, queue))
+            before = _cpu_now(app_pid)
             process.start()
             result = queue.get()
             process.join()
             lat = result["latencies"]
+            after = _cpu_now(app_pid)
+            app_cpu, db_cpu = ((after[i] - before[i]) * 1000 / len(lat) for i in (0, 1))
             errors = sum(count for code, count in result["statuses"].items() if code >= 400)
             run = {"rate": len(lat) / result["elapsed"], "p50": statistics.median(lat) * 1000,
-                   "p99": percentile(lat, 0.99) * 1000, "errors": errors}  # fmt: skip
+                   "p99": percentile(lat, 0.99) * 1000, "errors": errors, "app": app_cpu, "db": db_cpu}  # fmt: skip
             runs[name].append(run)
             print(f"{n:<5} {name:<46} {len(lat):>9} {errors:>7} {run['rate']:>8.1f} {run['p50']:>8.1f} "
-                  f"{run['p99']:>8.1f}   {dict(sorted(result['statuses'].items()))}")  # fmt: skip
+                  f"{run['p99']:>8.1f} {app_cpu:>20.1f} {db_cpu:>9.1f}   "
+                  f"{dict(sorted(result['statuses'].items()))}")  # fmt: skip
     print(f"\nmedians over {rounds} rounds:")
     for name, got in runs.items():
-        rate, p50, p99 = (statistics.median(r[k] for r in got) for k in ("rate", "p50", "p99"))
-        print(f"  {name:<46} {rate:>8.1f} req/s   p50 {p50:.1f} ms   p99 {p99:.1f} ms")
+        rate, p50, p99, app, db = (statistics.median(r[k] for r in got) for k in ("rate", "p50", "p99", "app", "db"))
+        print(f"  {name:<46} {rate:>8.1f} req/s   p50 {p50:.1f} ms   p99 {p99:.1f} ms   "
+              f"CPU a request: app {app:.1f} ms, database {db:.1f} ms")  # fmt: skip
     ratios = [step["rate"] / trivial["rate"] for step, trivial in zip(runs[STEP], runs[TRIVIAL], strict=True)]
     shown = ", ".join(f"{v:.2f}" for v in ratios)
     print(f"step logging / trivial throughput per round: {shown}; median {statistics.median(ratios):.2f} "

@@ -9,14 +9,15 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
-from sqlalchemy import Connection, create_engine, inspect, text
+from sqlalchemy import Connection, create_engine, inspect, select, text
 
 from backstretch.core.profile import Profile
 from backstretch.core.safety import QUESTIONS, Screening
 from backstretch.core.timeline import Step, StepKind
-from backstretch.store import open_store
+from backstretch.store import Store, open_store
 from backstretch.store.database import MIGRATIONS, SessionChanged
-from backstretch.store.models import Base
+from backstretch.store.models import Base, SessionRow
+from backstretch.store.transfer import export_data, import_data
 
 
 def _migrations(connection: Connection) -> Config:
@@ -138,3 +139,45 @@ def test_the_upgrade_keeps_the_first_of_steps_saved_twice(database_url: str) -> 
                                {"id": n + 1, "s": seconds})  # fmt: skip
     store = open_store(database_url)
     assert [h.seconds for h in store.history()] == [30]
+
+
+def _stretched(store: Store) -> dict[int, bool]:
+    with store.session() as s:
+        return {sid: stretched for sid, stretched in s.execute(select(SessionRow.id, SessionRow.stretched))}
+
+
+def test_a_session_is_a_day_of_stretching_once_a_hold_is_done_and_an_import_says_so_again(database_url: str) -> None:
+    """The mark a clinician's dashboard counts days by: only a hold done sets it, not a checklist or a skipped hold,
+    and a person's export imported elsewhere carries the same days."""
+    store = open_store(database_url)
+    day = date(2026, 11, 24)
+    session, other = store.start_session(day, {"items": []}, None), store.start_session(day, {"items": []}, None)
+    store.record_step(session, Step(0, StepKind.CHECKLIST, 0, 30, "Before you start"), 30, "done")
+    store.record_step(session, Step(1, StepKind.HOLD, 30, 20, "Hold", stretch="cat-stretch"), 4, "skipped")
+    store.record_step(other, Step(0, StepKind.HOLD, 0, 20, "Hold", stretch="cat-stretch"), 20, "stopped")
+    assert _stretched(store) == {session: False, other: False}
+    store.record_step(session, Step(2, StepKind.HOLD, 50, 20, "Hold", stretch="cat-stretch"), 20, "done")
+    store.record_step(session, Step(3, StepKind.HOLD, 70, 20, "Hold", stretch="cat-stretch"), 20, "done")
+    assert _stretched(store) == {session: True, other: False}
+    assert [d.on for d in store.active_days()] == [day]
+    document = export_data(store)
+    with store.session() as s, s.begin():
+        store.delete_data(s)
+    import_data(store, document)
+    assert _stretched(store) == {session: True, other: False}
+
+
+def test_the_upgrade_marks_the_sessions_with_a_hold_done(database_url: str) -> None:
+    engine = create_engine(database_url)
+    with engine.begin() as connection:
+        command.upgrade(_migrations(connection), "0013")
+        connection.execute(text("INSERT INTO person (id, role, name, created_at) VALUES (1, 'person', '', :now)"),
+                           {"now": datetime(2026, 11, 1)})  # fmt: skip
+        for sid, (kind, outcome) in enumerate((("hold", "done"), ("hold", "skipped"), ("checklist", "done")), 1):
+            connection.execute(text("INSERT INTO session (id, person_id, day, started_at, status, plan, note) VALUES "
+                                    "(:id, 1, '2026-11-01', '2026-11-01 08:00', 'completed', '{}', '')"),
+                               {"id": sid})  # fmt: skip
+            connection.execute(text("INSERT INTO session_step (id, session_id, step_index, kind, seconds, outcome, "
+                                    "finished_at) VALUES (:id, :id, 0, :kind, 20, :outcome, '2026-11-01 08:01')"),
+                               {"id": sid, "kind": kind, "outcome": outcome})  # fmt: skip
+    assert _stretched(open_store(database_url)) == {1: True, 2: False, 3: False}

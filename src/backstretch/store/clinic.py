@@ -47,7 +47,6 @@ from backstretch.store.models import (
     ReportRow,
     ScreeningRow,
     SessionRow,
-    StepRow,
 )
 
 WINDOW_DAYS = 28  # the dashboard looks at the last 4 weeks: adherence over 28 days, and trends over the same
@@ -78,11 +77,9 @@ class _Queries:
         since, today = bindparam("since", type_=Date), bindparam("today", type_=Date)
         self.programs = select(ProgramRow).where(ProgramRow.person_id.in_(ids), ProgramRow.active.is_(True)).order_by(
             ProgramRow.id)  # fmt: skip
-        held = select(StepRow.id).where(StepRow.session_id == SessionRow.id, StepRow.kind == "hold",
-                                        StepRow.outcome == "done").exists()  # fmt: skip
         self.days = select(SessionRow.person_id, SessionRow.day).where(
-            SessionRow.person_id.in_(ids), SessionRow.day >= since, SessionRow.day <= today, held).distinct().order_by(
-            SessionRow.person_id, SessionRow.day)  # fmt: skip
+            SessionRow.person_id.in_(ids), SessionRow.day >= since, SessionRow.day <= today,
+            SessionRow.stretched.is_(True)).distinct().order_by(SessionRow.person_id, SessionRow.day)  # fmt: skip
         logged = select(MeasureRow.person_id.label("pid"), MeasureRow.kind.label("kind"),
                         MeasureRow.taken_on.label("day"), MeasureRow.value.label("value")).where(
             MeasureRow.person_id.in_(ids), MeasureRow.kind.in_([MeasureKind.PAIN.value, MeasureKind.FUNCTION.value]),
