@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 
 import pytest
@@ -26,6 +28,16 @@ def _migrations(connection: Connection) -> Config:
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
     return config
+
+
+@contextmanager
+def _database_at(url: str, revision: str) -> Iterator[Connection]:
+    """A database as that version of the app left it, with its one person (id 1), to write old rows into."""
+    with create_engine(url).begin() as connection:
+        command.upgrade(_migrations(connection), revision)
+        connection.execute(text("INSERT INTO person (id, role, name, created_at) VALUES (1, 'person', '', :now)"),
+                           {"now": datetime(2026, 11, 1)})  # fmt: skip
+        yield connection
 
 
 def test_database_from_the_first_version_upgrades_in_place(database_url: str) -> None:
@@ -126,11 +138,7 @@ def test_a_session_ends_once_and_then_takes_no_more_steps(database_url: str) -> 
 
 
 def test_the_upgrade_keeps_the_first_of_steps_saved_twice(database_url: str) -> None:
-    engine = create_engine(database_url)
-    with engine.begin() as connection:
-        command.upgrade(_migrations(connection), "0007")
-        connection.execute(text("INSERT INTO person (id, role, name, created_at) VALUES (1, 'person', '', :now)"),
-                           {"now": datetime(2026, 11, 1)})  # fmt: skip
+    with _database_at(database_url, "0007") as connection:
         connection.execute(text("INSERT INTO session (id, person_id, day, started_at, status, plan, note) VALUES "
                                 "(1, 1, '2026-11-01', '2026-11-01 08:00', 'completed', '{}', '')"))  # fmt: skip
         for n, seconds in enumerate((30, 12)):
@@ -168,11 +176,7 @@ def test_a_session_is_a_day_of_stretching_once_a_hold_is_done_and_an_import_says
 
 
 def test_the_upgrade_marks_the_sessions_with_a_hold_done(database_url: str) -> None:
-    engine = create_engine(database_url)
-    with engine.begin() as connection:
-        command.upgrade(_migrations(connection), "0013")
-        connection.execute(text("INSERT INTO person (id, role, name, created_at) VALUES (1, 'person', '', :now)"),
-                           {"now": datetime(2026, 11, 1)})  # fmt: skip
+    with _database_at(database_url, "0013") as connection:
         for sid, (kind, outcome) in enumerate((("hold", "done"), ("hold", "skipped"), ("checklist", "done")), 1):
             connection.execute(text("INSERT INTO session (id, person_id, day, started_at, status, plan, note) VALUES "
                                     "(:id, 1, '2026-11-01', '2026-11-01 08:00', 'completed', '{}', '')"),
