@@ -10,19 +10,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import (
-    ColumnElement,
-    Connection,
-    Engine,
-    bindparam,
-    create_engine,
-    delete,
-    event,
-    func,
-    insert,
-    select,
-    update,
-)
+from sqlalchemy import Engine, bindparam, create_engine, delete, event, func, insert, select, update
 from sqlalchemy.exc import ArgumentError, DatabaseError, IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 from sqlalchemy.sql.dml import ReturningInsert
@@ -37,7 +25,6 @@ from backstretch.core.safety import Screening, validate_answers
 from backstretch.core.timeline import Step, StepKind
 from backstretch.paths import home
 from backstretch.store.models import (
-    HOLD_DONE,
     LoginRow,
     MeasureRow,
     PersonRow,
@@ -101,14 +88,6 @@ def _save_step_statement(as_read: bool, login: bool = False) -> ReturningInsert[
 
 _SAVE_STEP, _SAVE_STEP_AS_READ = _save_step_statement(as_read=False), _save_step_statement(as_read=True)
 _SAVE_STEP_SIGNED_IN = _save_step_statement(as_read=True, login=True)
-
-
-def mark_stretched(connection: Connection, *chosen: ColumnElement[bool]) -> None:
-    """Mark the chosen sessions that have a hold done as days of stretching. Steps are only ever added, so a mark is
-    never taken back. Both ways steps are written (saving one, importing a file) end here; migration 0014 marked
-    the sessions before it."""
-    held = select(StepRow.id).where(StepRow.session_id == SessionRow.id, HOLD_DONE).exists()
-    connection.execute(update(SessionRow).where(*chosen, SessionRow.stretched.is_(False), held).values(stretched=True))
 
 
 def database_url(explicit: str | None = None) -> str:
@@ -275,8 +254,6 @@ class Store:
         try:
             with self.engine.begin() as connection:
                 written = connection.execute(statement, values).first()
-                if written is not None and step.kind is StepKind.HOLD and outcome == "done":
-                    mark_stretched(connection, SessionRow.id == session_id)
         except IntegrityError:
             return False
         if written is None:

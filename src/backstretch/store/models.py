@@ -83,8 +83,8 @@ class SessionRow(Base):
     pain_before: Mapped[int | None] = mapped_column(Integer, nullable=True)
     pain_after: Mapped[int | None] = mapped_column(Integer, nullable=True)
     note: Mapped[str] = mapped_column(String(2000), nullable=False, default="")
-    # Whether a hold was done in it (a day of stretching): set as that step is saved, so a clinician's dashboard
-    # need not look through every session's steps (bench/load.py: 10 ms of database time a dashboard, then 3 ms).
+    # Whether a hold was done in it (a day of stretching), so a clinician's dashboard need not look through every
+    # session's steps. A trigger sets it as a done hold is written, whoever writes it (migration 0014).
     stretched: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default=false())
     # A web page's own id for the session, chosen before the server has seen it (it may start offline), so that
     # sending the start again opens one session.
@@ -233,5 +233,3 @@ class ProgramRow(Base):
     items: Mapped[list[dict[str, object]]] = mapped_column(JSON, nullable=False)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False)
 
-
-HOLD_DONE = (StepRow.kind == "hold") & (StepRow.outcome == "done")  # a step that makes its session's day count

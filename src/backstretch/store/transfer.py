@@ -30,7 +30,7 @@ from backstretch.core.profile import Profile
 from backstretch.core.safety import ScreeningError, validate_answers
 from backstretch.core.timeline import StepKind
 from backstretch.core.vocab import Position, Region, SpinalMovement
-from backstretch.store.database import FEELINGS, Store, mark_stretched
+from backstretch.store.database import FEELINGS, Store
 from backstretch.store.models import MAX_ID, Base, MeasureRow, ProfileRow, ReportRow, ScreeningRow, SessionRow, StepRow
 
 FORMAT = "backstretch"
@@ -42,7 +42,7 @@ SIDES = ("right", "left")
 # The fields of each record, in the order they are written. A test checks they are exactly the table's columns
 # but these, so a new column cannot be left out of exports by accident: the owner (an export is one person's, and
 # an import is the importing person's), a session's plan key (the app's own check; an import makes new ones), and
-# whether a session has a hold done (read from its steps; an import marks it again).
+# whether a session has a hold done (the database marks it as its steps are written, imported ones too).
 NOT_EXPORTED = frozenset({"person_id", "plan_key", "stretched"})
 COLUMNS: dict[str, tuple[str, ...]] = {
     "profile": ("id", "data", "updated_at"),
@@ -728,7 +728,6 @@ def import_data(store: Store, data: object, replace: bool = False) -> Counts:
                 rows = [_values(record, r, store.person_id) for r in sorted(checked.records[record], key=_by_id)]
                 if rows:
                     s.execute(insert(TABLES[record]), rows)
-            mark_stretched(s.connection(), SessionRow.person_id == store.person_id)
             if s.get_bind().dialect.name == "postgresql":
                 continue_ids(s.connection(), [t.__tablename__ for t in TABLES.values()])
     except IntegrityError:
