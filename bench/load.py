@@ -10,13 +10,12 @@ each endpoint in turn from a separate process: `--concurrency` threads, each wit
 and its own signed-in person, for `--seconds` seconds, after a few untimed requests (the figures are for a warm
 server); the whole set `--rounds` times over, with medians at the end, and all of that for each concurrency given.
 It prints, per endpoint, requests, errors, throughput and p50/p99 latency, and the CPU time each request cost the
-app's processes and PostgreSQL's (read from /proc when both run here: unlike latency, it hardly moves when the
-machine is busy with something else); then the step logging's share of the trivial endpoint's throughput, and the
-targets from issue 7.
+app's processes and the whole PostgreSQL server (read from /proc when both run here; the server's background
+writing after the step logging counts too). CPU time moves less than latency when the machine is busy with
+something else. Then the step logging's share of the trivial endpoint's throughput, and the targets from issue 7.
 
-Two concurrencies by default: 2, one request at a time for each worker, where the machine is already as busy as
-it gets with a two-core server; and 8, where the extra requests only wait their turn, so latency there is mostly
-queueing (throughput hardly changes between the two).
+Two concurrencies by default: 2, one request at a time for each of the two workers; and 8, four for each, where a
+request mostly waits for the others on a machine with few cores.
 `--reuse` keeps an already seeded database (seeding a year for 10,000 patients takes minutes).
 """
 
