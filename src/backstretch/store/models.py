@@ -232,4 +232,3 @@ class ProgramRow(Base):
     note: Mapped[str] = mapped_column(String(1000), nullable=False, default="")
     items: Mapped[list[dict[str, object]]] = mapped_column(JSON, nullable=False)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False)
-
