@@ -25,6 +25,7 @@ from backstretch.core.safety import Screening, validate_answers
 from backstretch.core.timeline import Step, StepKind
 from backstretch.paths import home
 from backstretch.store.models import (
+    PAINFUL_FEELINGS,
     LoginRow,
     MeasureRow,
     PersonRow,
@@ -432,7 +433,6 @@ class Store:
 
 
 FEELINGS = ("just-a-stretch", "uncomfortable", "painful", "sharp")
-PAINFUL_FEELINGS = frozenset({"painful", "sharp"})
 HISTORY_DAYS_FOR_PLANNER = 28
 SESSION_PAIN_NOTE = "before a session"  # the note on the pain reading a guided session starts with
 
