@@ -9,13 +9,15 @@ report and a pain reading for `--days` days), starts `backstretch serve --multi-
 each endpoint in turn from a separate process: `--concurrency` threads, each with its own keep-alive connection
 and its own signed-in person, for `--seconds` seconds, after a few untimed requests (the figures are for a warm
 server); the whole set `--rounds` times over, with medians at the end, and all of that for each concurrency given.
-It prints, per endpoint, requests, errors, throughput and p50/p99 latency, and the CPU time each request cost the
+It prints, per endpoint, requests, errors, throughput and p50/p99 latency, the CPU time each request cost the
 app's processes and the whole PostgreSQL server (read from /proc when both run here; the server's background
-writing after the step logging counts too). CPU time moves less than latency when the machine is busy with
-something else. Then the step logging's share of the trivial endpoint's throughput, and the targets from issue 7.
+writing after the step logging counts too), and how the load's connections were spread over the two workers (each
+keep-alive connection stays with the worker that accepted it: "8+0" means one worker served everything). CPU
+time moves less than latency when the machine is busy with something else. Then the step logging's share of the
+trivial endpoint's throughput, and the targets from issue 7.
 
-Two concurrencies by default: 2, one request at a time for each of the two workers; and 8, four for each, where a
-request mostly waits for the others on a machine with few cores.
+Two concurrencies by default: 2, about one request at a time for each worker; and 8, about four for each (as the
+connections fall), where a request mostly waits for the others on a machine with few cores.
 `--reuse` keeps an already seeded database (seeding a year for 10,000 patients takes minutes).
 """
 
@@ -150,7 +152,7 @@ def long_plan() -> tuple[dict[str, Any], int]:
     return {"items": [item_json(i) for i in items]}, len(build_timeline(items, catalogue).steps)
 
 
-def drive(base: str, name: str, targets: list[dict[str, Any]], seconds: float, results: Any) -> None:
+def drive(base: str, name: str, targets: list[dict[str, Any]], seconds: float, results: Any, running: Any) -> None:
     """Run in its own process: one thread per target (a signed-in person with what to request), until time is up."""
     latencies: list[float] = []
     statuses: dict[int, int] = {}
@@ -187,6 +189,7 @@ def drive(base: str, name: str, targets: list[dict[str, Any]], seconds: float, r
     started = time.perf_counter()
     for t in threads:
         t.start()
+    running.set()
     for t in threads:
         t.join()
     elapsed = time.perf_counter() - started
@@ -291,6 +294,30 @@ def _cpu_now(app_pid: int) -> tuple[float, float]:
     return app, database
 
 
+def _connections_per_worker(port: int, app_pid: int) -> str:
+    """How the load's connections are spread over the app's workers, as "5+3": a keep-alive connection stays with
+    the worker that accepted it, and which one does is chance, so one worker may serve most of the requests and
+    its share of a core bounds them (from /proc; "?" where there is none)."""
+    established = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            rows = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            fields = row.split()
+            if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "01":  # our side, ESTABLISHED
+                established.add(f"socket:[{fields[9]}]")
+    counts = []
+    for pid, (parent, command) in _processes().items():
+        if parent == app_pid and "spawn_main" in command:  # a worker, not multiprocessing's resource tracker
+            try:
+                counts.append(sum(os.readlink(fd) in established for fd in Path(f"/proc/{pid}/fd").iterdir()))
+            except OSError:
+                continue
+    return "+".join(str(n) for n in sorted(counts, reverse=True)) or "?"
+
+
 def prepare(url: str, args: argparse.Namespace, concurrency: int) -> dict[str, list[dict[str, Any]]]:
     """Who requests what: patients and clinicians signed in directly (no password hashing in the measurement)."""
     store = open_store(url)
@@ -329,13 +356,16 @@ def report(base: str, scenarios: dict[str, list[dict[str, Any]]], seconds: float
     context = multiprocessing.get_context("spawn")
     runs: dict[str, list[dict[str, float]]] = {name: [] for name in scenarios}
     print(f"{'round endpoint':<52} {'requests':>9} {'errors':>7} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
-          f"{'CPU ms/request: app':>20} {'database':>9}")  # fmt: skip
+          f"{'CPU ms/request: app':>20} {'database':>9} {'connections':>12}")  # fmt: skip
     for n in range(1, rounds + 1):
         for name, targets in scenarios.items():
-            queue = context.Queue()
-            process = context.Process(target=drive, args=(base, name, targets, seconds, queue))
+            queue, running = context.Queue(), context.Event()
+            process = context.Process(target=drive, args=(base, name, targets, seconds, queue, running))
             before = _cpu_now(app_pid)
             process.start()
+            running.wait()
+            time.sleep(min(1.0, seconds / 2))  # every thread connected by then
+            spread = _connections_per_worker(int(base.rsplit(":", 1)[1]), app_pid)
             result = queue.get()
             process.join()
             lat = result["latencies"]
@@ -346,7 +376,7 @@ def report(base: str, scenarios: dict[str, list[dict[str, Any]]], seconds: float
                    "p99": percentile(lat, 0.99) * 1000, "errors": errors, "app": app_cpu, "db": db_cpu}  # fmt: skip
             runs[name].append(run)
             print(f"{n:<5} {name:<46} {len(lat):>9} {errors:>7} {run['rate']:>8.1f} {run['p50']:>8.1f} "
-                  f"{run['p99']:>8.1f} {app_cpu:>20.1f} {db_cpu:>9.1f}   "
+                  f"{run['p99']:>8.1f} {app_cpu:>20.1f} {db_cpu:>9.1f} {spread:>12}   "
                   f"{dict(sorted(result['statuses'].items()))}")  # fmt: skip
     print(f"\nmedians over {rounds} rounds:")
     for name, got in runs.items():

@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
+import socket
+import subprocess
+import sys
+import time
 import uuid
 from datetime import date
 from pathlib import Path
@@ -21,7 +26,7 @@ from backstretch.core.safety import QUESTIONS, Screening
 from backstretch.library import load_catalogue
 from backstretch.store import open_store
 from backstretch.store.accounts import Accounts
-from backstretch.web.app import create_app
+from backstretch.web.app import YOUNG_OBJECTS_BEFORE_COLLECTING, create_app
 from tests.helpers import backstretch
 from tests.web import LiveServer, screenshot
 
@@ -337,3 +342,70 @@ def test_a_step_is_saved_only_while_its_patient_is_signed_in(database_url: str) 
     assert store.recorded_steps(session) == {0, 1}
     again = _signed_in_as(app, accounts, amy)
     assert post(again, 2) == 200 and store.recorded_steps(session) == {0, 1, 2}
+
+
+def _workers_of(server: subprocess.Popen[bytes]) -> list[int]:
+    """The worker processes uvicorn's supervisor started for `serve --workers N`, from /proc."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            if parent == server.pid and b"spawn_main" in (entry / "cmdline").read_bytes():
+                found.append(int(entry.name))
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def test_two_workers_serve_one_clinic_from_one_postgresql(postgres_url: str) -> None:
+    """`serve --workers 2`: two processes, any of them answers any request, and each sees what the other wrote."""
+    _, accounts, doc, amy, _ = _clinic_with_two_patients(postgres_url)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen([sys.executable, "-m", "backstretch", "serve", "--multi-user", "--workers", "2",
+                               "--port", str(port), "--db", postgres_url], stdout=subprocess.DEVNULL)  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base}/api/health", timeout=1).status_code == 200 and len(_workers_of(server)) == 2:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        assert len(_workers_of(server)) == 2, "two worker processes"
+        cookies = {"backstretch_login": accounts.open_login(doc.id), "backstretch_csrf": "token-for-tests"}
+        headers = {"X-CSRF-Token": "token-for-tests"}
+        # Each request on a connection of its own, so the two workers share them: a sign-in made in the database
+        # is honoured by both, and a program assigned through one shows on pages served by either.
+        with httpx.Client(base_url=base, cookies=cookies, headers=headers) as client:
+            form = {"day": [str(d) for d in range(7)], "use-chair-chin-tuck": "on", "hold-chair-chin-tuck": "20",
+                    "reps-chair-chin-tuck": "2", "note": "Slowly."}  # fmt: skip
+            saved = client.post(f"/clinic/patients/{amy}/program", data=form, follow_redirects=False)
+            assert saved.status_code == 303, saved.text[:300]
+        as_amy = {"backstretch_login": accounts.open_login(amy)}
+        for _ in range(12):
+            with httpx.Client(base_url=base, cookies=cookies, headers={"Connection": "close"}) as client:
+                board = client.get("/clinic")
+                assert board.status_code == 200 and "Amy" in board.text and "Ben" in board.text
+                assert "Assigned since" in client.get(f"/clinic/patients/{amy}").text
+            with httpx.Client(base_url=base, cookies=as_amy, headers={"Connection": "close"}) as client:
+                plan = client.get("/api/plan").json()
+                assert plan["program"] is True and [i["stretch"] for i in plan["items"]] == ["chair-chin-tuck"]
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def test_a_served_app_keeps_its_start_up_objects_out_of_the_collectors_way(tmp_path: Path) -> None:
+    """What each worker of `serve --workers N` builds (tune_garbage_collector says why), in a process of its own:
+    freezing objects here would keep every test's app alive."""
+    script = ("import gc; from backstretch.web.app import app_from_environment as make; before = gc.get_threshold(); "
+              "make(); print(before[0], gc.get_threshold()[0], gc.get_freeze_count())")  # fmt: skip
+    env = {**os.environ, "BACKSTRETCH_DATABASE_URL": f"sqlite:///{tmp_path / 'served.sqlite3'}"}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 0, done.stderr
+    default, tuned, frozen = map(int, done.stdout.split())
+    assert (default, tuned) == (700, YOUNG_OBJECTS_BEFORE_COLLECTING) and frozen > 10_000

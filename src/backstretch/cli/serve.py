@@ -53,7 +53,7 @@ def serve_command(
     """Start the web app (the main way to use backstretch) over your local database."""
     import uvicorn  # imported here: the other commands do not need the web stack
 
-    from backstretch.web.app import MULTI_USER_ENV, create_app
+    from backstretch.web.app import MULTI_USER_ENV, create_app, tune_garbage_collector
 
     try:
         with socket.create_server((host, port)):
@@ -73,7 +73,9 @@ def serve_command(
     if workers > 1:
         serve_workers("backstretch.web.app:app_from_environment", host, port, workers)
     else:
-        uvicorn.run(create_app(db, multi_user), host=host, port=port, log_level="warning")
+        app = create_app(db, multi_user)
+        tune_garbage_collector()
+        uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 def announce(url: str, host: str, multi_user: bool, open_browser: bool) -> None:

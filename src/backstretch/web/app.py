@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 
@@ -35,6 +36,7 @@ from backstretch.web.templating import templates
 
 STATIC = Path(__file__).parent / "static"
 MULTI_USER_ENV = "BACKSTRETCH_MULTI_USER"
+YOUNG_OBJECTS_BEFORE_COLLECTING = 10_000  # Python's default is 700
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CROSS_SITE = ("This request came from another website, so it was refused: backstretch only accepts changes made on "
               "its own pages.")  # fmt: skip
@@ -154,4 +156,21 @@ def create_app(database: str | None = None, multi_user: bool = False) -> FastAPI
 def app_from_environment() -> FastAPI:
     """The app for each of several workers: the database from BACKSTRETCH_DATABASE_URL, clinic mode when
     BACKSTRETCH_MULTI_USER is set (`backstretch serve --workers N` sets both)."""
-    return create_app(None, multi_user=bool(os.environ.get(MULTI_USER_ENV)))
+    app = create_app(None, multi_user=bool(os.environ.get(MULTI_USER_ENV)))
+    tune_garbage_collector()
+    return app
+
+
+def tune_garbage_collector() -> None:
+    """For a server, once its app is built: what is there now (modules, templates, the library) stays for good, so
+    the collector stops looking at it, and it looks at new objects less often.
+
+    A dashboard or Today request makes tens of thousands of objects that live as long as the request. With Python's
+    defaults they reached the oldest generation, and its collections, each going over every object in the process,
+    paused a worker for 90 to 170 ms, 30 times in 13 s across the two workers of bench/load.py's clinic with eight
+    dashboards at a time (a gc callback timed them). Side by side, alternating, two runs each: 60 and 60 dashboards
+    a second, p99 319 and 312 ms with the defaults; 79 and 77, p99 194 and 191 ms with this; workers' memory the
+    same (127 MB). Not for tests, which build many apps in one process: frozen objects are never freed."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(YOUNG_OBJECTS_BEFORE_COLLECTING, *gc.get_threshold()[1:])
