@@ -363,7 +363,7 @@ def report(base: str, scenarios: dict[str, list[dict[str, Any]]], seconds: float
             process = context.Process(target=drive, args=(base, name, targets, seconds, queue, running))
             before = _cpu_now(app_pid)
             process.start()
-            running.wait()
+            running.wait(timeout=120)  # a load process that died never says so
             time.sleep(min(1.0, seconds / 2))  # every thread connected by then
             spread = _connections_per_worker(int(base.rsplit(":", 1)[1]), app_pid)
             result = queue.get()
