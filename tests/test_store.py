@@ -4,20 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from typing import Any
 
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import Connection, create_engine, inspect, select, text
 
+from backstretch.core.measures import Measure, MeasureKind, usual_morning_pain
+from backstretch.core.planner import DayRecord, MorningPain
 from backstretch.core.profile import Profile
 from backstretch.core.safety import QUESTIONS, Screening
 from backstretch.core.timeline import Step, StepKind
 from backstretch.store import Store, open_store
-from backstretch.store.database import MIGRATIONS, SessionChanged
+from backstretch.store.database import FEELINGS, MIGRATIONS, SessionChanged
 from backstretch.store.models import Base, SessionRow
 from backstretch.store.transfer import export_data, import_data
 
@@ -185,3 +190,49 @@ def test_the_upgrade_marks_the_sessions_with_a_hold_done(database_url: str) -> N
                                     "finished_at) VALUES (:id, :id, 0, :kind, 20, :outcome, '2026-11-01 08:01')"),
                                {"id": sid, "kind": kind, "outcome": outcome})  # fmt: skip
     assert _stretched(open_store(database_url)) == {1: True, 2: False, 3: False}
+
+
+_STRETCHES = st.sampled_from([None, "cat-stretch", "child-pose", "chair-chin-tuck"])
+_SESSIONS = st.lists(st.tuples(
+    st.integers(-32, 2),  # the session's day, from `on`
+    st.one_of(st.none(), st.integers(0, 10)),  # pain before
+    st.lists(st.tuples(st.sampled_from([StepKind.HOLD, StepKind.CHECKLIST]), _STRETCHES,
+                       st.sampled_from(["done", "skipped", "stopped"])), max_size=5),
+    st.lists(st.tuples(_STRETCHES.filter(bool), st.sampled_from(FEELINGS)), max_size=4),
+), max_size=8)  # fmt: skip
+_READINGS = st.lists(st.tuples(st.integers(-20, 1), st.integers(0, 10), st.booleans()), max_size=12)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(sessions=_SESSIONS, readings=_READINGS)
+def test_the_planners_history_says_what_the_sessions_and_readings_say(
+    tmp_path_factory: pytest.TempPathFactory, sessions: list[Any], readings: list[Any]
+) -> None:
+    """The planner's four weeks, read as plain rows, agree with the same sessions read whole through `history()`
+    (what was done, what hurt), with the reports as given (what felt fine), and with the next-day rule worked out
+    from every pain reading `measures()` returns."""
+    on = date(2026, 11, 25)
+    store = open_store(f"sqlite:///{tmp_path_factory.mktemp('history') / 'history.sqlite3'}")
+    fine: dict[int, list[str]] = {}
+    for offset, pain_before, steps, reports in sessions:
+        day = on + timedelta(days=offset)
+        sid = store.start_session(day, {"items": []}, pain_before)
+        for index, (kind, stretch, outcome) in enumerate(steps):
+            store.record_step(sid, Step(index, kind, index * 20, 20, "A step", stretch=stretch), 20, outcome)
+        for stretch, feeling in reports:
+            if store.report_feeling(sid, day, stretch, feeling) and feeling == "just-a-stretch":
+                fine.setdefault(sid, []).append(stretch)
+    for offset, value, morning in readings:
+        store.add_measure(Measure(kind=MeasureKind.PAIN, on=on + timedelta(days=offset), value=value, morning=morning))
+
+    got = store.planner_history(on)
+    whole = [h for h in store.history(on - timedelta(days=28)) if h.day <= on]
+    assert got.days == tuple(DayRecord(h.day, h.done, tuple(fine.get(h.id, ())), h.painful) for h in whole)
+    pain = store.measures(MeasureKind.PAIN, since=on - timedelta(days=16))
+    expected = []
+    for day in (on - timedelta(days=1), on):
+        todays = [m.value for m in pain if m.morning and m.on == day]
+        usual = usual_morning_pain(pain, day)
+        if todays and usual is not None:
+            expected.append(MorningPain(day, int(max(todays)), usual))
+    assert got.mornings == tuple(expected)
