@@ -358,7 +358,8 @@ def _workers_of(server: subprocess.Popen[bytes]) -> list[int]:
 
 
 def test_two_workers_serve_one_clinic_from_one_postgresql(postgres_url: str) -> None:
-    """`serve --workers 2`: two processes, any of them answers any request, and each sees what the other wrote."""
+    """`serve --workers 2`: two processes share the requests, and what is written through one connection shows on
+    every later one, whichever worker answers it."""
     _, accounts, doc, amy, _ = _clinic_with_two_patients(postgres_url)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
