@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, expect
+from sqlalchemy import update
 
 from backstretch.core.accounts import FAILURES_ALLOWED, Role
 from backstretch.core.profile import Profile
@@ -26,6 +27,7 @@ from backstretch.core.safety import QUESTIONS, Screening
 from backstretch.library import load_catalogue
 from backstretch.store import open_store
 from backstretch.store.accounts import Accounts
+from backstretch.store.models import PersonRow
 from backstretch.web.app import YOUNG_OBJECTS_BEFORE_COLLECTING, create_app
 from tests.helpers import backstretch
 from tests.web import LiveServer, screenshot
@@ -342,6 +344,27 @@ def test_a_step_is_saved_only_while_its_patient_is_signed_in(database_url: str) 
     assert store.recorded_steps(session) == {0, 1}
     again = _signed_in_as(app, accounts, amy)
     assert post(again, 2) == 200 and store.recorded_steps(session) == {0, 1, 2}
+
+
+def test_a_step_is_refused_once_its_login_is_no_longer_a_patients(database_url: str) -> None:
+    """The statement that saves a step also checks that the signed-in account is still a patient's: made a
+    clinician in the database behind the app's back (after the session was read), the login saves nothing."""
+    app, accounts, _doc, amy, _ben = _clinic_with_two_patients(database_url)
+    store = open_store(database_url).for_person(amy)
+    amy_client = _signed_in_as(app, accounts, amy)
+    session = amy_client.post("/api/sessions", json={"minutes": 3}).json()["id"]
+
+    def post(index: int) -> int:
+        step = f"/api/sessions/{session}/steps"
+        return amy_client.post(step, json={"index": index, "seconds": 1, "outcome": "done"}).status_code
+
+    assert post(0) == 200
+    with store.engine.begin() as connection:
+        connection.execute(update(PersonRow).where(PersonRow.id == amy).values(role=Role.CLINICIAN.value))
+    assert post(1) == 403 and store.recorded_steps(session) == {0}
+    with store.engine.begin() as connection:
+        connection.execute(update(PersonRow).where(PersonRow.id == amy).values(role=Role.PATIENT.value))
+    assert post(1) == 200 and store.recorded_steps(session) == {0, 1}
 
 
 def _workers_of(server: subprocess.Popen[bytes]) -> list[int]:
