@@ -1,21 +1,47 @@
 """The daily routine planner: a pure, deterministic function of profile, date and history.
 
-Objective (what "best" means). Among the stretches the person may do today, choose the set that maximises
+A routine is what a physiotherapist would hand this person today: a few stretches, each done for its repetitions,
+covering the muscle groups that matter, gentlest first, mostly the same as last time so it can be learned.
 
-    score = sum of the weights of the features it covers + sum of each chosen stretch's own bonus
+Who may get which stretch (hard rules). Nothing the person's conditions, abilities or equipment rule out, nothing
+they found painful in the last 14 days, and only desk stretches in desk mode. Progression is a gate, not a bonus
+(clinical-facts: progression-gate): a person new to stretching starts at the gentlest step of each family that suits
+them, someone with some experience one step up (never past the back-stretcher's lowest setting), and a harder step
+comes only once the step below was done without pain in 3 sessions (or the harder step itself was done without pain
+lately). On a gentler day (morning pain up: clinical-facts: next-day) or a flare-up day, only the gentlest steps with
+their shortest holds; a flare-up day also lasts 10 minutes at most and has no back-stretcher (clinical-facts: flare).
 
-where the features are: each required group (hamstrings; hips, hip flexors or glutes; neck, shoulders or upper
-back) at 10,000,000; each of the person's pain areas at 100,000; each region at 200 plus 150 for every day (up to
-7) since it was last stretched, which brings every region round within a week. The weights are lexicographic:
-one required group outweighs everything below it put together, and so does one pain area, so the optimum covers
-every required group and pain area whenever any plan within the rules can. A stretch's own bonus is 120 if
-it was not planned yesterday, 0-40 from a rotation that changes with the date, 60 for a yoga pose when the
-person likes yoga, and 500 or 300 when it stands in for a painful stretch or is the next step after three
-pain-free sessions. Subject to: total time (set-up, moving in and out, holds, side switches, position changes,
-getting down to the floor and up once) within the budget, and at most one third of the stretches bending the
-spine forward. The selection is an integer program solved exactly by HiGHS (scipy.optimize.milp); tests compare
-it with exhaustive search, and bench/plan.py with an independent CP-SAT model. Leftover time then goes to
-repetitions (up to each stretch's usual count and about 60 s of holding per muscle group: clinical-facts: volume).
+What "best" means. Among those stretches the planner chooses which to do and how many repetitions of each, to
+maximise, in strict order of importance:
+
+1. covering the seed's required groups: the backs of the legs; the hips, hip flexors or buttocks; the neck,
+   shoulders or upper back;
+2. covering each of the person's pain areas;
+3. on a flare-up day only, using as few positions as possible;
+4. the dose: seconds of holding (per side) for each of those groups, counted up to 60 s a group
+   (clinical-facts: volume), so spare time goes to repetitions before another stretch is added;
+5. keeping the last routine (the latest within a week): no more than two of its stretches left out, where the
+   rules allow (clinical-facts: learnable-routine);
+6. then breadth and preference together: each further region covered, more the longer since it was last
+   stretched; a stretch kept from the last routine; a little more for each of
+   up to two swaps of one of its stretches for a new one (so one or two rotate, and the rest stays); a rotation
+   that changes with the date; yoga poses for people who like yoga; the easier variant of a stretch that hurt;
+   the next step, once earned; less a cost for each different stretch, so a stretch is added only when it brings
+   something.
+
+Subject to: the whole session (checklist, warm-up, set-up, moving in and out, holds, rests between repetitions,
+side switches, position changes, and getting down to the floor and up once) within the minutes; at most one
+different stretch per 120 s of the minutes for a new person, 100 s with some experience, rounded up
+(clinical-facts: learnable-routine); from 10 minutes, every stretch done at least twice or held 40 s or more;
+1 to 4 repetitions (clinical-facts: volume), and no more than bring 60 s of holding; at most a third of the
+stretches bending the spine forward.
+
+Time still left over then goes to repetitions, in routine order, for stretches whose regions have less than 60 s
+of holding, so a long routine is filled with repetitions rather than more stretches.
+
+The weights below make the order strict: one unit of a tier outweighs everything below it put together. The
+choice is an integer program solved exactly by HiGHS (scipy.optimize.milp); tests compare it with exhaustive
+search, and bench/plan.py with an independent CP-SAT model.
 """
 
 from __future__ import annotations
@@ -28,12 +54,13 @@ from datetime import date, timedelta
 import numpy as np
 from numpy.typing import NDArray
 
-from backstretch.core.catalogue import Stretch
-from backstretch.core.profile import AgeBand, Profile
-from backstretch.core.vocab import FLOOR_POSITIONS, Position, Region, SpinalMovement
+from backstretch.core.catalogue import REPS_MAX, Stretch
+from backstretch.core.profile import AgeBand, Experience, Profile
+from backstretch.core.vocab import FLOOR_POSITIONS, Equipment, Position, Region, SpinalMovement
 
 # Time model, in seconds (shared with the session timeline).
 SESSION_START_S = 20  # the checklist before the first stretch
+WARM_UP_S = 60  # clinical-facts: warm-up, about a minute of easy movement first
 SETUP_S = 10  # read the steps and get into position
 MOVE_IN_S = 5  # clinical-facts: gentle-first; move in slowly
 RELEASE_S = 5
@@ -42,20 +69,32 @@ SWITCH_SIDE_S = 5
 POSITION_CHANGE_S = 10
 FLOOR_DOWN_AND_UP_S = 30
 
-# Weights of the objective (see the module docstring).
-W_REQUIRED, W_PAIN, W_REGION, W_STALE_PER_DAY, STALE_DAYS_CAP = 10_000_000, 100_000, 200, 150, 7
-B_FRESH, B_ROTATION_MAX, B_YOGA, B_REPLACES_PAINFUL, B_PROGRESSION = 120, 40, 60, 500, 300
+# Weights of the objective, tier by tier (see the module docstring).
+W_REQUIRED, W_PAIN, W_FLARE_POSITION, W_VOLUME_PER_S, W_EXTRA_DROP = 10**12, 10**11, 10**10, 10**7, 200_000
+W_REGION, W_STALE_PER_DAY, STALE_DAYS_CAP = 1_000, 300, 7
+B_KEPT, B_SWAP, SWAPS_COUNTED, B_ROTATION_MAX, B_YOGA = 2_000, 2_150, 2, 40, 60
+B_REPLACES_PAINFUL, B_PROGRESSION = 500, 300
+C_STRETCH = 1_000  # the cost of one more different stretch: more than any stretch's own bonuses
 
 PAINFUL_EXCLUSION = timedelta(days=14)  # a stretch reported painful is left out for 14 days
-PAIN_FREE_SESSIONS_TO_PROGRESS = 3  # clinical-facts: progress
+PAIN_FREE_SESSIONS_TO_PROGRESS = 3  # clinical-facts: progress, progression-gate
 NEXT_DAY_RISE = 2  # clinical-facts: next-day, pain 2+ points above usual
 VOLUME_PER_GROUP_S = 60  # clinical-facts: volume
 OLDER_HOLD_S, OLDER_HOLD_CAP_S = 30, 60  # clinical-facts: hold-time, people 65 and over
+DOSE_FROM_MINUTES, DOSE_MIN_REPS, DOSE_MIN_HOLD_S = 10, 2, 40  # from 10 minutes: 2 repetitions or 40 s a side
+SECONDS_PER_STRETCH = {Experience.NEW: 120, Experience.SOME: 100}  # clinical-facts: learnable-routine
+FLARE_MAX_MINUTES = 10  # clinical-facts: flare
+LAST_ROUTINE_WITHIN = timedelta(days=7)  # the routine to keep most of: the latest within a week
 
 REQUIRED_GROUPS: dict[str, frozenset[Region]] = {
     "hamstrings": frozenset({Region.HAMSTRINGS}),
     "hips": frozenset({Region.HIPS, Region.HIP_FLEXORS, Region.GLUTES}),
     "neck-shoulders-upper-back": frozenset({Region.NECK, Region.SHOULDERS, Region.UPPER_BACK}),
+}
+REQUIRED_GROUP_LABELS = {
+    "hamstrings": "the backs of the legs",
+    "hips": "the hips",
+    "neck-shoulders-upper-back": "the neck, shoulders or upper back",
 }
 
 # Gentle first: standing and chair, then down to the floor once, ending lying on the back.
@@ -116,16 +155,28 @@ class Plan:
 
 @dataclass(frozen=True)
 class Candidate:
-    """A stretch the person may do today, with what choosing it is worth."""
+    """A stretch the person may do today, with what choosing it, and each repetition of it, is worth."""
 
     stretch: Stretch
     hold: int
-    seconds_one_rep: int
-    features: int  # bitmask over the feature list
+    seconds_one_rep: int  # set-up and one repetition (each side)
+    seconds_per_extra_rep: int  # a rest and one more repetition (each side)
+    min_reps: int
+    max_reps: int
+    features: int  # bitmask over the coverage features
+    groups: int  # bitmask over the dose groups
     bonus: int
     flexion: bool
     position: Position
+    new: bool = False  # not in the last routine, when there is one
+    kept: bool = False  # in the last routine
     reason: str | None = None  # shown when the stretch is chosen: why it is in today's plan
+
+    def seconds(self, reps: int) -> int:
+        return self.seconds_one_rep + (reps - 1) * self.seconds_per_extra_rep
+
+
+Selection = Sequence[tuple[Candidate, int]]  # chosen candidates with their repetitions
 
 
 @dataclass
@@ -134,7 +185,11 @@ class SelectionProblem:
 
     candidates: list[Candidate]
     feature_weights: list[int]
+    dose_groups: list[tuple[frozenset[Region], int]]  # regions, and the weight of a second of holding for them
     budget_s: int
+    max_stretches: int
+    keepable: int = 0  # candidates from the last routine: a swap drops one of them for a new one
+    flare: bool = False
     reasons: list[str] = field(default_factory=list)
     levels: dict[str, int] = field(default_factory=dict)  # easier steps below each stretch, for ordering
 
@@ -152,37 +207,82 @@ def transitions_seconds(positions: set[Position]) -> int:
     return POSITION_CHANGE_S * (len(positions) - 1) + floor
 
 
-def selection_seconds(chosen: Sequence[Candidate]) -> int:
-    return sum(c.seconds_one_rep for c in chosen) + transitions_seconds({c.position for c in chosen})
+def selection_seconds(chosen: Selection) -> int:
+    return sum(c.seconds(reps) for c, reps in chosen) + transitions_seconds({c.position for c, _ in chosen})
 
 
-def selection_score(problem: SelectionProblem, chosen: Sequence[Candidate]) -> int:
+def dose_seconds(problem: SelectionProblem, chosen: Selection) -> list[int]:
+    """Seconds of holding (per side) for each dose group, counted up to VOLUME_PER_GROUP_S."""
+    return [
+        min(VOLUME_PER_GROUP_S, sum(c.hold * reps for c, reps in chosen if c.groups >> g & 1))
+        for g in range(len(problem.dose_groups))
+    ]
+
+
+def selection_score(problem: SelectionProblem, chosen: Selection) -> int:
     covered = 0
-    for c in chosen:
+    for c, _ in chosen:
         covered |= c.features
-    weights = sum(w for i, w in enumerate(problem.feature_weights) if covered >> i & 1)
-    return weights + sum(c.bonus for c in chosen)
+    score = sum(w for i, w in enumerate(problem.feature_weights) if covered >> i & 1)
+    score += sum(w * s for (_, w), s in zip(problem.dose_groups, dose_seconds(problem, chosen), strict=True))
+    score += sum(c.bonus - C_STRETCH for c, _ in chosen)
+    dropped = problem.keepable - sum(1 for c, _ in chosen if c.kept)
+    score += B_SWAP * min(SWAPS_COUNTED, sum(1 for c, _ in chosen if c.new), dropped)
+    score -= W_EXTRA_DROP * max(0, dropped - SWAPS_COUNTED)
+    if problem.flare:
+        score -= W_FLARE_POSITION * len({c.position for c, _ in chosen})
+    return score
 
 
-def feasible(problem: SelectionProblem, chosen: Sequence[Candidate]) -> bool:
-    flexion = sum(1 for c in chosen if c.flexion)
-    return selection_seconds(chosen) <= problem.budget_s and 3 * flexion <= len(chosen)
+def feasible(problem: SelectionProblem, chosen: Selection) -> bool:
+    flexion = sum(1 for c, _ in chosen if c.flexion)
+    return (
+        selection_seconds(chosen) <= problem.budget_s
+        and 3 * flexion <= len(chosen)
+        and len(chosen) <= problem.max_stretches
+        and all(c.min_reps <= reps <= c.max_reps for c, reps in chosen)
+    )
 
 
-def levels(catalogue: Mapping[str, Stretch]) -> dict[str, int]:
-    """How many easier steps lie below each stretch: 0 is the gentlest of its family."""
+def day_words(day: date) -> str:
+    """A date as people say it, "Tuesday 24 November", for reasons and problems shown on pages."""
+    return f"{day:%A} {day.day} {day:%B}"
+
+
+def levels(catalogue: Mapping[str, Stretch], suitable: Collection[str] | None = None) -> dict[str, int]:
+    """How many easier steps lie below each stretch: 0 is the gentlest of its family.
+
+    With `suitable`, only those steps count, but the family is followed through the others: a harder step whose
+    easier one needs a strap is still above the step below that, for someone with no strap.
+    """
+    counted = set(catalogue) if suitable is None else set(suitable)
     found: dict[str, int] = {}
 
     def level(sid: str, seen: frozenset[str]) -> int:
-        if sid in found:
-            return found[sid]
-        below = [e for e in catalogue[sid].easier if e in catalogue and e not in seen]
-        value = 1 + max(level(e, seen | {sid}) for e in below) if below else 0
-        found[sid] = value
-        return value
+        if sid not in found:
+            steps = [e for e in catalogue[sid].easier if e in catalogue and e not in seen]
+            deeper = [level(e, seen | {sid}) + (1 if e in counted else 0) for e in steps]
+            found[sid] = max(deeper, default=0)
+        return found[sid]
 
     for sid in catalogue:
         level(sid, frozenset())
+    return found
+
+
+def steps_below(catalogue: Mapping[str, Stretch], sid: str, suitable: Collection[str]) -> list[str]:
+    """The nearest easier steps that suit the person, passing over the ones that do not."""
+    found: list[str] = []
+    todo, seen = list(catalogue[sid].easier), {sid}
+    while todo:
+        e = todo.pop(0)
+        if e in seen or e not in catalogue:
+            continue
+        seen.add(e)
+        if e in suitable:
+            found.append(e)
+        else:
+            todo.extend(catalogue[e].easier)
     return found
 
 
@@ -201,6 +301,43 @@ def painful_recently(history: History, on: date) -> dict[str, date]:
     return painful
 
 
+def pain_free_counts(history: History, before: date) -> dict[str, int]:
+    """Sessions in a row each stretch was done without pain, before a day; a painful report starts it again."""
+    counts: dict[str, int] = {}
+    for d in sorted((d for d in history.days if d.on < before), key=lambda d: d.on):
+        for sid in d.pain_free:
+            counts[sid] = counts.get(sid, 0) + 1
+        for sid in d.painful:
+            counts[sid] = 0
+    return counts
+
+
+def gate_reason(
+    stretch: Stretch,
+    level: int,
+    below: Collection[str],
+    profile: Profile,
+    pain_free: Mapping[str, int],
+    gentlest_only: bool,
+) -> str | None:
+    """Why the progression gate keeps this step out today, or None when the person may do it.
+
+    clinical-facts: progression-gate. `level` counts the easier steps below it that suit the person, and `below`
+    names the nearest of them.
+    """
+    if level == 0:
+        return None
+    if gentlest_only:
+        return "only the gentlest step of each family today"
+    device = Equipment.BACK_STRETCHER in stretch.equipment
+    free = 1 if profile.experience is Experience.SOME and not device else 0
+    if level <= free or pain_free.get(stretch.id, 0) > 0:
+        return None
+    if any(pain_free.get(e, 0) >= PAIN_FREE_SESSIONS_TO_PROGRESS for e in below):
+        return None
+    return f"not yet: first do the step before it without pain in {PAIN_FREE_SESSIONS_TO_PROGRESS} sessions"
+
+
 def check_items(
     items: Sequence[PlanItem], catalogue: Mapping[str, Stretch], profile: Profile, history: History, on: date
 ) -> list[str]:
@@ -211,17 +348,17 @@ def check_items(
     for item in items:
         stretch = catalogue.get(item.stretch)
         if stretch is None:
-            problems.append(f"{item.stretch}: not in your library")
+            problems.append(f"{item.name or item.stretch}: not in your library")
             continue
         reason = allowed_reason(stretch, profile, desk=False)
         if reason:
-            problems.append(f"{item.stretch}: {reason}")
+            problems.append(f"{stretch.name}: {reason}")
         if item.stretch in painful:
-            problems.append(f"{item.stretch}: you found it painful on {painful[item.stretch].isoformat()}")
+            problems.append(f"{stretch.name}: you found it painful on {day_words(painful[item.stretch])}")
         if not stretch.hold_seconds.min <= item.hold_seconds <= (cap or stretch.hold_seconds.max):
-            problems.append(f"{item.stretch}: hold {item.hold_seconds} s is outside its safe range")
-        if not 1 <= item.reps <= stretch.reps or item.sides != (2 if stretch.per_side else 1):
-            problems.append(f"{item.stretch}: repetitions or sides do not match the stretch")
+            problems.append(f"{stretch.name}: hold {item.hold_seconds} s is outside its safe range")
+        if not 1 <= item.reps <= REPS_MAX or item.sides != (2 if stretch.per_side else 1):
+            problems.append(f"{stretch.name}: repetitions or sides do not match the stretch")
     flexion = sum(
         1 for i in items if i.stretch in catalogue and catalogue[i.stretch].spinal_movement is SpinalMovement.FLEXION
     )
@@ -270,6 +407,19 @@ def easier_instead(
     return None
 
 
+def _last_routine(history: History, on: date) -> set[str]:
+    """The stretches of the latest day within a week before `on` that had any: the routine to keep most of."""
+    earlier = [d for d in history.days if on - LAST_ROUTINE_WITHIN <= d.on < on and d.stretches]
+    if not earlier:
+        return set()
+    latest = max(d.on for d in earlier)
+    return {s for d in earlier if d.on == latest for s in d.stretches}
+
+
+def _pain_label(area: str) -> str:
+    return f"your {area.replace('-', ' ')} pain"
+
+
 def build_problem(
     catalogue: Mapping[str, Stretch],
     profile: Profile,
@@ -279,37 +429,39 @@ def build_problem(
     desk: bool = False,
     flare: bool = False,
 ) -> SelectionProblem:
-    # The whole session, checklist included, fits the minutes asked for.
-    budget_s = 60 * (minutes if minutes is not None else profile.minutes) - SESSION_START_S
+    asked = minutes if minutes is not None else profile.minutes
+    if flare:
+        asked = min(asked, FLARE_MAX_MINUTES)
+    # The whole session, checklist and warm-up included, fits the minutes asked for.
+    budget_s = 60 * asked - SESSION_START_S - WARM_UP_S
     reasons: list[str] = []
     recent = [d for d in history.days if d.on < on]
-    yesterday = {s for d in recent if d.on == on - timedelta(days=1) for s in d.stretches}
-
+    last = _last_routine(history, on)
     painful = painful_recently(history, on)
 
     morning = max((m for m in history.mornings if on - timedelta(days=1) <= m.on <= on), key=lambda m: m.on,
                   default=None)  # fmt: skip
     gentler = morning is not None and morning.pain - morning.usual >= NEXT_DAY_RISE
     if gentler and morning is not None:
-        reasons.append(f"Your pain on {morning.on.isoformat()} was {morning.pain}/10, {morning.pain - morning.usual} "
-                       f"above your usual {morning.usual}: today's routine is gentler, with easier stretches and "
-                       "shorter holds.")  # fmt: skip
+        when = "this morning" if morning.on == on else "yesterday morning"
+        reasons.append(f"Your pain {when} was {morning.pain}/10, {morning.pain - morning.usual} above your usual "
+                       f"{morning.usual}: today's routine is gentler, with easier stretches and shorter "
+                       "holds.")  # fmt: skip
     if flare:
-        reasons.append("Flare-up day: only the gentlest stretches, with short holds and nothing deep.")
+        reasons.append(f"Flare-up day: {asked} minutes at most, only the gentlest stretches with short holds, "
+                       "nothing deep and few changes of position. Gentle movement is good for your back; you do "
+                       "not need to rest.")  # fmt: skip
+    gentlest_only = gentler or flare
 
-    level = levels(catalogue)
-    pain_free_count: dict[str, int] = {}
-    for d in sorted(recent, key=lambda d: d.on):
-        for sid in d.pain_free:
-            pain_free_count[sid] = pain_free_count.get(sid, 0) + 1
-        for sid in d.painful:
-            pain_free_count[sid] = 0
+    suitable = {sid: s for sid, s in catalogue.items() if allowed_reason(s, profile, desk) is None}
+    level = levels(catalogue, suitable)
+    pain_free = pain_free_counts(history, on)
 
     older = profile.age_band is AgeBand.FROM_65
-    features: list[tuple[str, frozenset[Region], int]] = [
-        (f"group:{name}", regions, W_REQUIRED) for name, regions in REQUIRED_GROUPS.items()
-    ]
-    features += [(f"pain:{area.value}", area.regions, W_PAIN) for area in profile.pain_areas]
+    features: list[tuple[frozenset[Region], int]] = [(regions, W_REQUIRED) for regions in REQUIRED_GROUPS.values()]
+    features += [(area.regions, W_PAIN) for area in profile.pain_areas]
+    targets = list(dict.fromkeys(regions for regions, _ in features))
+    dose_groups = [(regions, W_VOLUME_PER_S) for regions in targets]
     last_seen: dict[Region, date] = {}
     for d in recent:
         for sid in d.stretches:
@@ -318,31 +470,28 @@ def build_problem(
                     last_seen[r] = max(last_seen.get(r, d.on), d.on)
     for region in Region:
         days = (on - last_seen[region]).days if region in last_seen else STALE_DAYS_CAP
-        features.append((f"region:{region.value}", frozenset({region}), W_REGION + W_STALE_PER_DAY *
-                         min(days, STALE_DAYS_CAP)))  # fmt: skip
+        features.append((frozenset({region}), W_REGION + W_STALE_PER_DAY * min(days, STALE_DAYS_CAP)))
 
     candidates: list[Candidate] = []
-    for sid in sorted(catalogue):
-        stretch = catalogue[sid]
-        if allowed_reason(stretch, profile, desk) is not None:
-            continue
+    for sid in sorted(suitable):
+        stretch = suitable[sid]
         if sid in painful:
             continue
-        if (gentler or flare) and level[sid] > 0:
+        if flare and Equipment.BACK_STRETCHER in stretch.equipment:
             continue
-        bonus = (B_FRESH if sid not in yesterday else 0) + _rotation(on, sid)
+        below = steps_below(catalogue, sid, suitable)
+        if gate_reason(stretch, level[sid], below, profile, pain_free, gentlest_only) is not None:
+            continue
+        bonus = (B_KEPT if sid in last else 0) + _rotation(on, sid)
         if profile.likes_yoga and stretch.yoga_name:
             bonus += B_YOGA
         reason = None
         replaced = [p for p in stretch.harder if p in painful]
-        earned = [e for e in stretch.easier if pain_free_count.get(e, 0) >= PAIN_FREE_SESSIONS_TO_PROGRESS]
+        earned = [e for e in below if pain_free.get(e, 0) >= PAIN_FREE_SESSIONS_TO_PROGRESS]
         if replaced:
             bonus += B_REPLACES_PAINFUL
-            reason = (
-                f"{stretch.name} is in place of {catalogue[replaced[0]].name}, which you found painful "
-                f"on {painful[replaced[0]].isoformat()}."
-            )
-        elif earned and not (gentler or flare):
+            reason = f"{stretch.name} is in place of {catalogue[replaced[0]].name}, which you found painful lately."
+        elif earned and not gentlest_only and level[sid] > 0:
             bonus += B_PROGRESSION
             reason = (
                 f"{stretch.name} is the next step: you did {catalogue[earned[0]].name} without pain "
@@ -352,123 +501,242 @@ def build_problem(
         cap = OLDER_HOLD_CAP_S if older else stretch.hold_seconds.max
         if older:
             hold = max(hold, OLDER_HOLD_S)
-        steps = pain_free_count.get(sid, 0) // PAIN_FREE_SESSIONS_TO_PROGRESS
-        if steps and not stretch.harder and not (gentler or flare) and hold < cap:
+        steps = pain_free.get(sid, 0) // PAIN_FREE_SESSIONS_TO_PROGRESS
+        if steps and not stretch.harder and not gentlest_only and hold < cap:
             hold = min(cap, hold + 5 * steps)
-            reason = f"{stretch.name} is held {hold} s: you have done it without pain {pain_free_count[sid]} times."
-        if gentler or flare:
+            reason = f"{stretch.name} is held {hold} s: you have done it without pain {pain_free[sid]} times."
+        if gentlest_only:
             hold = stretch.hold_seconds.min
         primary = set(stretch.regions.primary)
-        mask = 0
-        for i, (_, regions, _) in enumerate(features):
-            if primary & regions:
-                mask |= 1 << i
+        mask = sum(1 << i for i, (regions, _) in enumerate(features) if primary & regions)
+        groups = sum(1 << g for g, (regions, _) in enumerate(dose_groups) if primary & regions)
+        min_reps = DOSE_MIN_REPS if asked >= DOSE_FROM_MINUTES and hold < DOSE_MIN_HOLD_S else 1
+        one = item_seconds(hold, 1, stretch.per_side)
         candidates.append(
             Candidate(
                 stretch=stretch,
                 hold=hold,
-                seconds_one_rep=item_seconds(hold, 1, stretch.per_side),
+                seconds_one_rep=one,
+                seconds_per_extra_rep=item_seconds(hold, 2, stretch.per_side) - one,
+                min_reps=min_reps,
+                max_reps=max(min_reps, min(REPS_MAX, -(-VOLUME_PER_GROUP_S // hold))),
                 features=mask,
+                groups=groups,
                 bonus=bonus,
                 flexion=stretch.spinal_movement is SpinalMovement.FLEXION,
                 position=stretch.position,
+                new=bool(last) and sid not in last,
+                kept=sid in last,
                 reason=reason,
             )
         )
     for sid in sorted(painful):
         if sid in catalogue:
-            reasons.append(f"{catalogue[sid].name} is left out until "
-                           f"{(painful[sid] + PAINFUL_EXCLUSION).isoformat()}: you found it painful.")  # fmt: skip
-    return SelectionProblem(candidates, [w for _, _, w in features], budget_s, reasons, level)
+            until = painful[sid] + PAINFUL_EXCLUSION
+            reasons.append(f"{catalogue[sid].name} is left out until {day_words(until)}: you found it "
+                           "painful.")  # fmt: skip
+    max_stretches = -(-60 * asked // SECONDS_PER_STRETCH[profile.experience])  # rounded up
+    return SelectionProblem(candidates, [w for _, w in features], dose_groups, budget_s, max_stretches,
+                            keepable=sum(1 for c in candidates if c.kept), flare=flare, reasons=reasons,
+                            levels=level)  # fmt: skip
 
 
 def _dominance_pairs(cands: Sequence[Candidate]) -> list[tuple[int, int]]:
     """Pairs (a, b) where b may be chosen only with a: a is as good as b in every respect that counts.
 
-    Same position, covers every feature b covers, takes no longer, has no smaller bonus, bends forward no more.
-    Swapping b for a never lowers the score nor breaks a rule, so some optimal plan keeps every such pair; the
-    constraints spare the solver from trying plans that differ only by such swaps. Ties go to the earlier index.
+    Same position, covers every feature and dose group b covers with at least b's hold, takes no longer for any
+    number of repetitions b may have, has no smaller bonus, bends forward no more, is new exactly when b is. Putting
+    a, with b's repetitions, in b's place never lowers the score nor breaks a rule, so some optimal plan keeps every
+    such pair; the constraints spare the solver plans that differ only by such swaps. Ties go to the earlier index.
     """
     pairs = []
     for ia, a in enumerate(cands):
         for ib, b in enumerate(cands):
-            if ia == ib or a.position is not b.position or b.features & ~a.features:
+            if ia == ib or a.position is not b.position or b.features & ~a.features or b.groups & ~a.groups:
                 continue
-            if a.seconds_one_rep > b.seconds_one_rep or a.bonus < b.bonus or a.flexion > b.flexion:
+            if (a.seconds_one_rep > b.seconds_one_rep or a.seconds_per_extra_rep > b.seconds_per_extra_rep
+                    or a.hold < b.hold or a.bonus < b.bonus or a.flexion > b.flexion
+                    or a.new != b.new or a.kept != b.kept
+                    or a.min_reps > b.min_reps or a.max_reps < b.max_reps):  # fmt: skip
                 continue
-            equal = (a.seconds_one_rep, a.bonus, a.flexion, a.features) == (b.seconds_one_rep, b.bonus, b.flexion,
-                                                                            b.features)  # fmt: skip
-            if not equal or ia < ib:
+            key_a = (a.seconds_one_rep, a.seconds_per_extra_rep, a.hold, a.bonus, a.flexion, a.features, a.groups,
+                     a.min_reps, a.max_reps)  # fmt: skip
+            key_b = (b.seconds_one_rep, b.seconds_per_extra_rep, b.hold, b.bonus, b.flexion, b.features, b.groups,
+                     b.min_reps, b.max_reps)  # fmt: skip
+            if key_a != key_b or ia < ib:
                 pairs.append((ia, ib))
     return pairs
 
 
-def solve(problem: SelectionProblem) -> list[Candidate]:
+def solve(problem: SelectionProblem) -> list[tuple[Candidate, int]]:
     """Exact maximum of selection_score over feasible selections, as a mixed-integer program solved by HiGHS.
 
-    Variables: x (each stretch chosen), y (each feature covered), g (each position used), f (the floor used).
-    A feature counts only when a chosen stretch covers it; time is the stretches' own plus 10 s per position
-    beyond the first plus 30 s for the floor; 3 x (forward bends) <= (stretches chosen). The gap is set to
-    zero so HiGHS proves optimality to the unit rather than stopping within its default 0.01 %.
+    Variables: x (each stretch chosen), r (its k-th repetition done, k = 2..4), y (each feature covered), v (each
+    dose group's seconds, at most 60), u (the positions used), f (the floor used), w (swaps counted: new
+    stretches in place of ones from the last routine, at most 2), d (those of the last routine left out beyond
+    two). The gap is set to zero so HiGHS proves
+    optimality to the unit rather than stopping within its default 0.01 %.
     """
-    from scipy.optimize import Bounds, LinearConstraint, milp  # imported here: it costs half a second at startup
-
-    cands, weights = problem.candidates, problem.feature_weights
+    cands, weights, groups = problem.candidates, problem.feature_weights, problem.dose_groups
     if not cands:
         return []
-    n, m, positions = len(cands), len(weights), list(Position)
+    extra = [(i, k) for i, c in enumerate(cands) for k in range(2, c.max_reps + 1)]
+    n, e, m, d, positions = len(cands), len(extra), len(weights), len(groups), list(Position)
     p = len(positions)
-    size = n + m + p + 1
+    X, R, Y, V, U = 0, n, n + e, n + e + m, n + e + m + d  # first index of each kind of variable
+    F, W, D = U + p, U + p + 1, U + p + 2
+    size = D + 1
     objective = np.zeros(size)
-    objective[:n] = [-c.bonus for c in cands]
-    objective[n : n + m] = [-w for w in weights]
+    objective[X:R] = [C_STRETCH - c.bonus for c in cands]
+    objective[Y:V] = [-w for w in weights]
+    objective[V:U] = [-w for _, w in groups]
+    if problem.flare:
+        objective[U:F] = W_FLARE_POSITION
+    objective[W] = -B_SWAP
+    objective[D] = W_EXTRA_DROP
     rows: list[NDArray[np.float64]] = []
-    upper: list[float] = []
+    low: list[float] = []
+    high: list[float] = []
 
-    def at_most(row: NDArray[np.float64], limit: float) -> None:
+    def add(row: NDArray[np.float64], lo: float, hi: float) -> None:
         rows.append(row)
-        upper.append(limit)
+        low.append(lo)
+        high.append(hi)
 
     for f in range(m):
         row = np.zeros(size)
-        row[n + f] = 1
-        row[:n] = [-(c.features >> f & 1) for c in cands]
-        at_most(row, 0)
+        row[Y + f] = 1
+        row[X:R] = [-(c.features >> f & 1) for c in cands]
+        add(row, -np.inf, 0)
+    reps_rows = {i: np.zeros(size) for i in range(n)}  # the repetitions of each stretch: x_i + its r's
+    for i in range(n):
+        reps_rows[i][X + i] = 1
+    for j, (i, k) in enumerate(extra):
+        reps_rows[i][R + j] = 1
+        row = np.zeros(size)
+        row[R + j] = 1
+        row[R + j - 1 if k > 2 else X + i] = -1  # the k-th repetition only after the one before
+        add(row, -np.inf, 0)
+        if k <= cands[i].min_reps:
+            add(row, 0, 0)
+    for g in range(d):
+        row = np.zeros(size)
+        row[V + g] = 1
+        for i, c in enumerate(cands):
+            if c.groups >> g & 1:
+                row -= c.hold * reps_rows[i]
+        add(row, -np.inf, 0)
     for i, c in enumerate(cands):
         row = np.zeros(size)
-        row[i], row[n + m + positions.index(c.position)] = 1, -1
-        at_most(row, 0)
+        row[X + i], row[U + positions.index(c.position)] = 1, -1
+        add(row, -np.inf, 0)
         if c.position in FLOOR_POSITIONS:
             row = np.zeros(size)
-            row[i], row[size - 1] = 1, -1
-            at_most(row, 0)
+            row[X + i], row[F] = 1, -1
+            add(row, -np.inf, 0)
     row = np.zeros(size)
-    row[:n] = [c.seconds_one_rep for c in cands]
-    row[n + m : n + m + p] = POSITION_CHANGE_S
-    row[size - 1] = FLOOR_DOWN_AND_UP_S
-    at_most(row, problem.budget_s + POSITION_CHANGE_S)
+    row[X:R] = [c.seconds_one_rep for c in cands]
+    row[R:Y] = [cands[i].seconds_per_extra_rep for i, _ in extra]
+    row[U:F] = POSITION_CHANGE_S
+    row[F] = FLOOR_DOWN_AND_UP_S
+    add(row, -np.inf, problem.budget_s + POSITION_CHANGE_S)
     row = np.zeros(size)
-    row[:n] = [2 if c.flexion else -1 for c in cands]
-    at_most(row, 0)
+    row[X:R] = [2 if c.flexion else -1 for c in cands]
+    add(row, -np.inf, 0)
+    row = np.zeros(size)
+    row[X:R] = 1
+    add(row, -np.inf, problem.max_stretches)
+    row = np.zeros(size)
+    row[W] = 1
+    row[X:R] = [-1 if c.new else 0 for c in cands]
+    add(row, -np.inf, 0)
+    row = np.zeros(size)
+    row[W] = 1
+    row[X:R] = [1 if c.kept else 0 for c in cands]
+    add(row, -np.inf, problem.keepable)
+    row = np.zeros(size)
+    row[D] = -1
+    row[X:R] = [-1 if c.kept else 0 for c in cands]
+    add(row, -np.inf, SWAPS_COUNTED - problem.keepable)
     for a, b in _dominance_pairs(cands):
         row = np.zeros(size)
-        row[b], row[a] = 1, -1
-        at_most(row, 0)
-    result = milp(
-        objective,
-        constraints=LinearConstraint(np.array(rows), -np.inf, np.array(upper)),
-        integrality=np.ones(size),
-        bounds=Bounds(0, 1),
-        options={"mip_rel_gap": 0.0, "presolve": True},
-    )
-    if result.x is None:  # cannot happen: choosing nothing is always feasible
-        raise RuntimeError(f"planner found no solution: {result.message}")
-    return [c for c, x in zip(cands, result.x[:n], strict=True) if x > 0.5]
+        row[X + b], row[X + a] = 1, -1
+        add(row, -np.inf, 0)
+    integrality = np.ones(size)
+    integrality[V:U] = integrality[W] = integrality[D] = 0
+    upper = np.ones(size)
+    upper[V:U], upper[W], upper[D] = VOLUME_PER_GROUP_S, SWAPS_COUNTED, np.inf
+    x = _highs(objective, np.array(rows), np.array(low), np.array(high), integrality, upper)
+    chosen = []
+    for i, c in enumerate(cands):
+        if x[X + i] > 0.5:
+            chosen.append((c, 1 + sum(1 for j, (ii, _) in enumerate(extra) if ii == i and x[R + j] > 0.5)))
+    return chosen
 
 
-def _order(chosen: Sequence[Candidate], level: Mapping[str, int]) -> list[Candidate]:
+def _highs(
+    objective: NDArray[np.float64],
+    rows: NDArray[np.float64],
+    low: NDArray[np.float64],
+    high: NDArray[np.float64],
+    integrality: NDArray[np.float64],
+    upper: NDArray[np.float64],
+) -> NDArray[np.float64]:
+    """Minimise objective @ x subject to low <= rows @ x <= high, 0 <= x <= upper, integral where asked."""
+    import highspy
+
+    h = highspy.Highs()  # type: ignore[no-untyped-call]
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("mip_rel_gap", 0.0)
+    h.setOptionValue("threads", 1)
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = rows.shape[1], rows.shape[0]
+    lp.col_cost_ = objective
+    lp.col_lower_ = np.zeros(rows.shape[1])
+    lp.col_upper_ = upper
+    lp.row_lower_, lp.row_upper_ = low, high
+    nonzero = rows.T != 0  # column-wise, as HiGHS stores it
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = np.concatenate(([0], np.cumsum(nonzero.sum(axis=1)))).astype(np.int32)
+    lp.a_matrix_.index_ = np.nonzero(nonzero)[1].astype(np.int32)
+    lp.a_matrix_.value_ = rows.T[nonzero]
+    lp.integrality_ = [highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous for i in integrality]
+    h.passModel(lp)
+    h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:  # cannot happen: choosing nothing is feasible
+        raise RuntimeError(f"planner found no solution: {h.modelStatusToString(h.getModelStatus())}")
+    return np.array(h.getSolution().col_value)
+
+
+def _order(chosen: Selection, level: Mapping[str, int]) -> list[tuple[Candidate, int]]:
     rank = {p: i for i, p in enumerate(POSITION_ORDER)}
-    return sorted(chosen, key=lambda c: (rank[c.position], level.get(c.stretch.id, 0), c.stretch.id))
+    return sorted(chosen, key=lambda cr: (rank[cr[0].position], level.get(cr[0].stretch.id, 0), cr[0].stretch.id))
+
+
+def _fill(problem: SelectionProblem, chosen: Selection) -> list[tuple[Candidate, int]]:
+    """Spend time left over on repetitions, round by round in routine order, while a stretch's regions have less
+    than 60 s of holding (clinical-facts: volume)."""
+    reps = [r for _, r in chosen]
+    held: dict[Region, int] = {}
+    for c, r in chosen:
+        for region in c.stretch.regions.primary:
+            held[region] = held.get(region, 0) + c.hold * r
+    spare = problem.budget_s - selection_seconds(chosen)
+    grew = True
+    while grew:
+        grew = False
+        for k, (c, _) in enumerate(chosen):
+            regions = c.stretch.regions.primary
+            if reps[k] >= c.max_reps or c.seconds_per_extra_rep > spare:
+                continue
+            if all(held[region] >= VOLUME_PER_GROUP_S for region in regions):
+                continue
+            reps[k] += 1
+            spare -= c.seconds_per_extra_rep
+            for region in regions:
+                held[region] += c.hold
+            grew = True
+    return [(c, r) for (c, _), r in zip(chosen, reps, strict=True)]
 
 
 def plan_day(
@@ -481,77 +749,50 @@ def plan_day(
     flare: bool = False,
 ) -> Plan:
     problem = build_problem(catalogue, profile, on, history, minutes, desk, flare)
-    chosen = _order(solve(problem), problem.levels)
-    reps = {c.stretch.id: 1 for c in chosen}
-    held: dict[Region, int] = {}
-    for c in chosen:
-        for r in c.stretch.regions.primary:
-            held[r] = held.get(r, 0) + c.hold
-
-    def total() -> int:
-        items = sum(item_seconds(c.hold, reps[c.stretch.id], c.stretch.per_side) for c in chosen)
-        return items + transitions_seconds({c.position for c in chosen})
-
-    # Spend leftover time on repetitions, round by round in routine order (clinical-facts: volume).
-    grew = True
-    while grew:
-        grew = False
-        for c in chosen:
-            sid = c.stretch.id
-            if reps[sid] >= c.stretch.reps or all(held[r] >= VOLUME_PER_GROUP_S for r in c.stretch.regions.primary):
-                continue
-            reps[sid] += 1
-            if total() > problem.budget_s:
-                reps[sid] -= 1
-                continue
-            for r in c.stretch.regions.primary:
-                held[r] += c.hold
-            grew = True
-
+    chosen = _fill(problem, _order(solve(problem), problem.levels))
     items = tuple(
         PlanItem(
             stretch=c.stretch.id,
             name=c.stretch.name,
             hold_seconds=c.hold,
-            reps=reps[c.stretch.id],
+            reps=reps,
             sides=2 if c.stretch.per_side else 1,
             position=c.position,
             regions=c.stretch.regions.primary,
             spinal_movement=c.stretch.spinal_movement,
-            seconds=item_seconds(c.hold, reps[c.stretch.id], c.stretch.per_side),
+            seconds=c.seconds(reps),
         )
-        for c in chosen
+        for c, reps in chosen
     )
-    covered = {r for c in chosen for r in c.stretch.regions.primary}
-    warnings = _warnings(problem, catalogue, profile, desk, covered)
+    asked = minutes if minutes is not None else profile.minutes
+    if flare:
+        asked = min(asked, FLARE_MAX_MINUTES)
+    covered = {r for c, _ in chosen for r in c.stretch.regions.primary}
+    warnings = _warnings(problem, profile, desk, covered, asked)
+    start = SESSION_START_S + WARM_UP_S if items else 0
     return Plan(
         date=on,
-        minutes_budget=(problem.budget_s + SESSION_START_S) // 60,
-        total_seconds=total() + SESSION_START_S,
+        minutes_budget=asked,
+        total_seconds=selection_seconds(chosen) + start,
         items=items,
         covered_regions=tuple(r for r in Region if r in covered),
         warnings=tuple(warnings),
-        reasons=tuple(problem.reasons) + tuple(c.reason for c in chosen if c.reason),
+        reasons=tuple(problem.reasons) + tuple(c.reason for c, _ in chosen if c.reason),
         score=selection_score(problem, chosen),
     )
 
 
-def _warnings(
-    problem: SelectionProblem, catalogue: Mapping[str, Stretch], profile: Profile, desk: bool, covered: set[Region]
-) -> list[str]:
+def _warnings(problem: SelectionProblem, profile: Profile, desk: bool, covered: set[Region], minutes: int) -> list[str]:
     """Say what a plan leaves out and why: not allowed for this person, or no time for it."""
     allowed_regions = {r for c in problem.candidates for r in c.stretch.regions.primary}
     found = []
-    wanted = [(name.replace("-", ", "), regions) for name, regions in REQUIRED_GROUPS.items()]
-    wanted += [(f"your {a.value} pain", a.regions) for a in profile.pain_areas]
+    wanted = [(REQUIRED_GROUP_LABELS[name], regions) for name, regions in REQUIRED_GROUPS.items()]
+    wanted += [(_pain_label(a.value), a.regions) for a in profile.pain_areas]
     for label, regions in wanted:
         if regions & covered:
             continue
         if regions & allowed_regions:
-            found.append(
-                f"No time for {label} within {(problem.budget_s + SESSION_START_S) // 60} minutes; "
-                "a longer routine covers it."
-            )
+            found.append(f"No time for {label} within {minutes} minutes; a longer routine covers it.")
         else:
             found.append(f"No stretch for {label} suits you today ({'desk mode, ' if desk else ''}your conditions, "
                          "equipment or recent painful stretches).")  # fmt: skip

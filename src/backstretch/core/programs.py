@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from backstretch.core.catalogue import Stretch
+from backstretch.core.catalogue import REPS_MAX, Stretch
 from backstretch.core.measures import Trend
 from backstretch.core.planner import (
     OLDER_HOLD_CAP_S,
@@ -74,8 +74,8 @@ def check_program(program: Program, catalogue: Mapping[str, Stretch]) -> None:
         low, high = stretch.hold_seconds.min, stretch.hold_seconds.max
         if not low <= item.hold_seconds <= high:
             raise ProgramError(f"{stretch.name}: hold it {low} to {high} s, not {item.hold_seconds} s.")
-        if not 1 <= item.reps <= stretch.reps:
-            raise ProgramError(f"{stretch.name}: 1 to {stretch.reps} repetitions, not {item.reps}.")
+        if not 1 <= item.reps <= REPS_MAX:
+            raise ProgramError(f"{stretch.name}: 1 to {REPS_MAX} repetitions, not {item.reps}.")
 
 
 def program_plan(program: Program, catalogue: Mapping[str, Stretch], profile: Profile, on: date,

@@ -24,6 +24,7 @@ from backstretch.core.planner import (
     SESSION_START_S,
     SETUP_S,
     SWITCH_SIDE_S,
+    WARM_UP_S,
     PlanItem,
 )
 from backstretch.core.vocab import FLOOR_POSITIONS
@@ -40,8 +41,18 @@ CHECKLIST = (
 )
 
 
+# clinical-facts: warm-up. Easy movement that works standing or sitting, before the first stretch.
+WARM_UP = (
+    "March on the spot, or in your chair, lifting your knees a little.",
+    "Roll your shoulders slowly backwards a few times, then forwards.",
+    "Rock your pelvis gently forward and back, keeping the movement small.",
+    "Keep it easy and keep breathing: this only warms you up.",
+)
+
+
 class StepKind(StrEnum):
     CHECKLIST = "checklist"
+    WARM_UP = "warm-up"
     POSITION = "position"  # changing position, or getting down to the floor or back up
     SETUP = "setup"
     MOVE_IN = "move-in"
@@ -132,6 +143,7 @@ def build_timeline(
     catalogue: Mapping[str, Stretch],
     breaths_per_minute: float = DEFAULT_BREATHS_PER_MINUTE,
     checklist_s: float = SESSION_START_S,
+    warm_up_s: float = WARM_UP_S,
 ) -> Timeline:
     """Every step of a session, in order, with its start time and cues."""
     if not 3 <= breaths_per_minute <= 12:
@@ -156,6 +168,8 @@ def build_timeline(
         clock += seconds
 
     add(StepKind.CHECKLIST, checklist_s, "Before you start", lines=CHECKLIST)
+    if warm_up_s and items:
+        add(StepKind.WARM_UP, warm_up_s, "Warm up with easy movement", lines=WARM_UP)
     on_floor = False
     previous = None
     for n, item in enumerate(items):
