@@ -23,7 +23,6 @@ from backstretch.core.planner import (
     FLOOR_DOWN_AND_UP_S,
     POSITION_CHANGE_S,
     SWAPS_COUNTED,
-    VOLUME_PER_GROUP_S,
     W_EXTRA_DROP,
     W_FLARE_POSITION,
     DayRecord,
@@ -73,7 +72,7 @@ def cpsat_optimum(problem: SelectionProblem) -> int:
     reps = [model.new_int_var(c.min_reps, c.max_reps, f"reps{i}") for i, c in enumerate(cands)]
     done = [model.new_int_var(0, c.max_reps, f"done{i}") for i, c in enumerate(cands)]  # reps if chosen, else 0
     y = [model.new_bool_var(f"y{f}") for f in range(len(weights))]
-    v = [model.new_int_var(0, VOLUME_PER_GROUP_S, f"v{g}") for g in range(len(groups))]
+    v = [model.new_int_var(0, problem.volume_s, f"v{g}") for g in range(len(groups))]
     used = {p: model.new_bool_var(p.value) for p in Position}
     floor = model.new_bool_var("floor")
     swaps = model.new_int_var(0, SWAPS_COUNTED, "swaps")

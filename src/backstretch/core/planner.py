@@ -9,7 +9,8 @@ they found painful in the last 14 days, and only desk stretches in desk mode. Pr
 them, someone with some experience one step up (never past the back-stretcher's lowest setting), and a harder step
 comes only once the step below was done without pain in 3 sessions (or the harder step itself was done without pain
 lately). On a gentler day (morning pain up: clinical-facts: next-day) or a flare-up day, only the gentlest steps with
-their shortest holds; a flare-up day also lasts 10 minutes at most and has no back-stretcher (clinical-facts: flare).
+their shortest holds, and 40 s of holding a group is enough; a flare-up day also lasts 10 minutes at most and has
+no back-stretcher (clinical-facts: flare).
 
 What "best" means. Among those stretches the planner chooses which to do and how many repetitions of each, to
 maximise, in strict order of importance:
@@ -80,6 +81,7 @@ PAINFUL_EXCLUSION = timedelta(days=14)  # a stretch reported painful is left out
 PAIN_FREE_SESSIONS_TO_PROGRESS = 3  # clinical-facts: progress, progression-gate
 NEXT_DAY_RISE = 2  # clinical-facts: next-day, pain 2+ points above usual
 VOLUME_PER_GROUP_S = 60  # clinical-facts: volume
+GENTLE_VOLUME_PER_GROUP_S = 40  # a gentler or flare-up day: short holds, and less of them
 OLDER_HOLD_S, OLDER_HOLD_CAP_S = 30, 60  # clinical-facts: hold-time, people 65 and over
 DOSE_FROM_MINUTES, DOSE_MIN_REPS, DOSE_MIN_HOLD_S = 10, 2, 40  # from 10 minutes: 2 repetitions or 40 s a side
 SECONDS_PER_STRETCH = {Experience.NEW: 120, Experience.SOME: 100}  # clinical-facts: learnable-routine
@@ -189,6 +191,7 @@ class SelectionProblem:
     budget_s: int
     max_stretches: int
     keepable: int = 0  # candidates from the last routine: a swap drops one of them for a new one
+    volume_s: int = VOLUME_PER_GROUP_S  # seconds of holding a group that count
     flare: bool = False
     reasons: list[str] = field(default_factory=list)
     levels: dict[str, int] = field(default_factory=dict)  # easier steps below each stretch, for ordering
@@ -212,9 +215,9 @@ def selection_seconds(chosen: Selection) -> int:
 
 
 def dose_seconds(problem: SelectionProblem, chosen: Selection) -> list[int]:
-    """Seconds of holding (per side) for each dose group, counted up to VOLUME_PER_GROUP_S."""
+    """Seconds of holding (per side) for each dose group, counted up to the day's volume per group."""
     return [
-        min(VOLUME_PER_GROUP_S, sum(c.hold * reps for c, reps in chosen if c.groups >> g & 1))
+        min(problem.volume_s, sum(c.hold * reps for c, reps in chosen if c.groups >> g & 1))
         for g in range(len(problem.dose_groups))
     ]
 
@@ -452,6 +455,7 @@ def build_problem(
                        "nothing deep and few changes of position. Gentle movement is good for your back; you do "
                        "not need to rest.")  # fmt: skip
     gentlest_only = gentler or flare
+    volume_s = GENTLE_VOLUME_PER_GROUP_S if gentlest_only else VOLUME_PER_GROUP_S
 
     suitable = {sid: s for sid, s in catalogue.items() if allowed_reason(s, profile, desk) is None}
     level = levels(catalogue, suitable)
@@ -519,7 +523,7 @@ def build_problem(
                 seconds_one_rep=one,
                 seconds_per_extra_rep=item_seconds(hold, 2, stretch.per_side) - one,
                 min_reps=min_reps,
-                max_reps=max(min_reps, min(REPS_MAX, -(-VOLUME_PER_GROUP_S // hold))),
+                max_reps=max(min_reps, min(REPS_MAX, -(-volume_s // hold))),
                 features=mask,
                 groups=groups,
                 bonus=bonus,
@@ -537,8 +541,8 @@ def build_problem(
                            "painful.")  # fmt: skip
     max_stretches = -(-60 * asked // SECONDS_PER_STRETCH[profile.experience])  # rounded up
     return SelectionProblem(candidates, [w for _, w in features], dose_groups, budget_s, max_stretches,
-                            keepable=sum(1 for c in candidates if c.kept), flare=flare, reasons=reasons,
-                            levels=level)  # fmt: skip
+                            keepable=sum(1 for c in candidates if c.kept), volume_s=volume_s, flare=flare,
+                            reasons=reasons, levels=level)  # fmt: skip
 
 
 def _dominance_pairs(cands: Sequence[Candidate]) -> list[tuple[int, int]]:
@@ -665,7 +669,7 @@ def solve(problem: SelectionProblem) -> list[tuple[Candidate, int]]:
     integrality = np.ones(size)
     integrality[V:U] = integrality[W] = integrality[D] = 0
     upper = np.ones(size)
-    upper[V:U], upper[W], upper[D] = VOLUME_PER_GROUP_S, SWAPS_COUNTED, np.inf
+    upper[V:U], upper[W], upper[D] = problem.volume_s, SWAPS_COUNTED, np.inf
     x = _highs(objective, np.array(rows), np.array(low), np.array(high), integrality, upper)
     chosen = []
     for i, c in enumerate(cands):
@@ -729,7 +733,7 @@ def _fill(problem: SelectionProblem, chosen: Selection) -> list[tuple[Candidate,
             regions = c.stretch.regions.primary
             if reps[k] >= c.max_reps or c.seconds_per_extra_rep > spare:
                 continue
-            if all(held[region] >= VOLUME_PER_GROUP_S for region in regions):
+            if all(held[region] >= problem.volume_s for region in regions):
                 continue
             reps[k] += 1
             spare -= c.seconds_per_extra_rep
