@@ -1,6 +1,9 @@
 """Render every stretch figure onto one sheet (PNG, or SVG by extension) so a person can look at them all.
 
-Usage: python scripts/contact_sheet.py OUT.png [ID ...]
+Usage: python scripts/contact_sheet.py [--start] OUT.png [ID ...]
+
+With --start, each figure is followed by its starting position on its own (what the player shows while a person
+gets into position), so both can be checked.
 """
 
 from __future__ import annotations
@@ -33,13 +36,17 @@ def _figures(ids: list[str]) -> list[tuple[Stretch, FigureSpec]]:
     return found
 
 
-def sheet(ids: list[str]) -> str:
-    chosen = _figures(ids)
+def sheet(ids: list[str], with_start: bool = False) -> str:
+    chosen: list[tuple[Stretch, FigureSpec, str]] = []
+    for stretch, figure in _figures(ids):
+        chosen.append((stretch, figure, stretch.name))
+        if with_start and figure.hold:
+            chosen.append((stretch, figure.model_copy(update={"hold": {}, "arrows": ()}), "(start position)"))
     cells = []
-    for i, (stretch, figure) in enumerate(chosen):
+    for i, (stretch, figure, name) in enumerate(chosen):
         x, y = (i % COLUMNS) * CELL_W, (i // COLUMNS) * CELL_H
         svg = render_svg(figure, size=FIGURE).replace("<svg ", f'<svg x="{x + 30}" y="{y + 12}" ', 1)
-        sid, name = stretch.id, stretch.name
+        sid = stretch.id
         cells.append(
             f'{svg}<text x="{x + 10}" y="{y + 262}" font-size="13" font-family="DejaVu Sans" font-weight="bold">'
             f"{sid}</text>"
@@ -55,8 +62,13 @@ def sheet(ids: list[str]) -> str:
 def main() -> None:
     if len(sys.argv) < 2:
         sys.exit(__doc__)
-    out = Path(sys.argv[1])
-    svg = sheet(sys.argv[2:])
+    args = sys.argv[1:]
+    with_start = "--start" in args
+    args = [a for a in args if a != "--start"]
+    if not args:
+        sys.exit(__doc__)
+    out = Path(args[0])
+    svg = sheet(args[1:], with_start)
     if out.suffix == ".svg":
         out.write_text(svg, encoding="utf-8")
     else:

@@ -151,6 +151,37 @@ class Prop(BaseModel):
         return self
 
 
+class Arrow(BaseModel):
+    """A direction-of-movement arrow, for what the pose alone cannot show.
+
+    ``turn`` (with ``around``): the head, chest or pelvis turns to the person's left or right about its own long
+    axis, which a side or front view cannot draw. It is drawn as a curved arrow on the near side of a ring around
+    that part. ``move`` (with ``at``): a joint moves in the direction ``move`` (degrees, the same convention as the
+    segment angles), drawn as a straight arrow beside the joint, ``length`` units long.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    turn: Literal["left", "right"] | None = None
+    around: Literal["head", "chest", "pelvis"] | None = None
+    move: Annotated[float, Field(ge=-360, le=360, allow_inf_nan=False)] | None = None
+    at: Joint | None = None
+    length: Annotated[float, Field(ge=10, le=80)] = 30.0
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Arrow:
+        if (self.turn is None) == (self.move is None):
+            raise ValueError(
+                'an arrow either turns (turn = "left" or "right", with around = "head", "chest" or "pelvis") or '
+                "moves (move = a direction in degrees, with at = a joint): give exactly one of turn and move"
+            )
+        if self.turn is not None and (self.around is None or self.at is not None):
+            raise ValueError('a turning arrow needs around = "head", "chest" or "pelvis", and no at')
+        if self.move is not None and (self.at is None or self.around is not None):
+            raise ValueError("a moving arrow needs at = the joint that moves, and no around")
+        return self
+
+
 class FigureSpec(BaseModel):
     """Pose data for a stretch: where it starts and what the held position looks like."""
 
@@ -163,6 +194,8 @@ class FigureSpec(BaseModel):
     props: tuple[Prop, ...] = ()
     # A segment pointing toward the viewer looks shorter: 0.3 draws it at 30 % of its length.
     foreshorten: dict[Angle, Annotated[float, Field(ge=0.05, le=1.0)]] = Field(default_factory=dict)
+    # Direction-of-movement arrows drawn over the held position (turns a flat view cannot show).
+    arrows: tuple[Arrow, ...] = ()
 
     def start_pose(self) -> dict[Angle, float]:
         return {**BASE_POSES[self.base], **self.start}
@@ -264,12 +297,13 @@ class Placed:
     joints: dict[Joint, Point]
     view: View
 
-    def lowest_under(self, x0: float, x1: float) -> float:
-        """The lowest body edge over a span of x, used to fit a prop under the body."""
+    def lowest_under(self, x0: float, x1: float, trunk_only: bool = False) -> float:
+        """The lowest body edge over a span of x, used to fit a prop under the body (or under the trunk alone)."""
         lows = [
             min(self.joints[s.a][1], self.joints[s.b][1]) - s.width / 2
             for s in _segments(self.view)
-            if min(self.joints[s.a][0], self.joints[s.b][0]) <= x1
+            if (s.layer == "body" or not trunk_only)
+            and min(self.joints[s.a][0], self.joints[s.b][0]) <= x1
             and max(self.joints[s.a][0], self.joints[s.b][0]) >= x0
         ]
         return min(lows) if lows else 0.0
@@ -297,6 +331,8 @@ def place(pose: dict[Angle, float], spec: FigureSpec) -> Placed:
 # Colours chosen for contrast on white and in greyscale print.
 BODY, NEAR_LIMB, FAR_LIMB, OUTLINE = "#2c6e8f", "#1d4f69", "#86b0c6", "#ffffff"
 PROP_FILL, PROP_LINE, STRAP, GHOST = "#d9d4cc", "#8a8378", "#d9822b", "#dedede"
+ARROW = "#c2187a"  # magenta: apart from the blue body, the orange strap and the grey props
+ARROW_WIDTH, ARROW_HEAD = 4.5, 11.0
 
 
 def _capsule(p: Point, q: Point, width: float, colour: str, extra: str = "") -> str:
@@ -389,13 +425,76 @@ def _prop_svg(prop: Prop, placed: Placed) -> list[str]:
         # An arched board under the back, its crest under the waist, filling the gap between floor and body.
         x0, x1 = sorted((pelvis[0], pts[Joint.NECK][0]))
         crest_x = pts[Joint.WAIST][0]
-        crest = max(placed.lowest_under(crest_x - 4, crest_x + 4), 8.0)
+        # The arms lie beside the trunk, not on the board: only the trunk decides the arch's height.
+        crest = max(placed.lowest_under(crest_x - 4, crest_x + 4, trunk_only=True), 8.0)
         span0, span1 = x0 - 10, x1 + 4
         return [
             f'<path d="M {span0:.1f},0 Q {crest_x:.1f},{-2 * crest:.1f} {span1:.1f},0 Z" {rect}/>',
             f'<line x1="{span0:.1f}" y1="0" x2="{span1:.1f}" y2="0" stroke="{PROP_LINE}" stroke-width="2"/>',
         ]
     return []
+
+
+def _arrow_path(arrow: Arrow, placed: Placed) -> list[Point]:
+    """The arrow's shaft as points from tail to tip, in model space."""
+    pts = placed.joints
+    if arrow.move is not None and arrow.at is not None:
+        tail = _step(pts[arrow.at], arrow.move, 14.0)
+        return [tail, _step(tail, arrow.move, arrow.length)]
+    # A turn: an ellipse around the part's long axis, seen a little from its end, so its lower half is the near side.
+    if arrow.around == "head":
+        base, tip = pts[Joint.NECK], pts[Joint.HEAD]
+        centre, radius = _step(tip, math.degrees(math.atan2(tip[1] - base[1], tip[0] - base[0])), -3.0), HEAD_R + 8
+    elif arrow.around == "chest":
+        base, tip = pts[Joint.WAIST], pts[Joint.NECK]
+        centre = (base[0] + 0.6 * (tip[0] - base[0]), base[1] + 0.6 * (tip[1] - base[1]))  # below the shoulders
+        radius = (SHOULDER_HALF + 12) if placed.view is not View.SIDE else WIDTH["torso"] / 2 + 11
+    else:
+        base, tip = pts[Joint.PELVIS], pts[Joint.WAIST]
+        centre = base
+        radius = (HIP_HALF + 20) if placed.view is not View.SIDE else WIDTH["torso"] / 2 + 11
+    axis = math.atan2(tip[1] - base[1], tip[0] - base[0])
+    u = (math.cos(axis), math.sin(axis))
+    p = (u[1], -u[0])  # the axis turned clockwise in the picture
+    # Turning right, the near side moves anticlockwise of the axis (toward -p), whatever the view: the picture is
+    # a real (unmirrored) view of a real body. Turning left, toward +p.
+    first, last = (-20.0, -160.0) if arrow.turn == "right" else (-160.0, -20.0)
+    minor = radius * 0.4
+    path = []
+    for i in range(17):
+        theta = math.radians(first + (last - first) * i / 16)
+        path.append((centre[0] + radius * math.cos(theta) * p[0] + minor * math.sin(theta) * u[0],
+                     centre[1] + radius * math.cos(theta) * p[1] + minor * math.sin(theta) * u[1]))  # fmt: skip
+    return path
+
+
+def _arrow_head(path: list[Point]) -> list[Point]:
+    (ax, ay), (bx, by) = path[-2], path[-1]
+    heading = math.atan2(by - ay, bx - ax)
+    back = (bx - ARROW_HEAD * math.cos(heading), by - ARROW_HEAD * math.sin(heading))
+    half = ARROW_HEAD * 0.6
+    tip = _step((bx, by), math.degrees(heading), ARROW_HEAD * 0.35)
+    return [tip, _step(back, math.degrees(heading) + 90, half), _step(back, math.degrees(heading) - 90, half)]
+
+
+def _arrow_svg(arrow: Arrow, placed: Placed) -> list[str]:
+    path = _arrow_path(arrow, placed)
+    head = _arrow_head(path)
+    # Stop the shaft inside the head so its round end does not poke out of the point.
+    heading = math.atan2(path[-1][1] - path[-2][1], path[-1][0] - path[-2][0])
+    shaft = [*path[:-1], _step(path[-1], math.degrees(heading), -ARROW_HEAD * 0.4)]
+    line = " ".join(f"{x:.1f},{-y:.1f}" for x, y in shaft)
+    tri = " ".join(f"{x:.1f},{-y:.1f}" for x, y in head)
+    kind = f"turn-{arrow.turn}" if arrow.turn is not None else "move"
+    return [
+        f'<g class="arrow {kind}">'
+        f'<polyline points="{line}" fill="none" stroke="{OUTLINE}" stroke-width="{ARROW_WIDTH + 3}" '
+        f'stroke-linecap="round" stroke-linejoin="round"/>'
+        f'<polygon points="{tri}" fill="{OUTLINE}" stroke="{OUTLINE}" stroke-width="3" stroke-linejoin="round"/>'
+        f'<polyline points="{line}" fill="none" stroke="{ARROW}" stroke-width="{ARROW_WIDTH}" '
+        f'stroke-linecap="round" stroke-linejoin="round"/>'
+        f'<polygon points="{tri}" fill="{ARROW}"/></g>'
+    ]
 
 
 def render_svg(spec: FigureSpec, *, title: str = "", ghost_start: bool = True, size: int = 240) -> str:
@@ -415,9 +514,11 @@ def render_svg(spec: FigureSpec, *, title: str = "", ghost_start: bool = True, s
     prop_parts = [svg for p in behind for svg in _prop_svg(p, hold)]
     body_parts = _body_svg(hold)
     strap_parts = [svg for p in in_front for svg in _prop_svg(p, hold)]
+    arrow_parts = [svg for a in spec.arrows for svg in _arrow_svg(a, hold)]
+    arrow_points = [q for a in spec.arrows for path in [_arrow_path(a, hold)] for q in path + _arrow_head(path)]
 
-    xs = [x for pl in (hold, start) for x, _ in pl.joints.values()]
-    ys = [y for pl in (hold, start) for _, y in pl.joints.values()]
+    xs = [x for pl in (hold, start) for x, _ in pl.joints.values()] + [x for x, _ in arrow_points]
+    ys = [y for pl in (hold, start) for _, y in pl.joints.values()] + [y for _, y in arrow_points]
     pad = 24.0
     x0, x1 = min(xs) - pad, max(xs) + pad
     y_top = max(ys) + pad
@@ -448,7 +549,7 @@ def render_svg(spec: FigureSpec, *, title: str = "", ghost_start: bool = True, s
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{x0:.1f} {-y_top:.1f} {width:.1f} {height:.1f}" '
         f'width="{width * scale:.0f}" height="{height * scale:.0f}" role="img">{label}'
-        + "".join(ground + parts + prop_parts + body_parts + strap_parts)
+        + "".join(ground + parts + prop_parts + body_parts + strap_parts + arrow_parts)
         + "</svg>"
     )
 
