@@ -2,8 +2,8 @@
 
 Usage: python scripts/contact_sheet.py [--start] OUT.png [ID ...]
 
-With --start, each figure is followed by its starting position on its own (what the player shows while a person
-gets into position), so both can be checked.
+With --start, each figure is followed by its starting position as the player shows it while a person gets into
+position (the start group in full, the held position faint), so both can be checked.
 """
 
 from __future__ import annotations
@@ -36,16 +36,26 @@ def _figures(ids: list[str]) -> list[tuple[Stretch, FigureSpec]]:
     return found
 
 
+def _at_start(svg: str) -> str:
+    """As the player shows a figure during setup: the start group in full, everything after it at 12 %."""
+    head, _, rest = svg.partition('<g opacity="')
+    _, _, rest = rest.partition('">')
+    start, _, after = rest.partition("</g>")
+    held, _, _ = after.rpartition("</svg>")
+    return f'{head}<g>{start}</g><g opacity="0.12">{held}</g></svg>'
+
+
 def sheet(ids: list[str], with_start: bool = False) -> str:
-    chosen: list[tuple[Stretch, FigureSpec, str]] = []
+    chosen: list[tuple[Stretch, str, str]] = []
     for stretch, figure in _figures(ids):
-        chosen.append((stretch, figure, stretch.name))
+        svg = render_svg(figure, size=FIGURE)
+        chosen.append((stretch, svg, stretch.name))
         if with_start and figure.hold:
-            chosen.append((stretch, figure.model_copy(update={"hold": {}, "arrows": ()}), "(start position)"))
+            chosen.append((stretch, _at_start(svg), "(start position, as the player shows it)"))
     cells = []
-    for i, (stretch, figure, name) in enumerate(chosen):
+    for i, (stretch, svg, name) in enumerate(chosen):
         x, y = (i % COLUMNS) * CELL_W, (i // COLUMNS) * CELL_H
-        svg = render_svg(figure, size=FIGURE).replace("<svg ", f'<svg x="{x + 30}" y="{y + 12}" ', 1)
+        svg = svg.replace("<svg ", f'<svg x="{x + 30}" y="{y + 12}" ', 1)
         sid = stretch.id
         cells.append(
             f'{svg}<text x="{x + 10}" y="{y + 262}" font-size="13" font-family="DejaVu Sans" font-weight="bold">'

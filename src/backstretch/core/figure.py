@@ -141,6 +141,9 @@ class Prop(BaseModel):
     kind: PropKind
     at: Joint | None = None
     to: Joint | None = None
+    # On the far side of the body (a chair sat on sideways, a limb passing in front of it): drawn paler, so the
+    # limbs that cross it read as in front of it rather than through it.
+    far: bool = False
 
     @model_validator(mode="after")
     def _anchors(self) -> Prop:
@@ -194,6 +197,12 @@ class FigureSpec(BaseModel):
     props: tuple[Prop, ...] = ()
     # A segment pointing toward the viewer looks shorter: 0.3 draws it at 30 % of its length.
     foreshorten: dict[Angle, Annotated[float, Field(ge=0.05, le=1.0)]] = Field(default_factory=dict)
+    # In the front and above views, how much of the shoulders' and hips' breadth is seen: 1 square on, 0.2 nearly
+    # edge on (someone lying on their side, seen from above).
+    breadth: Annotated[float, Field(ge=0.05, le=1.0)] = 1.0
+    # Limb segments that pass behind the trunk in this view (thighs seen from the front on hands and knees): drawn
+    # first, so the trunk and head cover them.
+    behind: tuple[Angle, ...] = ()
     # Direction-of-movement arrows drawn over the held position (turns a flat view cannot show).
     arrows: tuple[Arrow, ...] = ()
 
@@ -223,7 +232,7 @@ def _step(origin: Point, degrees: float, length: float) -> Point:
 
 
 def joints(
-    pose: dict[Angle, float], view: View, foreshorten: Mapping[Angle, float] | None = None
+    pose: dict[Angle, float], view: View, foreshorten: Mapping[Angle, float] | None = None, breadth: float = 1.0
 ) -> dict[Joint, Point]:
     """Forward kinematics from the pelvis, in model space (y up), before the body is set on the floor."""
     a = pose
@@ -239,10 +248,11 @@ def joints(
     out: dict[Joint, Point] = {Joint.PELVIS: pelvis, Joint.WAIST: waist, Joint.NECK: neck, Joint.HEAD: head}
     shoulder_base = _step(neck, a[Angle.CHEST] + 180, 4.0)
     lateral = view is not View.SIDE
+    shoulder_line, hip_line = a[Angle.CHEST] - 90, a[Angle.LUMBAR] - 90
     for side, sign in (("right", -1.0), ("left", 1.0)):
         # Seen from the front, the person's right is on the picture's left: sideways offsets run across the trunk.
-        shoulder = _step(shoulder_base, a[Angle.CHEST] - 90, sign * SHOULDER_HALF) if lateral else shoulder_base
-        hip = _step(pelvis, a[Angle.LUMBAR] - 90, sign * HIP_HALF) if lateral else pelvis
+        shoulder = _step(shoulder_base, shoulder_line, sign * SHOULDER_HALF * breadth) if lateral else shoulder_base
+        hip = _step(pelvis, hip_line, sign * HIP_HALF * breadth) if lateral else pelvis
         elbow = seg(shoulder, Angle(f"{side}_upper_arm"), UPPER_ARM)
         hand = seg(elbow, Angle(f"{side}_forearm"), FOREARM)
         knee = seg(hip, Angle(f"{side}_thigh"), THIGH)
@@ -268,6 +278,7 @@ class Segment:
     b: Joint
     width: float
     layer: Literal["far", "body", "near"]
+    angle: Angle | None = None
 
 
 def _segments(view: View) -> list[Segment]:
@@ -276,11 +287,11 @@ def _segments(view: View) -> list[Segment]:
     for side, layer in (("left", far), ("right", "near")):
         j = {name: Joint(f"{side}_{name}") for name in ("shoulder", "elbow", "hand", "hip", "knee", "ankle", "toe")}
         limbs += [
-            Segment(j["hip"], j["knee"], WIDTH["thigh"], layer),
-            Segment(j["knee"], j["ankle"], WIDTH["shin"], layer),
-            Segment(j["ankle"], j["toe"], WIDTH["foot"], layer),
-            Segment(j["shoulder"], j["elbow"], WIDTH["upper_arm"], layer),
-            Segment(j["elbow"], j["hand"], WIDTH["forearm"], layer),
+            Segment(j["hip"], j["knee"], WIDTH["thigh"], layer, Angle(f"{side}_thigh")),
+            Segment(j["knee"], j["ankle"], WIDTH["shin"], layer, Angle(f"{side}_shin")),
+            Segment(j["ankle"], j["toe"], WIDTH["foot"], layer, Angle(f"{side}_foot")),
+            Segment(j["shoulder"], j["elbow"], WIDTH["upper_arm"], layer, Angle(f"{side}_upper_arm")),
+            Segment(j["elbow"], j["hand"], WIDTH["forearm"], layer, Angle(f"{side}_forearm")),
         ]
     trunk = [
         Segment(Joint.PELVIS, Joint.WAIST, WIDTH["torso"], "body"),
@@ -296,6 +307,7 @@ class Placed:
 
     joints: dict[Joint, Point]
     view: View
+    behind: frozenset[Angle] = frozenset()
 
     def lowest_under(self, x0: float, x1: float, trunk_only: bool = False) -> float:
         """The lowest body edge over a span of x, used to fit a prop under the body (or under the trunk alone)."""
@@ -320,17 +332,18 @@ def _body_bottom(points: dict[Joint, Point], view: View, exclude: frozenset[Join
 
 def place(pose: dict[Angle, float], spec: FigureSpec) -> Placed:
     """Set the body on the floor (y = 0), or on a chair seat whose legs stand on the floor."""
-    points = joints(pose, spec.view, spec.foreshorten)
+    points = joints(pose, spec.view, spec.foreshorten, spec.breadth)
     if spec.view is View.ABOVE:
-        return Placed(points, spec.view)
+        return Placed(points, spec.view, frozenset(spec.behind))
     floor = _body_bottom(points, spec.view)
     shifted = {j: (x, y - floor) for j, (x, y) in points.items()}
-    return Placed(shifted, spec.view)
+    return Placed(shifted, spec.view, frozenset(spec.behind))
 
 
 # Colours chosen for contrast on white and in greyscale print.
 BODY, NEAR_LIMB, FAR_LIMB, OUTLINE = "#2c6e8f", "#1d4f69", "#86b0c6", "#ffffff"
-PROP_FILL, PROP_LINE, STRAP, GHOST = "#d9d4cc", "#8a8378", "#d9822b", "#dedede"
+PROP_FILL, PROP_LINE, STRAP, GHOST = "#d9d4cc", "#8a8378", "#d9822b", "#a9b1b7"
+FAR_PROP_FILL, FAR_PROP_LINE = "#eceae5", "#c4bfb6"
 ARROW = "#c2187a"  # magenta: apart from the blue body, the orange strap and the grey props
 ARROW_WIDTH, ARROW_HEAD = 4.5, 11.0
 
@@ -344,18 +357,22 @@ def _capsule(p: Point, q: Point, width: float, colour: str, extra: str = "") -> 
 
 def _body_svg(placed: Placed, ghost: bool = False) -> list[str]:
     pts = placed.joints
-    layers: dict[str, list[str]] = {"far": [], "body": [], "near": []}
+    layers: dict[str, list[str]] = {"behind": [], "far": [], "body": [], "near": []}
     side_view = placed.view is View.SIDE
     for seg in _segments(placed.view):
         p, q = pts[seg.a], pts[seg.b]
+        # A segment the figure says passes behind the trunk is drawn before everything else, in its usual colour.
+        layer = "behind" if seg.angle in placed.behind else seg.layer
         if ghost:
-            layers[seg.layer].append(_capsule(p, q, seg.width, GHOST))
+            layers[layer].append(_capsule(p, q, seg.width, GHOST))
             continue
         if seg.layer == "near":
             # A thin white gap keeps a limb readable where it crosses the trunk or the other limbs.
-            layers["near"].append(_capsule(p, q, seg.width + 3, OUTLINE))
+            layers[layer].append(_capsule(p, q, seg.width + 3, OUTLINE))
         colour = {"far": FAR_LIMB, "body": BODY, "near": NEAR_LIMB if side_view else BODY}[seg.layer]
-        layers[seg.layer].append(_capsule(p, q, seg.width, colour))
+        if layer == "behind" and side_view:
+            colour = FAR_LIMB  # beyond the trunk, on the far side, like the far limbs
+        layers[layer].append(_capsule(p, q, seg.width, colour))
     colour = GHOST if ghost else BODY
     if not side_view:
         # Seen from the front or above, the trunk is a broad shape between shoulders and hips.
@@ -373,10 +390,25 @@ def _body_svg(placed: Placed, ghost: bool = False) -> list[str]:
         face = axis - math.pi / 2
         nx, ny = hx + (HEAD_R - 1) * math.cos(face), hy + (HEAD_R - 1) * math.sin(face)
         layers["body"].append(f'<circle cx="{nx:.1f}" cy="{-ny:.1f}" r="3.2" fill="{colour}"/>')
-    return layers["far"] + layers["body"] + layers["near"]
+    return layers["behind"] + layers["far"] + layers["body"] + layers["near"]
 
 
 def _prop_svg(prop: Prop, placed: Placed) -> list[str]:
+    parts = _prop_shapes(prop, placed)
+    if prop.far:
+        # Paler colours, not an opacity group: the player takes the first group with an opacity for the start pose.
+        swap = {PROP_FILL: FAR_PROP_FILL, PROP_LINE: FAR_PROP_LINE}
+        parts = [_recolour(part, swap) for part in parts]
+    return parts
+
+
+def _recolour(svg: str, swap: Mapping[str, str]) -> str:
+    for old, new in swap.items():
+        svg = svg.replace(f'"{old}"', f'"{new}"')
+    return svg
+
+
+def _prop_shapes(prop: Prop, placed: Placed) -> list[str]:
     pts = placed.joints
     pelvis = pts[Joint.PELVIS]
     rect = f'fill="{PROP_FILL}" stroke="{PROP_LINE}" stroke-width="2" stroke-linejoin="round"'
@@ -448,11 +480,11 @@ def _arrow_path(arrow: Arrow, placed: Placed) -> list[Point]:
     elif arrow.around == "chest":
         base, tip = pts[Joint.WAIST], pts[Joint.NECK]
         centre = (base[0] + 0.6 * (tip[0] - base[0]), base[1] + 0.6 * (tip[1] - base[1]))  # below the shoulders
-        radius = (SHOULDER_HALF + 12) if placed.view is not View.SIDE else WIDTH["torso"] / 2 + 11
+        radius = max(_half_span(pts, Joint.RIGHT_SHOULDER, Joint.LEFT_SHOULDER) + 12, WIDTH["torso"] / 2 + 11)
     else:
         base, tip = pts[Joint.PELVIS], pts[Joint.WAIST]
         centre = base
-        radius = (HIP_HALF + 20) if placed.view is not View.SIDE else WIDTH["torso"] / 2 + 11
+        radius = max(_half_span(pts, Joint.RIGHT_HIP, Joint.LEFT_HIP) + 20, WIDTH["torso"] / 2 + 11)
     axis = math.atan2(tip[1] - base[1], tip[0] - base[0])
     u = (math.cos(axis), math.sin(axis))
     p = (u[1], -u[0])  # the axis turned clockwise in the picture
@@ -466,6 +498,10 @@ def _arrow_path(arrow: Arrow, placed: Placed) -> list[Point]:
         path.append((centre[0] + radius * math.cos(theta) * p[0] + minor * math.sin(theta) * u[0],
                      centre[1] + radius * math.cos(theta) * p[1] + minor * math.sin(theta) * u[1]))  # fmt: skip
     return path
+
+
+def _half_span(pts: dict[Joint, Point], a: Joint, b: Joint) -> float:
+    return math.dist(pts[a], pts[b]) / 2
 
 
 def _arrow_head(path: list[Point]) -> list[Point]:
@@ -500,18 +536,20 @@ def _arrow_svg(arrow: Arrow, placed: Placed) -> list[str]:
 def render_svg(spec: FigureSpec, *, title: str = "", ghost_start: bool = True, size: int = 240) -> str:
     """The held position, with the starting position faintly behind it when the two differ."""
     hold = place(spec.hold_pose(), spec)
-    parts: list[str] = []
-    if ghost_start and spec.hold:
-        start = place(spec.start_pose(), spec)
-        dx = hold.joints[Joint.PELVIS][0] - start.joints[Joint.PELVIS][0]
-        start = Placed({j: (x + dx, y) for j, (x, y) in start.joints.items()}, start.view)
-        parts += ['<g opacity="0.55">', *_body_svg(start, ghost=True), "</g>"]
-    else:
-        start = hold
     props = list(spec.props)
     behind = [p for p in props if p.kind is not PropKind.STRAP]
     in_front = [p for p in props if p.kind is PropKind.STRAP]
     prop_parts = [svg for p in behind for svg in _prop_svg(p, hold)]
+    parts: list[str] = []
+    if ghost_start and spec.hold:
+        start = place(spec.start_pose(), spec)
+        dx = hold.joints[Joint.PELVIS][0] - start.joints[Joint.PELVIS][0]
+        start = Placed({j: (x + dx, y) for j, (x, y) in start.joints.items()}, start.view, start.behind)
+        # The start group carries its own copy of the props (the room does not move), so that the player, which
+        # shows this group alone while a person gets into position, shows the chair or wall with it.
+        parts += ['<g opacity="0.45">', *prop_parts, *_body_svg(start, ghost=True), "</g>"]
+    else:
+        start = hold
     body_parts = _body_svg(hold)
     strap_parts = [svg for p in in_front for svg in _prop_svg(p, hold)]
     arrow_parts = [svg for a in spec.arrows for svg in _arrow_svg(a, hold)]
