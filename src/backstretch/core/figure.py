@@ -310,14 +310,23 @@ class Placed:
     behind: frozenset[Angle] = frozenset()
 
     def lowest_under(self, x0: float, x1: float, trunk_only: bool = False) -> float:
-        """The lowest body edge over a span of x, used to fit a prop under the body (or under the trunk alone)."""
-        lows = [
-            min(self.joints[s.a][1], self.joints[s.b][1]) - s.width / 2
-            for s in _segments(self.view)
-            if (s.layer == "body" or not trunk_only)
-            and min(self.joints[s.a][0], self.joints[s.b][0]) <= x1
-            and max(self.joints[s.a][0], self.joints[s.b][0]) >= x0
-        ]
+        """The lowest body edge over a span of x, used to fit a prop under the body (or under the trunk alone).
+
+        Each segment counts only over the part of it above the span, so a sloping back is measured where it is.
+        """
+        lows = []
+        for s in _segments(self.view):
+            if trunk_only and s.layer != "body":
+                continue
+            (ax, ay), (bx, by) = self.joints[s.a], self.joints[s.b]
+            lo, hi = max(x0, min(ax, bx)), min(x1, max(ax, bx))
+            if lo > hi:
+                continue
+            if ax == bx:
+                lows.append(min(ay, by) - s.width / 2)
+                continue
+            ys = [ay + (by - ay) * (x - ax) / (bx - ax) for x in (lo, hi)]
+            lows.append(min(ys) - s.width / 2)
         return min(lows) if lows else 0.0
 
 
@@ -458,7 +467,7 @@ def _prop_shapes(prop: Prop, placed: Placed) -> list[str]:
         x0, x1 = sorted((pelvis[0], pts[Joint.NECK][0]))
         crest_x = pts[Joint.WAIST][0]
         # The arms lie beside the trunk, not on the board: only the trunk decides the arch's height.
-        crest = max(placed.lowest_under(crest_x - 4, crest_x + 4, trunk_only=True), 8.0)
+        crest = max(placed.lowest_under(crest_x, crest_x, trunk_only=True), 8.0)
         span0, span1 = x0 - 10, x1 + 4
         return [
             f'<path d="M {span0:.1f},0 Q {crest_x:.1f},{-2 * crest:.1f} {span1:.1f},0 Z" {rect}/>',
