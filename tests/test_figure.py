@@ -285,3 +285,15 @@ def test_a_back_stretcher_figure_rests_the_pelvis_head_and_feet_on_the_floor() -
         arch = next(p for p in ET.fromstring(render_svg(figure)).iter(f"{SVG}path") if " Q " in p.get("d", ""))
         control_y = float(arch.get("d", "").split(" Q ")[1].split()[0].split(",")[1])
         assert -control_y / 2 == pytest.approx(gap, abs=0.1), sid  # a quadratic's peak is half its control height
+
+
+def test_a_head_turning_seen_from_the_front_shows_its_nose_on_that_side() -> None:
+    for turn, side in (("right", -1), ("left", 1)):
+        spec = FigureSpec(base="chair-sitting", view=View.FRONT, arrows=(Arrow(turn=turn, around="head"),))
+        nose = ET.fromstring(render_svg(spec)).find(f"{SVG}circle[@class='nose']")
+        assert nose is not None
+        head = place(spec.hold_pose(), spec).joints[Joint.HEAD]
+        # the person's right is the picture's left when they face us
+        assert (float(nose.get("cx", "0")) - head[0]) * side > HEAD_R / 2
+    plain = FigureSpec(base="chair-sitting", view=View.FRONT)
+    assert ET.fromstring(render_svg(plain)).find(f"{SVG}circle[@class='nose']") is None

@@ -485,7 +485,7 @@ def _arrow_path(arrow: Arrow, placed: Placed) -> list[Point]:
     # A turn: an ellipse around the part's long axis, seen a little from its end, so its lower half is the near side.
     if arrow.around == "head":
         base, tip = pts[Joint.NECK], pts[Joint.HEAD]
-        centre, radius = _step(tip, math.degrees(math.atan2(tip[1] - base[1], tip[0] - base[0])), -3.0), HEAD_R + 8
+        centre, radius = _step(tip, math.degrees(math.atan2(tip[1] - base[1], tip[0] - base[0])), -7.0), HEAD_R + 8
     elif arrow.around == "chest":
         base, tip = pts[Joint.WAIST], pts[Joint.NECK]
         centre = (base[0] + 0.6 * (tip[0] - base[0]), base[1] + 0.6 * (tip[1] - base[1]))  # below the shoulders
@@ -511,6 +511,19 @@ def _arrow_path(arrow: Arrow, placed: Placed) -> list[Point]:
 
 def _half_span(pts: dict[Joint, Point], a: Joint, b: Joint) -> float:
     return math.dist(pts[a], pts[b]) / 2
+
+
+def _turned_face(spec: FigureSpec, placed: Placed) -> list[str]:
+    """Seen from the front, a head that turns is drawn turned: its nose shows at the side it turns to."""
+    turns = [a.turn for a in spec.arrows if a.around == "head"]
+    if placed.view is not View.FRONT or not turns:
+        return []
+    pts = placed.joints
+    neck, head = pts[Joint.NECK], pts[Joint.HEAD]
+    axis = math.degrees(math.atan2(head[1] - neck[1], head[0] - neck[0]))
+    # The person's right is anticlockwise of the head's axis in a front view (to the left of the picture).
+    nx, ny = _step(head, axis + (90 if turns[0] == "right" else -90), HEAD_R - 1)
+    return [f'<circle class="nose" cx="{nx:.1f}" cy="{-ny:.1f}" r="3.2" fill="{BODY}"/>']
 
 
 def _arrow_head(path: list[Point]) -> list[Point]:
@@ -559,7 +572,7 @@ def render_svg(spec: FigureSpec, *, title: str = "", ghost_start: bool = True, s
         parts += ['<g opacity="0.45">', *prop_parts, *_body_svg(start, ghost=True), "</g>"]
     else:
         start = hold
-    body_parts = _body_svg(hold)
+    body_parts = _body_svg(hold) + _turned_face(spec, hold)
     strap_parts = [svg for p in in_front for svg in _prop_svg(p, hold)]
     arrow_parts = [svg for a in spec.arrows for svg in _arrow_svg(a, hold)]
     arrow_points = [q for a in spec.arrows for path in [_arrow_path(a, hold)] for q in path + _arrow_head(path)]
