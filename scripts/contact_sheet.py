@@ -1,6 +1,9 @@
 """Render every stretch figure onto one sheet (PNG, or SVG by extension) so a person can look at them all.
 
-Usage: python scripts/contact_sheet.py OUT.png [ID ...]
+Usage: python scripts/contact_sheet.py [--start] OUT.png [ID ...]
+
+With --start, each figure is followed by its starting position as the player shows it while a person gets into
+position (the start group in full, the held position faint), so both can be checked.
 """
 
 from __future__ import annotations
@@ -33,13 +36,27 @@ def _figures(ids: list[str]) -> list[tuple[Stretch, FigureSpec]]:
     return found
 
 
-def sheet(ids: list[str]) -> str:
-    chosen = _figures(ids)
+def _at_start(svg: str) -> str:
+    """As the player shows a figure during setup: the start group in full, everything after it at 12 %."""
+    head, _, rest = svg.partition('<g opacity="')
+    _, _, rest = rest.partition('">')
+    start, _, after = rest.partition("</g>")
+    held, _, _ = after.rpartition("</svg>")
+    return f'{head}<g>{start}</g><g opacity="0.12">{held}</g></svg>'
+
+
+def sheet(ids: list[str], with_start: bool = False) -> str:
+    chosen: list[tuple[Stretch, str, str]] = []
+    for stretch, figure in _figures(ids):
+        svg = render_svg(figure, size=FIGURE)
+        chosen.append((stretch, svg, stretch.name))
+        if with_start and figure.hold:
+            chosen.append((stretch, _at_start(svg), "(start position, as the player shows it)"))
     cells = []
-    for i, (stretch, figure) in enumerate(chosen):
+    for i, (stretch, svg, name) in enumerate(chosen):
         x, y = (i % COLUMNS) * CELL_W, (i // COLUMNS) * CELL_H
-        svg = render_svg(figure, size=FIGURE).replace("<svg ", f'<svg x="{x + 30}" y="{y + 12}" ', 1)
-        sid, name = stretch.id, stretch.name
+        svg = svg.replace("<svg ", f'<svg x="{x + 30}" y="{y + 12}" ', 1)
+        sid = stretch.id
         cells.append(
             f'{svg}<text x="{x + 10}" y="{y + 262}" font-size="13" font-family="DejaVu Sans" font-weight="bold">'
             f"{sid}</text>"
@@ -55,8 +72,13 @@ def sheet(ids: list[str]) -> str:
 def main() -> None:
     if len(sys.argv) < 2:
         sys.exit(__doc__)
-    out = Path(sys.argv[1])
-    svg = sheet(sys.argv[2:])
+    args = sys.argv[1:]
+    with_start = "--start" in args
+    args = [a for a in args if a != "--start"]
+    if not args:
+        sys.exit(__doc__)
+    out = Path(args[0])
+    svg = sheet(args[1:], with_start)
     if out.suffix == ".svg":
         out.write_text(svg, encoding="utf-8")
     else:

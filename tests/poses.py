@@ -21,7 +21,7 @@ def figure_landmarks(spec: FigureSpec, share: float, visibility: float = 0.95) -
     """Landmarks of the figure's pose `share` of the way from its start (0) to its held position (1)."""
     start, hold = spec.start_pose(), spec.hold_pose()
     pose = {angle: start[angle] + (hold[angle] - start[angle]) * share for angle in hold}
-    points = joints(pose, spec.view, spec.foreshorten)
+    points = joints(pose, spec.view, spec.foreshorten, spec.breadth)
     return {
         name: Landmark(0.5 + points[joint][0] / _UNITS_PER_FRAME, 0.6 - points[joint][1] / _UNITS_PER_FRAME,
                        None, visibility)

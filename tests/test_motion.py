@@ -34,7 +34,7 @@ FOLD = CATALOGUE["standing-forward-fold"]
 assert FOLD.camera is not None
 FOLD_TARGET = FOLD.camera.target
 FOLD_FIGURE = CATALOGUE.figure_of(FOLD.id)
-FOLD_HIP = joint_angles(figure_landmarks(FOLD_FIGURE, 1.0))[JointAngle.HIP]  # about 59 degrees
+FOLD_HIP = joint_angles(figure_landmarks(FOLD_FIGURE, 1.0))[JointAngle.HIP]  # about 50 degrees (knees soft)
 FPS = 30.0
 
 

@@ -141,6 +141,9 @@ class Prop(BaseModel):
     kind: PropKind
     at: Joint | None = None
     to: Joint | None = None
+    # On the far side of the body (a chair sat on sideways, a limb passing in front of it): drawn paler, so the
+    # limbs that cross it read as in front of it rather than through it.
+    far: bool = False
 
     @model_validator(mode="after")
     def _anchors(self) -> Prop:
@@ -148,6 +151,37 @@ class Prop(BaseModel):
             raise ValueError("a strap needs both 'at' and 'to' joints")
         if self.kind in (PropKind.WALL, PropKind.CUSHION) and self.at is None:
             raise ValueError(f"a {self.kind.value} needs an 'at' joint")
+        return self
+
+
+class Arrow(BaseModel):
+    """A direction-of-movement arrow, for what the pose alone cannot show.
+
+    ``turn`` (with ``around``): the head, chest or pelvis turns to the person's left or right about its own long
+    axis, which a side or front view cannot draw. It is drawn as a curved arrow on the near side of a ring around
+    that part. ``move`` (with ``at``): a joint moves in the direction ``move`` (degrees, the same convention as the
+    segment angles), drawn as a straight arrow beside the joint, ``length`` units long.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    turn: Literal["left", "right"] | None = None
+    around: Literal["head", "chest", "pelvis"] | None = None
+    move: Annotated[float, Field(ge=-360, le=360, allow_inf_nan=False)] | None = None
+    at: Joint | None = None
+    length: Annotated[float, Field(ge=10, le=80)] = 30.0
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Arrow:
+        if (self.turn is None) == (self.move is None):
+            raise ValueError(
+                'an arrow either turns (turn = "left" or "right", with around = "head", "chest" or "pelvis") or '
+                "moves (move = a direction in degrees, with at = a joint): give exactly one of turn and move"
+            )
+        if self.turn is not None and (self.around is None or self.at is not None):
+            raise ValueError('a turning arrow needs around = "head", "chest" or "pelvis", and no at')
+        if self.move is not None and (self.at is None or self.around is not None):
+            raise ValueError("a moving arrow needs at = the joint that moves, and no around")
         return self
 
 
@@ -163,6 +197,14 @@ class FigureSpec(BaseModel):
     props: tuple[Prop, ...] = ()
     # A segment pointing toward the viewer looks shorter: 0.3 draws it at 30 % of its length.
     foreshorten: dict[Angle, Annotated[float, Field(ge=0.05, le=1.0)]] = Field(default_factory=dict)
+    # In the front and above views, how much of the shoulders' and hips' breadth is seen: 1 square on, 0.2 nearly
+    # edge on (someone lying on their side, seen from above).
+    breadth: Annotated[float, Field(ge=0.05, le=1.0)] = 1.0
+    # Limb segments that pass behind the trunk in this view (thighs seen from the front on hands and knees): drawn
+    # first, so the trunk and head cover them.
+    behind: tuple[Angle, ...] = ()
+    # Direction-of-movement arrows drawn over the held position (turns a flat view cannot show).
+    arrows: tuple[Arrow, ...] = ()
 
     def start_pose(self) -> dict[Angle, float]:
         return {**BASE_POSES[self.base], **self.start}
@@ -190,7 +232,7 @@ def _step(origin: Point, degrees: float, length: float) -> Point:
 
 
 def joints(
-    pose: dict[Angle, float], view: View, foreshorten: Mapping[Angle, float] | None = None
+    pose: dict[Angle, float], view: View, foreshorten: Mapping[Angle, float] | None = None, breadth: float = 1.0
 ) -> dict[Joint, Point]:
     """Forward kinematics from the pelvis, in model space (y up), before the body is set on the floor."""
     a = pose
@@ -206,10 +248,11 @@ def joints(
     out: dict[Joint, Point] = {Joint.PELVIS: pelvis, Joint.WAIST: waist, Joint.NECK: neck, Joint.HEAD: head}
     shoulder_base = _step(neck, a[Angle.CHEST] + 180, 4.0)
     lateral = view is not View.SIDE
+    shoulder_line, hip_line = a[Angle.CHEST] - 90, a[Angle.LUMBAR] - 90
     for side, sign in (("right", -1.0), ("left", 1.0)):
         # Seen from the front, the person's right is on the picture's left: sideways offsets run across the trunk.
-        shoulder = _step(shoulder_base, a[Angle.CHEST] - 90, sign * SHOULDER_HALF) if lateral else shoulder_base
-        hip = _step(pelvis, a[Angle.LUMBAR] - 90, sign * HIP_HALF) if lateral else pelvis
+        shoulder = _step(shoulder_base, shoulder_line, sign * SHOULDER_HALF * breadth) if lateral else shoulder_base
+        hip = _step(pelvis, hip_line, sign * HIP_HALF * breadth) if lateral else pelvis
         elbow = seg(shoulder, Angle(f"{side}_upper_arm"), UPPER_ARM)
         hand = seg(elbow, Angle(f"{side}_forearm"), FOREARM)
         knee = seg(hip, Angle(f"{side}_thigh"), THIGH)
@@ -235,6 +278,7 @@ class Segment:
     b: Joint
     width: float
     layer: Literal["far", "body", "near"]
+    angle: Angle | None = None
 
 
 def _segments(view: View) -> list[Segment]:
@@ -243,11 +287,11 @@ def _segments(view: View) -> list[Segment]:
     for side, layer in (("left", far), ("right", "near")):
         j = {name: Joint(f"{side}_{name}") for name in ("shoulder", "elbow", "hand", "hip", "knee", "ankle", "toe")}
         limbs += [
-            Segment(j["hip"], j["knee"], WIDTH["thigh"], layer),
-            Segment(j["knee"], j["ankle"], WIDTH["shin"], layer),
-            Segment(j["ankle"], j["toe"], WIDTH["foot"], layer),
-            Segment(j["shoulder"], j["elbow"], WIDTH["upper_arm"], layer),
-            Segment(j["elbow"], j["hand"], WIDTH["forearm"], layer),
+            Segment(j["hip"], j["knee"], WIDTH["thigh"], layer, Angle(f"{side}_thigh")),
+            Segment(j["knee"], j["ankle"], WIDTH["shin"], layer, Angle(f"{side}_shin")),
+            Segment(j["ankle"], j["toe"], WIDTH["foot"], layer, Angle(f"{side}_foot")),
+            Segment(j["shoulder"], j["elbow"], WIDTH["upper_arm"], layer, Angle(f"{side}_upper_arm")),
+            Segment(j["elbow"], j["hand"], WIDTH["forearm"], layer, Angle(f"{side}_forearm")),
         ]
     trunk = [
         Segment(Joint.PELVIS, Joint.WAIST, WIDTH["torso"], "body"),
@@ -263,15 +307,26 @@ class Placed:
 
     joints: dict[Joint, Point]
     view: View
+    behind: frozenset[Angle] = frozenset()
 
-    def lowest_under(self, x0: float, x1: float) -> float:
-        """The lowest body edge over a span of x, used to fit a prop under the body."""
-        lows = [
-            min(self.joints[s.a][1], self.joints[s.b][1]) - s.width / 2
-            for s in _segments(self.view)
-            if min(self.joints[s.a][0], self.joints[s.b][0]) <= x1
-            and max(self.joints[s.a][0], self.joints[s.b][0]) >= x0
-        ]
+    def lowest_under(self, x0: float, x1: float, trunk_only: bool = False) -> float:
+        """The lowest body edge over a span of x, used to fit a prop under the body (or under the trunk alone).
+
+        Each segment counts only over the part of it above the span, so a sloping back is measured where it is.
+        """
+        lows = []
+        for s in _segments(self.view):
+            if trunk_only and s.layer != "body":
+                continue
+            (ax, ay), (bx, by) = self.joints[s.a], self.joints[s.b]
+            lo, hi = max(x0, min(ax, bx)), min(x1, max(ax, bx))
+            if lo > hi:
+                continue
+            if ax == bx:
+                lows.append(min(ay, by) - s.width / 2)
+                continue
+            ys = [ay + (by - ay) * (x - ax) / (bx - ax) for x in (lo, hi)]
+            lows.append(min(ys) - s.width / 2)
         return min(lows) if lows else 0.0
 
 
@@ -286,17 +341,20 @@ def _body_bottom(points: dict[Joint, Point], view: View, exclude: frozenset[Join
 
 def place(pose: dict[Angle, float], spec: FigureSpec) -> Placed:
     """Set the body on the floor (y = 0), or on a chair seat whose legs stand on the floor."""
-    points = joints(pose, spec.view, spec.foreshorten)
+    points = joints(pose, spec.view, spec.foreshorten, spec.breadth)
     if spec.view is View.ABOVE:
-        return Placed(points, spec.view)
+        return Placed(points, spec.view, frozenset(spec.behind))
     floor = _body_bottom(points, spec.view)
     shifted = {j: (x, y - floor) for j, (x, y) in points.items()}
-    return Placed(shifted, spec.view)
+    return Placed(shifted, spec.view, frozenset(spec.behind))
 
 
 # Colours chosen for contrast on white and in greyscale print.
 BODY, NEAR_LIMB, FAR_LIMB, OUTLINE = "#2c6e8f", "#1d4f69", "#86b0c6", "#ffffff"
-PROP_FILL, PROP_LINE, STRAP, GHOST = "#d9d4cc", "#8a8378", "#d9822b", "#dedede"
+PROP_FILL, PROP_LINE, STRAP, GHOST = "#d9d4cc", "#8a8378", "#d9822b", "#a9b1b7"
+FAR_PROP_FILL, FAR_PROP_LINE = "#eceae5", "#c4bfb6"
+ARROW = "#c2187a"  # magenta: apart from the blue body, the orange strap and the grey props
+ARROW_WIDTH, ARROW_HEAD = 4.5, 11.0
 
 
 def _capsule(p: Point, q: Point, width: float, colour: str, extra: str = "") -> str:
@@ -308,18 +366,22 @@ def _capsule(p: Point, q: Point, width: float, colour: str, extra: str = "") -> 
 
 def _body_svg(placed: Placed, ghost: bool = False) -> list[str]:
     pts = placed.joints
-    layers: dict[str, list[str]] = {"far": [], "body": [], "near": []}
+    layers: dict[str, list[str]] = {"behind": [], "far": [], "body": [], "near": []}
     side_view = placed.view is View.SIDE
     for seg in _segments(placed.view):
         p, q = pts[seg.a], pts[seg.b]
+        # A segment the figure says passes behind the trunk is drawn before everything else, in its usual colour.
+        layer = "behind" if seg.angle in placed.behind else seg.layer
         if ghost:
-            layers[seg.layer].append(_capsule(p, q, seg.width, GHOST))
+            layers[layer].append(_capsule(p, q, seg.width, GHOST))
             continue
         if seg.layer == "near":
             # A thin white gap keeps a limb readable where it crosses the trunk or the other limbs.
-            layers["near"].append(_capsule(p, q, seg.width + 3, OUTLINE))
+            layers[layer].append(_capsule(p, q, seg.width + 3, OUTLINE))
         colour = {"far": FAR_LIMB, "body": BODY, "near": NEAR_LIMB if side_view else BODY}[seg.layer]
-        layers[seg.layer].append(_capsule(p, q, seg.width, colour))
+        if layer == "behind" and side_view:
+            colour = FAR_LIMB  # beyond the trunk, on the far side, like the far limbs
+        layers[layer].append(_capsule(p, q, seg.width, colour))
     colour = GHOST if ghost else BODY
     if not side_view:
         # Seen from the front or above, the trunk is a broad shape between shoulders and hips.
@@ -337,10 +399,25 @@ def _body_svg(placed: Placed, ghost: bool = False) -> list[str]:
         face = axis - math.pi / 2
         nx, ny = hx + (HEAD_R - 1) * math.cos(face), hy + (HEAD_R - 1) * math.sin(face)
         layers["body"].append(f'<circle cx="{nx:.1f}" cy="{-ny:.1f}" r="3.2" fill="{colour}"/>')
-    return layers["far"] + layers["body"] + layers["near"]
+    return layers["behind"] + layers["far"] + layers["body"] + layers["near"]
 
 
 def _prop_svg(prop: Prop, placed: Placed) -> list[str]:
+    parts = _prop_shapes(prop, placed)
+    if prop.far:
+        # Paler colours, not an opacity group: the player takes the first group with an opacity for the start pose.
+        swap = {PROP_FILL: FAR_PROP_FILL, PROP_LINE: FAR_PROP_LINE}
+        parts = [_recolour(part, swap) for part in parts]
+    return parts
+
+
+def _recolour(svg: str, swap: Mapping[str, str]) -> str:
+    for old, new in swap.items():
+        svg = svg.replace(f'"{old}"', f'"{new}"')
+    return svg
+
+
+def _prop_shapes(prop: Prop, placed: Placed) -> list[str]:
     pts = placed.joints
     pelvis = pts[Joint.PELVIS]
     rect = f'fill="{PROP_FILL}" stroke="{PROP_LINE}" stroke-width="2" stroke-linejoin="round"'
@@ -389,7 +466,8 @@ def _prop_svg(prop: Prop, placed: Placed) -> list[str]:
         # An arched board under the back, its crest under the waist, filling the gap between floor and body.
         x0, x1 = sorted((pelvis[0], pts[Joint.NECK][0]))
         crest_x = pts[Joint.WAIST][0]
-        crest = max(placed.lowest_under(crest_x - 4, crest_x + 4), 8.0)
+        # The arms lie beside the trunk, not on the board: only the trunk decides the arch's height.
+        crest = max(placed.lowest_under(crest_x, crest_x, trunk_only=True), 8.0)
         span0, span1 = x0 - 10, x1 + 4
         return [
             f'<path d="M {span0:.1f},0 Q {crest_x:.1f},{-2 * crest:.1f} {span1:.1f},0 Z" {rect}/>',
@@ -398,26 +476,109 @@ def _prop_svg(prop: Prop, placed: Placed) -> list[str]:
     return []
 
 
+def _arrow_path(arrow: Arrow, placed: Placed) -> list[Point]:
+    """The arrow's shaft as points from tail to tip, in model space."""
+    pts = placed.joints
+    if arrow.move is not None and arrow.at is not None:
+        tail = _step(pts[arrow.at], arrow.move, 14.0)
+        return [tail, _step(tail, arrow.move, arrow.length)]
+    # A turn: an ellipse around the part's long axis, seen a little from its end, so its lower half is the near side.
+    if arrow.around == "head":
+        base, tip = pts[Joint.NECK], pts[Joint.HEAD]
+        centre, radius = _step(tip, math.degrees(math.atan2(tip[1] - base[1], tip[0] - base[0])), -7.0), HEAD_R + 8
+    elif arrow.around == "chest":
+        base, tip = pts[Joint.WAIST], pts[Joint.NECK]
+        centre = (base[0] + 0.6 * (tip[0] - base[0]), base[1] + 0.6 * (tip[1] - base[1]))  # below the shoulders
+        radius = max(_half_span(pts, Joint.RIGHT_SHOULDER, Joint.LEFT_SHOULDER) + 12, WIDTH["torso"] / 2 + 11)
+    else:
+        base, tip = pts[Joint.PELVIS], pts[Joint.WAIST]
+        centre = base
+        radius = max(_half_span(pts, Joint.RIGHT_HIP, Joint.LEFT_HIP) + 20, WIDTH["torso"] / 2 + 11)
+    axis = math.atan2(tip[1] - base[1], tip[0] - base[0])
+    u = (math.cos(axis), math.sin(axis))
+    p = (u[1], -u[0])  # the axis turned clockwise in the picture
+    # Turning right, the near side moves anticlockwise of the axis (toward -p), whatever the view: the picture is
+    # a real (unmirrored) view of a real body. Turning left, toward +p.
+    first, last = (-20.0, -160.0) if arrow.turn == "right" else (-160.0, -20.0)
+    minor = radius * 0.4
+    path = []
+    for i in range(17):
+        theta = math.radians(first + (last - first) * i / 16)
+        path.append((centre[0] + radius * math.cos(theta) * p[0] + minor * math.sin(theta) * u[0],
+                     centre[1] + radius * math.cos(theta) * p[1] + minor * math.sin(theta) * u[1]))  # fmt: skip
+    return path
+
+
+def _half_span(pts: dict[Joint, Point], a: Joint, b: Joint) -> float:
+    return math.dist(pts[a], pts[b]) / 2
+
+
+def _turned_face(spec: FigureSpec, placed: Placed) -> list[str]:
+    """Seen from the front, a head that turns is drawn turned: its nose shows at the side it turns to."""
+    turns = [a.turn for a in spec.arrows if a.around == "head"]
+    if placed.view is not View.FRONT or not turns:
+        return []
+    pts = placed.joints
+    neck, head = pts[Joint.NECK], pts[Joint.HEAD]
+    axis = math.degrees(math.atan2(head[1] - neck[1], head[0] - neck[0]))
+    # The person's right is anticlockwise of the head's axis in a front view (to the left of the picture).
+    nx, ny = _step(head, axis + (90 if turns[0] == "right" else -90), HEAD_R - 1)
+    return [f'<circle class="nose" cx="{nx:.1f}" cy="{-ny:.1f}" r="3.2" fill="{BODY}"/>']
+
+
+def _arrow_head(path: list[Point]) -> list[Point]:
+    (ax, ay), (bx, by) = path[-2], path[-1]
+    heading = math.atan2(by - ay, bx - ax)
+    back = (bx - ARROW_HEAD * math.cos(heading), by - ARROW_HEAD * math.sin(heading))
+    half = ARROW_HEAD * 0.6
+    tip = _step((bx, by), math.degrees(heading), ARROW_HEAD * 0.35)
+    return [tip, _step(back, math.degrees(heading) + 90, half), _step(back, math.degrees(heading) - 90, half)]
+
+
+def _arrow_svg(arrow: Arrow, placed: Placed) -> list[str]:
+    path = _arrow_path(arrow, placed)
+    head = _arrow_head(path)
+    # Stop the shaft inside the head so its round end does not poke out of the point.
+    heading = math.atan2(path[-1][1] - path[-2][1], path[-1][0] - path[-2][0])
+    shaft = [*path[:-1], _step(path[-1], math.degrees(heading), -ARROW_HEAD * 0.4)]
+    line = " ".join(f"{x:.1f},{-y:.1f}" for x, y in shaft)
+    tri = " ".join(f"{x:.1f},{-y:.1f}" for x, y in head)
+    kind = f"turn-{arrow.turn}" if arrow.turn is not None else "move"
+    return [
+        f'<g class="arrow {kind}">'
+        f'<polyline points="{line}" fill="none" stroke="{OUTLINE}" stroke-width="{ARROW_WIDTH + 3}" '
+        f'stroke-linecap="round" stroke-linejoin="round"/>'
+        f'<polygon points="{tri}" fill="{OUTLINE}" stroke="{OUTLINE}" stroke-width="3" stroke-linejoin="round"/>'
+        f'<polyline points="{line}" fill="none" stroke="{ARROW}" stroke-width="{ARROW_WIDTH}" '
+        f'stroke-linecap="round" stroke-linejoin="round"/>'
+        f'<polygon points="{tri}" fill="{ARROW}"/></g>'
+    ]
+
+
 def render_svg(spec: FigureSpec, *, title: str = "", ghost_start: bool = True, size: int = 240) -> str:
     """The held position, with the starting position faintly behind it when the two differ."""
     hold = place(spec.hold_pose(), spec)
-    parts: list[str] = []
-    if ghost_start and spec.hold:
-        start = place(spec.start_pose(), spec)
-        dx = hold.joints[Joint.PELVIS][0] - start.joints[Joint.PELVIS][0]
-        start = Placed({j: (x + dx, y) for j, (x, y) in start.joints.items()}, start.view)
-        parts += ['<g opacity="0.55">', *_body_svg(start, ghost=True), "</g>"]
-    else:
-        start = hold
     props = list(spec.props)
     behind = [p for p in props if p.kind is not PropKind.STRAP]
     in_front = [p for p in props if p.kind is PropKind.STRAP]
     prop_parts = [svg for p in behind for svg in _prop_svg(p, hold)]
-    body_parts = _body_svg(hold)
+    parts: list[str] = []
+    if ghost_start and spec.hold:
+        start = place(spec.start_pose(), spec)
+        dx = hold.joints[Joint.PELVIS][0] - start.joints[Joint.PELVIS][0]
+        start = Placed({j: (x + dx, y) for j, (x, y) in start.joints.items()}, start.view, start.behind)
+        # The start group carries its own copy of the props (the room does not move), so that the player, which
+        # shows this group alone while a person gets into position, shows the chair or wall with it.
+        parts += ['<g opacity="0.45">', *prop_parts, *_body_svg(start, ghost=True), "</g>"]
+    else:
+        start = hold
+    body_parts = _body_svg(hold) + _turned_face(spec, hold)
     strap_parts = [svg for p in in_front for svg in _prop_svg(p, hold)]
+    arrow_parts = [svg for a in spec.arrows for svg in _arrow_svg(a, hold)]
+    arrow_points = [q for a in spec.arrows for path in [_arrow_path(a, hold)] for q in path + _arrow_head(path)]
 
-    xs = [x for pl in (hold, start) for x, _ in pl.joints.values()]
-    ys = [y for pl in (hold, start) for _, y in pl.joints.values()]
+    xs = [x for pl in (hold, start) for x, _ in pl.joints.values()] + [x for x, _ in arrow_points]
+    ys = [y for pl in (hold, start) for _, y in pl.joints.values()] + [y for _, y in arrow_points]
     pad = 24.0
     x0, x1 = min(xs) - pad, max(xs) + pad
     y_top = max(ys) + pad
@@ -448,7 +609,7 @@ def render_svg(spec: FigureSpec, *, title: str = "", ghost_start: bool = True, s
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{x0:.1f} {-y_top:.1f} {width:.1f} {height:.1f}" '
         f'width="{width * scale:.0f}" height="{height * scale:.0f}" role="img">{label}'
-        + "".join(ground + parts + prop_parts + body_parts + strap_parts)
+        + "".join(ground + parts + prop_parts + body_parts + strap_parts + arrow_parts)
         + "</svg>"
     )
 
