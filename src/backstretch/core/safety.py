@@ -94,7 +94,7 @@ QUESTIONS: tuple[Question, ...] = (
              "chemotherapy?", Urgency.SEE_CLINICIAN, CLINICIAN_ADVICE, "R1, R2", HEALTH),
     Question("infection", "Have you recently had an infection caused by bacteria, for example in your urine, skin "
              "or chest?", Urgency.SEE_CLINICIAN, CLINICIAN_ADVICE, "R1, R2", HEALTH),
-    Question("injected-drugs", "Have you ever injected drugs that were not prescribed for you?",
+    Question("injected-drugs", "Have you ever injected drugs other than medicines prescribed for you?",
              Urgency.SEE_CLINICIAN, CLINICIAN_ADVICE, "R1, R2", HEALTH),
     Question("new-pain-age", "Did this back pain first begin when you were under 20 or over 50?",
              Urgency.SEE_CLINICIAN, CLINICIAN_ADVICE, "R1, R2", PAIN),
