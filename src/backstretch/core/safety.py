@@ -164,6 +164,11 @@ class ScreeningError(ValueError):
 
 def validate_answers(answers: dict[str, bool]) -> None:
     """A person's new answers: every current question, and nothing else."""
+    retired = sorted(set(answers) & RETIRED_IDS)
+    if retired:
+        missing = [q.id for q in QUESTIONS if q.id not in answers]
+        raise ScreeningError(f"the safety questions have changed: {', '.join(retired)} is no longer asked (its parts "
+                             f"are separate questions now); answer every current one, missing: {', '.join(missing)}")
     unknown = sorted(set(answers) - set(QUESTION_BY_ID))
     if unknown:
         raise ScreeningError(f"unknown screening question(s): {', '.join(unknown)}; known: {', '.join(QUESTION_BY_ID)}")
