@@ -204,3 +204,18 @@ def test_a_profile_file_clearance_dated_before_its_answers_is_a_clear_error(tmp_
     result = backstretch("plan", "--profile", old)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "questions have changed" in result.stderr and "missing: urine-difficulty" in result.stderr
+
+
+def test_a_profile_read_from_a_file_carries_the_stored_clearance(tmp_path: Path, backstretch_home: Path) -> None:
+    def answers(*yes: str) -> str:
+        return "\n".join(f"{q.id} = {'true' if q.id in yes else 'false'}" for q in QUESTIONS)
+
+    cleared = _profile_file(tmp_path, answers("cancer") + f"\ncleared_on = {TODAY}", conditions="[]")
+    assert backstretch("profile", "--from", cleared).returncode == 0
+    assert backstretch("plan", "--json").returncode == 0
+    assert backstretch("profile", "--from", _profile_file(tmp_path, answers("cancer"), conditions="[]")).returncode == 0
+    assert backstretch("plan", "--json").returncode == 0, "the same flag: the clearance carries"
+    new_flag = _profile_file(tmp_path, answers("cancer", "fever"), conditions="[]")
+    assert backstretch("profile", "--from", new_flag).returncode == 0
+    refused = backstretch("plan", "--json")
+    assert refused.returncode == 3 and "fever" in refused.stdout
