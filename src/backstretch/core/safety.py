@@ -114,10 +114,10 @@ QUESTIONS: tuple[Question, ...] = (
     Question("getting-worse", "Are symptoms in your legs or elsewhere in your body getting steadily worse?",
              Urgency.SEE_CLINICIAN, CLINICIAN_ADVICE, "R1, R2", PAIN),
     Question("inflammatory", "Has your back pain gone on for more than 3 months, having started before you were "
-             "45, and does it show several of the signs below?", Urgency.SEE_CLINICIAN, INFLAMMATORY_ADVICE,
-             "NICE NG65", PAIN, "It wakes you in the second half of the night; it is stiff in the morning and eases "
-             "as you move about; you feel it in your buttocks; it is much better within two days of an "
-             "anti-inflammatory such as ibuprofen; it started before you were 35; a parent, brother, sister or "
+             "45, with several of the signs of the inflammatory kind?", Urgency.SEE_CLINICIAN, INFLAMMATORY_ADVICE,
+             "NICE NG65", PAIN, "The signs: it wakes you in the second half of the night; it is stiff in the "
+             "morning and eases as you move about; you feel it in your buttocks; it is much better within two days of "
+             "an anti-inflammatory such as ibuprofen; it started before you were 35; a parent, brother, sister or "
              "child has spondyloarthritis (such as ankylosing spondylitis); you have had psoriasis, or swollen "
              "joints, or a painful swelling where a tendon meets the bone."),
 )  # fmt: skip
