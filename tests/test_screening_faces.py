@@ -119,6 +119,7 @@ def test_recent_spine_surgery_needs_the_surgical_team_on_the_web_api(database_ur
     assert client.get("/today/handout.pdf").status_code == 409
     page = client.get("/today")
     assert "My surgical team has cleared me for stretching." in page.text
+    assert "Please check with your surgical team first" in page.text
 
     cleared = client.post("/api/screening/clearance").json()
     assert cleared["may_plan"] is True and cleared["screening"]["cleared_on"] == TODAY.isoformat()
@@ -160,7 +161,7 @@ def test_the_web_form_carries_a_clearance_and_asks_again_for_a_new_flag(database
     assert answer(set()) == "/today"
     assert answer({"weight-loss", "inflammatory"}) == "/onboarding/verdict", "a new flag needs a new clearance"
     page = client.get("/onboarding/verdict").text
-    assert "rheumatologist" in page and "Please get checked before you stretch" in page
+    assert "rheumatologist" in page and "Please see a doctor or physiotherapist first" in page
     assert answer({"leg-weakness"}) == "/onboarding/verdict"
     assert "urgent" in client.get("/onboarding/verdict").text.lower()
 
