@@ -220,3 +220,19 @@ def test_a_profile_read_from_a_file_carries_the_stored_clearance(tmp_path: Path,
     assert backstretch("profile", "--from", new_flag).returncode == 0
     refused = backstretch("plan", "--json")
     assert refused.returncode == 3 and "fever" in refused.stdout
+
+
+def test_spine_surgery_added_on_the_profile_page_leads_to_the_clearance(database_url: str) -> None:
+    client = TestClient(create_app(database_url))
+    assert client.put("/api/profile", json={"minutes": 5}).status_code == 200
+    assert client.post("/api/screening", json={"answers": NO}).json()["may_plan"] is True
+    form = {"minutes": "5", "pain_areas": ["lower-back"], "equipment": ["chair"],
+            "conditions": ["recent-spine-surgery"], "stretch_days": ["mon", "thu"], "age_band": "50-64",
+            "experience": "new", "sits_most_of_day": "yes", "can_get_to_floor": "yes", "can_kneel": "yes",
+            "likes_yoga": "no"}  # fmt: skip
+    saved = client.post("/onboarding/profile", data=form, follow_redirects=False)
+    assert saved.status_code == 303 and saved.headers["location"] == "/onboarding/verdict"
+    page = client.get("/onboarding/verdict").text
+    assert "Please check with your surgical team first" in page and "Confirm I have been cleared" in page
+    client.post("/onboarding/clearance", data={"confirm": "yes"})
+    assert client.get("/api/plan").status_code == 200

@@ -143,8 +143,11 @@ async def profile_submit(request: Request, store: StoreDep) -> Response:
             errors.setdefault(field.split(".")[0], message)
         return _profile_page(request, values, errors, status=422)
     store.save_profile(profile)
-    may_plan = assess(store.latest_screening(), date.today(), conditions=profile.conditions).may_plan
-    return RedirectResponse("/today" if may_plan else "/onboarding/safety", status_code=303)
+    verdict = assess(store.latest_screening(), date.today(), conditions=profile.conditions)
+    # Fresh answers with a flag (or spine surgery newly in the profile) go to what to do about it.
+    flagged = (verdict.emergency or verdict.see_clinician) and not verdict.out_of_date
+    where = "/today" if verdict.may_plan else "/onboarding/verdict" if flagged else "/onboarding/safety"
+    return RedirectResponse(where, status_code=303)
 
 
 def _safety_page(request: Request, answers: dict[str, str], missing: list[str], status: int = 200) -> Response:
@@ -210,7 +213,8 @@ class ScreeningAnswers(BaseModel):
 
 class ScreeningOut(BaseModel):
     taken_on: date
-    answers: dict[str, bool]
+    answers: dict[str, bool] = Field(description="Each question's answer by id; `recent-spine-surgery` records "
+                                     "whether the profile named it when the answers were saved or cleared.")
     cleared_on: date | None
 
 
