@@ -228,8 +228,10 @@ def screen_command(
             out.print("Your earlier clearance still covers these answers: nothing new needs checking.")
     else:
         show_verdict(verdict)
-        if not verdict.emergency and SPINE_SURGERY in verdict.see_clinician:
-            err.print("When your surgical team (and a clinician for any other answer) has cleared you, run "
+        if not verdict.emergency and verdict.see_clinician == (SPINE_SURGERY,):
+            err.print("When your surgical team has cleared you for stretching, run `backstretch screen --cleared`.")
+        elif not verdict.emergency and SPINE_SURGERY in verdict.see_clinician:
+            err.print("When your surgical team, and a clinician for your answers, have cleared you, run "
                       "`backstretch screen --cleared`.")  # fmt: skip
         elif not verdict.emergency:
             err.print("When a clinician has cleared you, run `backstretch screen --cleared`.")
