@@ -18,10 +18,19 @@ from backstretch.cli.stretches import DISCLAIMER, err, fail, out
 from backstretch.core.errors import field_messages
 from backstretch.core.planner import Plan, PlanItem, plan_day, plan_week
 from backstretch.core.profile import MINUTES_DEFAULT, MINUTES_MAX, MINUTES_MIN, AgeBand, PainArea, Profile, Weekday
-from backstretch.core.safety import QUESTIONS, Screening, ScreeningError, Verdict, assess, validate_answers
+from backstretch.core.safety import (
+    QUESTIONS,
+    SPINE_SURGERY,
+    Screening,
+    ScreeningError,
+    Verdict,
+    assess,
+    carry_clearance,
+    validate_answers,
+)
 from backstretch.core.vocab import Condition, Equipment
 from backstretch.library import load_catalogue
-from backstretch.store import open_store
+from backstretch.store import Store, open_store
 
 DbOption = Annotated[str | None, typer.Option("--db", help="Database URL (default: SQLite in your data folder).")]
 REFUSED_EXIT = 3
@@ -54,13 +63,18 @@ def read_profile_file(path: Path) -> tuple[Profile, Screening | None]:
     dates = [d for d in (taken_on, cleared_on) if d is not None]
     if taken_on is None or any(isinstance(d, datetime) or not isinstance(d, date) for d in dates):
         raise fail(f"{path}: [screening] needs taken_on (and may have cleared_on) as dates like 2026-11-24")
+    if cleared_on is not None and cleared_on < taken_on:
+        raise fail(f"{path}: [screening] cleared_on ({cleared_on}) is before taken_on ({taken_on}): a clearance "
+                   "counts for the answers a clinician saw, so it cannot come before them")  # fmt: skip
     if not all(isinstance(v, bool) for v in raw_screening.values()):
         raise fail(f"{path}: [screening] answers must be true or false")
     try:
         validate_answers(raw_screening)
     except ScreeningError as error:
         raise fail(f"{path}: [screening]: {error}") from None
-    return profile, Screening(taken_on=taken_on, answers=raw_screening, cleared_on=cleared_on)
+    # The file's own clearance covers the file's own flags, the spine surgery its profile names included.
+    screening = Screening(taken_on=taken_on, answers=raw_screening, cleared_on=cleared_on)
+    return profile, carry_clearance(None, screening, profile.conditions)
 
 
 def _choose_many(question: str, options: list[str], default: tuple[str, ...]) -> list[str]:
@@ -119,8 +133,24 @@ def ask_screening(today: date) -> Screening:
         "[bold]Safety questions.[/] These look for the rare signs that need a doctor rather than stretching. "
         "Answer about how you are now."
     )
-    answers = {q.id: Confirm.ask(q.text, default=False) for q in QUESTIONS}
+    answers: dict[str, bool] = {}
+    topic = ""
+    for question in QUESTIONS:
+        if question.topic != topic:
+            topic = question.topic
+            out.print(f"\n[bold]{topic}[/]")
+        if question.hint:
+            out.print(f"[dim]{question.hint}[/]")
+        answers[question.id] = Confirm.ask(question.text, default=False)
     return Screening(taken_on=today, answers=answers)
+
+
+def save_screening(store: Store, screening: Screening, conditions: tuple[Condition, ...]) -> Screening:
+    """Store a screening with a clinician's clearance carried over when no new flag needs one (clinical-facts:
+    clearance-carry); the screening as stored."""
+    carried = carry_clearance(store.latest_screening(), screening, conditions)
+    store.add_screening(carried)
+    return carried
 
 
 def profile_command(
@@ -147,7 +177,7 @@ def profile_command(
         profile, screening = read_profile_file(from_file)
         store.save_profile(profile)
         if screening is not None:
-            store.add_screening(screening)
+            save_screening(store, screening, profile.conditions)
         out.print(f"Saved your profile from {from_file}.")
         return
     profile = ask_profile(store.load_profile() or Profile())
@@ -173,23 +203,37 @@ def screen_command(
     """Answer the safety questions (before your first plan, every 4 weeks, and when things get worse)."""
     store = open_store(db)
     today = date.today()
+    profile = store.load_profile()
+    conditions = profile.conditions if profile is not None else ()
+    surgery = Condition.RECENT_SPINE_SURGERY in conditions
     if cleared:
         latest = store.latest_screening()
-        if latest is not None and assess(latest, latest.taken_on).emergency:
+        verdict = None if latest is None else assess(latest, latest.taken_on, conditions=conditions)
+        if verdict is not None and verdict.out_of_date:
+            raise fail("the safety questions have changed since your last answers; answer them again with "
+                       "`backstretch screen` first")  # fmt: skip
+        if verdict is not None and verdict.emergency:
             raise fail("your last answers need urgent care, not a clearance; answer `backstretch screen` again "
                        "once you have been seen")  # fmt: skip
-        if not store.confirm_clearance(today):
+        if not store.confirm_clearance(today, spine_surgery=surgery):
             raise fail("there is no safety check to confirm yet: run `backstretch screen` first")
-        out.print(f"Noted: a clinician cleared you for stretching ({today.isoformat()}).")
+        who = "your surgical team" if surgery else "a clinician"
+        out.print(f"Noted: {who} cleared you for stretching ({today.strftime('%-d %B %Y')}).")
         return
-    screening = ask_screening(today)
-    store.add_screening(screening)
-    verdict = assess(screening, today)
+    screening = save_screening(store, ask_screening(today), conditions)
+    verdict = assess(screening, today, conditions=conditions)
     if verdict.may_plan:
         out.print("[green]Thank you. Nothing here stops you stretching.[/]")
+        if screening.cleared_on is not None and any(verdict.see_clinician):
+            out.print("Your earlier clearance still covers these answers: nothing new needs checking.")
     else:
         show_verdict(verdict)
-        if not verdict.emergency:
+        if not verdict.emergency and verdict.see_clinician == (SPINE_SURGERY,):
+            err.print("When your surgical team has cleared you for stretching, run `backstretch screen --cleared`.")
+        elif not verdict.emergency and SPINE_SURGERY in verdict.see_clinician:
+            err.print("When your surgical team, and a clinician for your answers, have cleared you, run "
+                      "`backstretch screen --cleared`.")  # fmt: skip
+        elif not verdict.emergency:
             err.print("When a clinician has cleared you, run `backstretch screen --cleared`.")
 
 
@@ -254,7 +298,7 @@ def plan_command(
         if stored is None:
             raise fail("no profile yet: run `backstretch profile` (or pass --profile FILE.toml)")
         profile, screening = stored, store.latest_screening()
-    verdict = assess(screening, day, flare_or_new_symptoms=flare)
+    verdict = assess(screening, day, flare_or_new_symptoms=flare, conditions=profile.conditions)
     if not verdict.may_plan:
         if as_json:
             typer.echo(json.dumps({"refused": True, "reasons": list(verdict.reasons)}, indent=2))

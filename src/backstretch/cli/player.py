@@ -324,7 +324,7 @@ def start_command(
     if profile is None:
         raise fail("no profile yet: run `backstretch profile` first")
     today = date.today()
-    verdict = assess(store.latest_screening(), today)
+    verdict = assess(store.latest_screening(), today, conditions=profile.conditions)
     if not verdict.may_plan:
         show_verdict(verdict)
         raise typer.Exit(REFUSED_EXIT)

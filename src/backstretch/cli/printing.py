@@ -65,7 +65,7 @@ def handout_command(
     profile = store.load_profile()
     if profile is None:
         raise fail("no profile yet: run `backstretch profile` first")
-    verdict = assess(store.latest_screening(), day)
+    verdict = assess(store.latest_screening(), day, conditions=profile.conditions)
     if not verdict.may_plan:
         show_verdict(verdict)
         raise typer.Exit(REFUSED_EXIT)

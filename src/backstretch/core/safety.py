@@ -3,11 +3,15 @@
 clinical-facts: red-flag (section 3). Any emergency answer: urgent advice and no plan. Any other flag: no plan
 until the person confirms a clinician has cleared them for stretching. Sources R1 (NHS Gloucestershire low back
 pain pathway), R2 (NICE/NCBI red-flag table NBK52120), R3 (cauda equina guidance). Single flags often turn out to
-be harmless (R1), so the wording is "get checked", never a diagnosis.
+be harmless (R1), so the wording is "get checked", never a diagnosis. Further cauda equina features (GIRFT 2023)
+and inflammatory back pain (NICE NG65) are asked too; recent spine surgery (from the profile) is a flag cleared by
+the surgical team (clinical-facts: spine-surgery), and a clearance carries to a later screening with no new flag
+(clinical-facts: clearance-carry).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -20,11 +24,15 @@ class Urgency(StrEnum):
 
 @dataclass(frozen=True)
 class Question:
+    """One yes/no question; "yes" is always the answer that needs a look. ``hint`` explains it in more detail."""
+
     id: str
     text: str
     urgency: Urgency
     advice: str
     source: str
+    topic: str = ""
+    hint: str = ""
 
 
 EMERGENCY_ADVICE = (
@@ -35,41 +43,106 @@ CLINICIAN_ADVICE = (
     "Please get this checked by a doctor or physiotherapist before you start stretching. It is often nothing "
     "serious, but it is worth ruling out. Once they say stretching is fine for you, come back and confirm it here."
 )
+# clinical-facts: section 3, inflammatory back pain (NICE NG65): a rheumatologist, through the GP; not urgent.
+INFLAMMATORY_ADVICE = (
+    "Please mention this pattern to your GP, who may refer you to a rheumatologist (a doctor for inflamed joints "
+    "and spine). It is not urgent, but this kind of back pain has its own treatments. Once a clinician says "
+    "stretching is fine for you, come back and confirm it here."
+)
+# clinical-facts: spine-surgery (section 4). Not a question: it comes from the profile's conditions.
+SURGERY_ADVICE = (
+    "After spine surgery only your surgical team can say when stretching is safe for you and which movements to "
+    "leave out. Please ask them first; once they have cleared you for stretching, come back and confirm it here."
+)
 
+TOILET = "Bladder, bowels and the area between your legs"
+LEGS = "Your legs and walking"
+HEALTH = "Your health"
+PAIN = "How your back pain began and how it behaves"
+CAUDA = "R1, R2, R3, GIRFT 2023"
+
+# clinical-facts: red-flag (section 3), with the further cauda equina features and inflammatory back pain. Every
+# question asks one thing, and "yes" is the answer that needs a look. An id keeps its meaning for good: a question
+# whose wording changed keeps its id only when it asks the same thing (or a part of what it used to ask).
 QUESTIONS: tuple[Question, ...] = (
-    Question("bladder-bowel", "Since your back pain started, have you had new trouble passing urine, or lost "
-             "control of your bladder or bowels?", Urgency.EMERGENCY, EMERGENCY_ADVICE, "R1, R2, R3"),
-    Question("saddle-numbness", "Do you have numbness or an odd feeling between your legs, around your back "
-             "passage or genitals?", Urgency.EMERGENCY, EMERGENCY_ADVICE, "R1, R2, R3"),
-    Question("leg-weakness", "Do you have pain, numbness or weakness in both legs, leg weakness that is severe or "
-             "getting worse, or a change in the way you walk?", Urgency.EMERGENCY, EMERGENCY_ADVICE, "R1, R2, R3"),
-    Question("cancer", "Have you ever had cancer?", Urgency.SEE_CLINICIAN, CLINICIAN_ADVICE, "R1, R2"),
-    Question("weight-loss", "Have you lost weight recently without trying?", Urgency.SEE_CLINICIAN,
-             CLINICIAN_ADVICE, "R1, R2"),
-    Question("new-pain-age", "Is this back pain new, and are you younger than 20 or older than 50?",
-             Urgency.SEE_CLINICIAN, CLINICIAN_ADVICE, "R1, R2"),
-    Question("no-improvement", "Has the pain not improved at all after a month?", Urgency.SEE_CLINICIAN,
-             CLINICIAN_ADVICE, "R1"),
-    Question("night-pain", "Is the pain there at night, and does it not ease when you change position, or is it "
-             "worse lying down?", Urgency.SEE_CLINICIAN, CLINICIAN_ADVICE, "R1, R2"),
-    Question("infection", "Do you have a fever or chills, a weakened immune system, a recent bacterial infection, "
-             "or have you injected drugs?", Urgency.SEE_CLINICIAN, CLINICIAN_ADVICE, "R1, R2"),
-    Question("trauma", "Did the pain start after a fall or accident, or after a minor knock if you have "
-             "osteoporosis, are older, or take steroids long-term?", Urgency.SEE_CLINICIAN, CLINICIAN_ADVICE,
-             "R1, R2"),
-    Question("deformity-worsening", "Can you see a change in the shape of your back, or are symptoms in your legs "
-             "or elsewhere steadily getting worse?", Urgency.SEE_CLINICIAN, CLINICIAN_ADVICE, "R1, R2"),
+    Question("urine-difficulty", "Since your back pain began, have you had new trouble starting to pass urine or "
+             "emptying your bladder?", Urgency.EMERGENCY, EMERGENCY_ADVICE, "R1, R2, R3", TOILET),
+    Question("bladder-bowel", "Since your back pain began, have you leaked urine or stool without being able to "
+             "hold it?", Urgency.EMERGENCY, EMERGENCY_ADVICE, "R1, R2, R3", TOILET),
+    Question("toilet-feeling", "When you pass urine or open your bowels, does it feel different from usual, for "
+             "example you can hardly feel it happening?", Urgency.EMERGENCY, EMERGENCY_ADVICE, CAUDA, TOILET),
+    Question("bladder-fullness", "Have you stopped being able to feel when your bladder is full?",
+             Urgency.EMERGENCY, EMERGENCY_ADVICE, CAUDA, TOILET),
+    Question("saddle-numbness", "Have you noticed new numbness, tingling or less feeling between your legs, around "
+             "your back passage or around your genitals?", Urgency.EMERGENCY, EMERGENCY_ADVICE, CAUDA, TOILET),
+    Question("sexual-problems", "Since your back pain began, have you had new problems with sex, such as less "
+             "feeling, or trouble getting an erection or reaching orgasm?", Urgency.EMERGENCY, EMERGENCY_ADVICE,
+             CAUDA, TOILET),
+    Question("both-legs", "Do you have pain, numbness or weakness in both legs at the same time?",
+             Urgency.EMERGENCY, EMERGENCY_ADVICE, "R1, R2, R3", LEGS),
+    Question("leg-weakness", "Do you have weakness in a leg that is new or getting worse?", Urgency.EMERGENCY,
+             EMERGENCY_ADVICE, CAUDA, LEGS, "A weak leg you have had for a long time, and that is not changing, "
+             "does not count here."),
+    Question("walking-change", "Since your back pain began, has the way you walk changed, for example you trip, "
+             "feel unsteady or your legs give way?", Urgency.EMERGENCY, EMERGENCY_ADVICE, "R1, R2, R3", LEGS),
+    Question("cancer", "Have you ever had cancer?", Urgency.SEE_CLINICIAN, CLINICIAN_ADVICE, "R1, R2", HEALTH),
+    Question("weight-loss", "Have you lost weight in recent months without trying to?", Urgency.SEE_CLINICIAN,
+             CLINICIAN_ADVICE, "R1, R2", HEALTH),
+    Question("fever", "Since your back pain began, have you had a fever, or felt hot and shivery?",
+             Urgency.SEE_CLINICIAN, CLINICIAN_ADVICE, "R1, R2", HEALTH),
+    Question("weak-immunity", "Is your immune system weakened, for example by an illness or by medicine such as "
+             "chemotherapy?", Urgency.SEE_CLINICIAN, CLINICIAN_ADVICE, "R1, R2", HEALTH),
+    Question("infection", "Have you recently had an infection caused by bacteria, for example in your urine, skin "
+             "or chest?", Urgency.SEE_CLINICIAN, CLINICIAN_ADVICE, "R1, R2", HEALTH),
+    Question("injected-drugs", "Have you ever injected drugs other than medicines prescribed for you?",
+             Urgency.SEE_CLINICIAN, CLINICIAN_ADVICE, "R1, R2", HEALTH),
+    Question("new-pain-age", "Did this back pain first begin when you were under 20 or over 50?",
+             Urgency.SEE_CLINICIAN, CLINICIAN_ADVICE, "R1, R2", PAIN),
+    Question("trauma", "Did this pain start after a fall, an accident or a blow to your back?",
+             Urgency.SEE_CLINICIAN, CLINICIAN_ADVICE, "R1, R2", PAIN),
+    Question("minor-trauma", "Did this pain start after only a small knock, lift or twist, while you have thin "
+             "bones (osteoporosis), take steroid tablets long-term, or are 70 or over?", Urgency.SEE_CLINICIAN,
+             CLINICIAN_ADVICE, "R1, R2", PAIN),
+    Question("no-improvement", "Has this pain stayed as bad as it was, or got worse, for a month or more?",
+             Urgency.SEE_CLINICIAN, CLINICIAN_ADVICE, "R1", PAIN),
+    Question("night-pain", "At night, does the pain carry on however you change position?",
+             Urgency.SEE_CLINICIAN, CLINICIAN_ADVICE, "R1, R2", PAIN),
+    Question("lying-down-pain", "Is the pain worse when you lie down?", Urgency.SEE_CLINICIAN, CLINICIAN_ADVICE,
+             "R1, R2", PAIN),
+    Question("deformity", "Has the shape of your back changed in a way you or others can see, such as a new hump "
+             "or lean?", Urgency.SEE_CLINICIAN, CLINICIAN_ADVICE, "R1, R2", PAIN),
+    Question("getting-worse", "Are symptoms in your legs or elsewhere in your body getting steadily worse?",
+             Urgency.SEE_CLINICIAN, CLINICIAN_ADVICE, "R1, R2", PAIN),
+    Question("inflammatory", "Has your back pain gone on for more than 3 months, having started before you were "
+             "45, with several of the signs of the inflammatory kind?", Urgency.SEE_CLINICIAN, INFLAMMATORY_ADVICE,
+             "NICE NG65", PAIN, "The signs: it wakes you in the second half of the night; it is stiff in the "
+             "morning and eases as you move about; you feel it in your buttocks; it is much better within two days of "
+             "an anti-inflammatory such as ibuprofen; it started before you were 35; a parent, brother, sister or "
+             "child has spondyloarthritis (such as ankylosing spondylitis); you have had psoriasis, or swollen "
+             "joints, or a painful swelling where a tendon meets the bone."),
 )  # fmt: skip
 
 QUESTION_BY_ID = {q.id: q for q in QUESTIONS}
+# Ids that earlier versions asked and no longer do; a stored screening may still hold them (and is out of date).
+RETIRED_IDS = frozenset({"deformity-worsening"})
+
+# clinical-facts: spine-surgery. Recorded in a screening's answers (from the profile, when it is saved or cleared)
+# so that a clearance covers it only when the surgery was known at the time.
+SPINE_SURGERY = Question("recent-spine-surgery", "Your profile says you have had spine surgery recently.",
+                         Urgency.SEE_CLINICIAN, SURGERY_ADVICE, "clinical-facts section 4, Rule spine-surgery")
+SURGERY_CONDITION = "recent-spine-surgery"  # the profile condition (core.vocab.Condition.RECENT_SPINE_SURGERY)
 
 # clinical-facts: red-flag. Screen at onboarding, at every flare-up, and at least every 4 weeks.
 RESCREEN_AFTER = timedelta(weeks=4)
 
+OUT_OF_DATE = ("The safety questions have changed since you last answered them. Please answer them again; there "
+               "is no plan until you do.")  # fmt: skip
+
 
 @dataclass(frozen=True)
 class Screening:
-    """One completed screening. ``cleared_on`` records a clinician's clearance the person confirmed."""
+    """One completed screening. ``cleared_on`` records the clinician's clearance the person confirmed for these
+    answers (its own date, also when it was carried over from an earlier screening with the same flags)."""
 
     taken_on: date
     answers: dict[str, bool]
@@ -82,6 +155,7 @@ class Verdict:
     emergency: tuple[Question, ...]
     see_clinician: tuple[Question, ...]
     reasons: tuple[str, ...]
+    out_of_date: bool = False  # answered before the questions changed: they need answering again
 
 
 class ScreeningError(ValueError):
@@ -89,6 +163,12 @@ class ScreeningError(ValueError):
 
 
 def validate_answers(answers: dict[str, bool]) -> None:
+    """A person's new answers: every current question, and nothing else."""
+    retired = sorted(set(answers) & RETIRED_IDS)
+    if retired:
+        missing = [q.id for q in QUESTIONS if q.id not in answers]
+        raise ScreeningError(f"the safety questions have changed: {', '.join(retired)} is no longer asked (its parts "
+                             f"are separate questions now); answer every current one, missing: {', '.join(missing)}")
     unknown = sorted(set(answers) - set(QUESTION_BY_ID))
     if unknown:
         raise ScreeningError(f"unknown screening question(s): {', '.join(unknown)}; known: {', '.join(QUESTION_BY_ID)}")
@@ -97,11 +177,79 @@ def validate_answers(answers: dict[str, bool]) -> None:
         raise ScreeningError(f"every screening question needs an answer; missing: {', '.join(missing)}")
 
 
-def assess(screening: Screening | None, today: date, flare_or_new_symptoms: bool = False) -> Verdict:
-    """May this person be given a plan today? Anything unclear is a no, with the reason."""
+def validate_stored_answers(answers: dict[str, bool]) -> None:
+    """Answers as stored or imported: any question this or an earlier version asked, and the recorded spine
+    surgery; some may be missing (a screening from before a question existed, which is out of date)."""
+    known = set(QUESTION_BY_ID) | RETIRED_IDS | {SPINE_SURGERY.id}
+    unknown = sorted(set(answers) - known)
+    if unknown:
+        raise ScreeningError(f"unknown screening question(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    if not all(isinstance(v, bool) for v in answers.values()):
+        raise ScreeningError("screening answers must be true or false")
+
+
+def is_out_of_date(screening: Screening) -> bool:
+    """Answered before today's questions existed (or holding answers to questions no longer asked)."""
+    asked = set(QUESTION_BY_ID) | {SPINE_SURGERY.id}
+    return any(q.id not in screening.answers for q in QUESTIONS) or not set(screening.answers) <= asked
+
+
+def _yes(screening: Screening) -> frozenset[str]:
+    return frozenset(qid for qid, yes in screening.answers.items() if yes is True)
+
+
+def flags(screening: Screening, conditions: Iterable[str] = ()) -> frozenset[str]:
+    """The ids that need a look: every yes answer, and recent spine surgery when the profile names it now."""
+    surgery = {SPINE_SURGERY.id} if SURGERY_CONDITION in {str(c) for c in conditions} else set()
+    return (_yes(screening) - {SPINE_SURGERY.id}) | surgery
+
+
+def cleared_flags(screening: Screening) -> frozenset[str]:
+    """What the screening's clearance covers: its yes answers, with the spine surgery recorded in it, if cleared."""
+    return _yes(screening) if screening.cleared_on is not None else frozenset()
+
+
+def _is_emergency(qid: str) -> bool:
+    question = QUESTION_BY_ID.get(qid)
+    return question is not None and question.urgency is Urgency.EMERGENCY
+
+
+def carry_clearance(previous: Screening | None, new: Screening, conditions: Iterable[str] = ()) -> Screening:
+    """The new screening as it is to be saved: the spine surgery the profile names recorded in its answers, and
+    the previous clearance carried over when every new flag was already cleared and none is an emergency.
+
+    clinical-facts: clearance-carry. A newly flagged answer needs a new clearance; an emergency answer never has
+    one. A clearance the new screening brings itself (a profile file's cleared_on) is kept as it is."""
+    surgery = SURGERY_CONDITION in {str(c) for c in conditions}
+    recorded = Screening(new.taken_on, {**new.answers, SPINE_SURGERY.id: surgery}, new.cleared_on)
+    if new.cleared_on is not None or previous is None or previous.cleared_on is None:
+        return recorded
+    now = flags(recorded, conditions)
+    if any(_is_emergency(qid) for qid in now) or not now <= cleared_flags(previous):
+        return recorded
+    return Screening(recorded.taken_on, recorded.answers, previous.cleared_on)
+
+
+def _reason(question: Question) -> str:
+    if question is SPINE_SURGERY:
+        return f"{question.text} {question.advice}"
+    return f"You answered yes to: {question.text} {question.advice}"
+
+
+def assess(screening: Screening | None, today: date, flare_or_new_symptoms: bool = False,
+           conditions: Iterable[str] = ()) -> Verdict:
+    """May this person be given a plan today? Anything unclear is a no, with the reason. ``conditions`` are the
+    profile's: recent spine surgery needs the surgical team's clearance, as a flag does (clinical-facts:
+    spine-surgery)."""
     if screening is None:
         return Verdict(False, (), (), ("Please answer the safety questions before your first plan.",))
-    validate_answers(screening.answers)
+    now = flags(screening, conditions)
+    flagged = [q for q in (*QUESTIONS, SPINE_SURGERY) if q.id in now]
+    emergency = tuple(q for q in flagged if q.urgency is Urgency.EMERGENCY)
+    clinician = tuple(q for q in flagged if q.urgency is Urgency.SEE_CLINICIAN)
+    if is_out_of_date(screening):
+        # An emergency answer to a question still asked keeps its urgent advice; the rest waits for new answers.
+        return Verdict(False, emergency, clinician, (OUT_OF_DATE, *(_reason(q) for q in emergency)), out_of_date=True)
     if screening.taken_on > today:
         return Verdict(False, (), (), ("The last safety check is dated in the future; please answer it again.",))
     if today - screening.taken_on > RESCREEN_AFTER:
@@ -111,14 +259,9 @@ def assess(screening: Screening | None, today: date, flare_or_new_symptoms: bool
     if flare_or_new_symptoms and screening.taken_on != today:
         return Verdict(False, (), (), ("Your pain is much worse or you have new symptoms: please answer the safety "
                                        "questions again first.",))  # fmt: skip
-    flagged = [QUESTION_BY_ID[qid] for qid, yes in screening.answers.items() if yes]
-    emergency = tuple(q for q in flagged if q.urgency is Urgency.EMERGENCY)
-    clinician = tuple(q for q in flagged if q.urgency is Urgency.SEE_CLINICIAN)
     if emergency:
         # The emergency comes first; the other flags are still named so the person sees every answer that counts.
-        reasons = tuple(f"You answered yes to: {q.text} {q.advice}" for q in emergency + clinician)
-        return Verdict(False, emergency, clinician, reasons)
-    if clinician and (screening.cleared_on is None or screening.cleared_on < screening.taken_on):
-        reasons = tuple(f"You answered yes to: {q.text} {q.advice}" for q in clinician)
-        return Verdict(False, emergency, clinician, reasons)
+        return Verdict(False, emergency, clinician, tuple(_reason(q) for q in emergency + clinician))
+    if clinician and not now <= cleared_flags(screening):
+        return Verdict(False, emergency, clinician, tuple(_reason(q) for q in clinician))
     return Verdict(True, emergency, clinician, ())

@@ -21,7 +21,7 @@ from backstretch.core.measures import Measure, MeasureKind, usual_morning_pain
 from backstretch.core.planner import DayRecord, History, MorningPain
 from backstretch.core.profile import Profile
 from backstretch.core.programs import Program, ProgramItem
-from backstretch.core.safety import Screening, validate_answers
+from backstretch.core.safety import SPINE_SURGERY, Screening, validate_stored_answers
 from backstretch.core.timeline import Step, StepKind
 from backstretch.paths import home
 from backstretch.store.models import (
@@ -156,7 +156,7 @@ class Store:
                 row.data, row.updated_at = data, datetime.now()
 
     def add_screening(self, screening: Screening) -> None:
-        validate_answers(screening.answers)
+        validate_stored_answers(screening.answers)
         with self.session() as s, s.begin():
             s.add(ScreeningRow(person_id=self.person_id, taken_on=screening.taken_on,
                                answers=dict(screening.answers), cleared_on=screening.cleared_on))  # fmt: skip
@@ -448,13 +448,17 @@ class Store:
         query = select(ScreeningRow).where(ScreeningRow.person_id == self.person_id)
         return s.scalars(query.order_by(*NEWEST_SCREENING_FIRST)).first()
 
-    def confirm_clearance(self, on: date) -> bool:
-        """Record that a clinician cleared the person after their latest screening; False when there is none."""
+    def confirm_clearance(self, on: date, spine_surgery: bool = False) -> bool:
+        """Record that a clinician cleared the person after their latest screening; False when there is none. With
+        ``spine_surgery`` the clearance covers the recent spine surgery the profile names too (from the surgical
+        team), recorded in the screening's answers."""
         with self.session() as s, s.begin():
             row = self._latest_screening_row(s)
             if row is None:
                 return False
             row.cleared_on = on
+            if spine_surgery:
+                row.answers = {**row.answers, SPINE_SURGERY.id: True}
             return True
 
 

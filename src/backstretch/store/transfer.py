@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from backstretch.core.measures import Measure, MeasureKind
 from backstretch.core.profile import Profile
-from backstretch.core.safety import ScreeningError, validate_answers
+from backstretch.core.safety import ScreeningError, validate_stored_answers
 from backstretch.core.timeline import StepKind
 from backstretch.core.vocab import Position, Region, SpinalMovement
 from backstretch.store.database import FEELINGS, Store
@@ -465,7 +465,7 @@ def _check_entry(entry: _Entry, session_ids: set[object]) -> _Record:
             raise ValueError(_message(error, prefix="data")) from None
     elif isinstance(record, ScreeningRecord):
         try:
-            validate_answers(record.answers)
+            validate_stored_answers(record.answers)
         except ScreeningError as error:
             raise ValueError(f"field 'answers': {error}") from None
     elif isinstance(record, SessionRecord):

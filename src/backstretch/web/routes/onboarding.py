@@ -12,8 +12,18 @@ from starlette.datastructures import FormData
 
 from backstretch.core.errors import field_messages
 from backstretch.core.profile import MINUTES_MAX, MINUTES_MIN, AgeBand, Experience, PainArea, Profile, Weekday
-from backstretch.core.safety import QUESTIONS, Screening, ScreeningError, Verdict, assess, validate_answers
+from backstretch.core.safety import (
+    QUESTIONS,
+    Question,
+    Screening,
+    ScreeningError,
+    Verdict,
+    assess,
+    carry_clearance,
+    validate_answers,
+)
 from backstretch.core.vocab import Condition, Equipment
+from backstretch.store import Store
 from backstretch.web.deps import StoreDep
 from backstretch.web.templating import templates
 
@@ -64,6 +74,35 @@ def _profile_page(request: Request, values: dict[str, Any], errors: dict[str, st
     }, status_code=status)  # fmt: skip
 
 
+def conditions_of(store: Store) -> tuple[Condition, ...]:
+    """The profile's conditions (none without a profile): recent spine surgery counts like a safety flag."""
+    profile = store.load_profile()
+    return profile.conditions if profile is not None else ()
+
+
+def save_screening(store: Store, answers: dict[str, bool], today: date) -> Screening | None:
+    """Store today's answers, with a clinician's clearance carried over when no new flag needs one
+    (clinical-facts: clearance-carry), and return the latest screening as stored."""
+    store.add_screening(carry_clearance(store.latest_screening(), Screening(taken_on=today, answers=answers),
+                                        conditions_of(store)))  # fmt: skip
+    return store.latest_screening()
+
+
+def confirm(store: Store, today: date) -> None:
+    """A clinician (and, after spine surgery, the surgical team) has cleared the person since their flags."""
+    store.confirm_clearance(today, spine_surgery=Condition.RECENT_SPINE_SURGERY in conditions_of(store))
+
+
+def topics(questions: tuple[Question, ...]) -> list[tuple[str, int, list[Question]]]:
+    """The questions in their topics, in order, each with the number its first question has on the page."""
+    found: list[tuple[str, int, list[Question]]] = []
+    for n, question in enumerate(questions, start=1):
+        if not found or found[-1][0] != question.topic:
+            found.append((question.topic, n, []))
+        found[-1][2].append(question)
+    return found
+
+
 def verdict_json(screening: Screening | None, verdict: Verdict) -> dict[str, Any]:
     return {
         "screening": None if screening is None else {
@@ -74,6 +113,7 @@ def verdict_json(screening: Screening | None, verdict: Verdict) -> dict[str, Any
         "emergency": [q.id for q in verdict.emergency],
         "see_clinician": [q.id for q in verdict.see_clinician],
         "reasons": list(verdict.reasons),
+        "out_of_date": verdict.out_of_date,
     }  # fmt: skip
 
 
@@ -103,13 +143,16 @@ async def profile_submit(request: Request, store: StoreDep) -> Response:
             errors.setdefault(field.split(".")[0], message)
         return _profile_page(request, values, errors, status=422)
     store.save_profile(profile)
-    may_plan = assess(store.latest_screening(), date.today()).may_plan
-    return RedirectResponse("/today" if may_plan else "/onboarding/safety", status_code=303)
+    verdict = assess(store.latest_screening(), date.today(), conditions=profile.conditions)
+    # Fresh answers with a flag (or spine surgery newly in the profile) go to what to do about it.
+    flagged = (verdict.emergency or verdict.see_clinician) and not verdict.out_of_date
+    where = "/today" if verdict.may_plan else "/onboarding/verdict" if flagged else "/onboarding/safety"
+    return RedirectResponse(where, status_code=303)
 
 
 def _safety_page(request: Request, answers: dict[str, str], missing: list[str], status: int = 200) -> Response:
     return templates.TemplateResponse(request, "screening.html", {
-        "questions": QUESTIONS, "answers": answers, "missing": missing,
+        "topics": topics(QUESTIONS), "answers": answers, "missing": missing,
     }, status_code=status)  # fmt: skip
 
 
@@ -126,15 +169,15 @@ async def safety_submit(request: Request, store: StoreDep) -> Response:
     if missing:
         return _safety_page(request, answers, missing, status=422)
     today = date.today()
-    store.add_screening(Screening(taken_on=today, answers={k: v == "yes" for k, v in answers.items()}))
-    if assess(store.latest_screening(), today).may_plan:
+    latest = save_screening(store, {k: v == "yes" for k, v in answers.items()}, today)
+    if assess(latest, today, conditions=conditions_of(store)).may_plan:
         return RedirectResponse("/today", status_code=303)
     return RedirectResponse("/onboarding/verdict", status_code=303)
 
 
 @pages.get("/onboarding/verdict", response_class=HTMLResponse)
 def verdict_page(request: Request, store: StoreDep) -> Response:
-    verdict = assess(store.latest_screening(), date.today())
+    verdict = assess(store.latest_screening(), date.today(), conditions=conditions_of(store))
     return templates.TemplateResponse(request, "verdict.html", {"verdict": verdict})
 
 
@@ -145,15 +188,17 @@ async def clearance_submit(request: Request, store: StoreDep) -> Response:
     latest = store.latest_screening()
     if latest is None:
         return RedirectResponse("/onboarding/safety", status_code=303)
-    if assess(latest, today).emergency:
+    verdict = assess(latest, today, conditions=conditions_of(store))
+    if verdict.out_of_date:
+        return RedirectResponse("/onboarding/safety", status_code=303)
+    if verdict.emergency:
         raise HTTPException(409, "Your last answers need urgent care, not a clearance. Once you have been seen, "
                                  "please answer the safety questions again.")  # fmt: skip
     if form.get("confirm") != "yes":
-        verdict = assess(latest, today)
         return templates.TemplateResponse(request, "verdict.html", {
             "verdict": verdict, "confirm_error": "Please tick the box to confirm a clinician has cleared you.",
         }, status_code=422)  # fmt: skip
-    store.confirm_clearance(today)
+    confirm(store, today)
     return RedirectResponse("/today", status_code=303)
 
 
@@ -168,7 +213,8 @@ class ScreeningAnswers(BaseModel):
 
 class ScreeningOut(BaseModel):
     taken_on: date
-    answers: dict[str, bool]
+    answers: dict[str, bool] = Field(description="Each question's answer by id; `recent-spine-surgery` records "
+                                     "whether the profile named it when the answers were saved or cleared.")
     cleared_on: date | None
 
 
@@ -180,6 +226,7 @@ class VerdictOut(BaseModel):
     emergency: list[str]
     see_clinician: list[str]
     reasons: list[str]
+    out_of_date: bool = Field(description="Answered before the questions changed: answer them again for a plan.")
 
 
 @api.get("/profile", responses={404: {"description": "No profile yet"}})
@@ -202,7 +249,8 @@ def put_profile(profile: Profile, store: StoreDep) -> Profile:
 def get_screening(store: StoreDep) -> VerdictOut:
     """The latest screening and what it means for today."""
     latest = store.latest_screening()
-    return VerdictOut.model_validate(verdict_json(latest, assess(latest, date.today())))
+    verdict = assess(latest, date.today(), conditions=conditions_of(store))
+    return VerdictOut.model_validate(verdict_json(latest, verdict))
 
 
 @api.post("/screening")
@@ -213,9 +261,8 @@ def post_screening(body: ScreeningAnswers, store: StoreDep) -> VerdictOut:
     except ScreeningError as error:
         raise HTTPException(422, [str(error)]) from None
     today = date.today()
-    store.add_screening(Screening(taken_on=today, answers=dict(body.answers)))
-    latest = store.latest_screening()
-    return VerdictOut.model_validate(verdict_json(latest, assess(latest, today)))
+    latest = save_screening(store, dict(body.answers), today)
+    return VerdictOut.model_validate(verdict_json(latest, assess(latest, today, conditions=conditions_of(store))))
 
 
 @api.post("/screening/clearance", responses={409: {"description": "Nothing to clear, or urgent care needed"}})
@@ -225,8 +272,12 @@ def post_clearance(store: StoreDep) -> VerdictOut:
     latest = store.latest_screening()
     if latest is None:
         raise HTTPException(409, "There is no safety check to confirm yet: POST /api/screening first.")
-    if assess(latest, today).emergency:
+    verdict = assess(latest, today, conditions=conditions_of(store))
+    if verdict.out_of_date:
+        raise HTTPException(409, "The safety questions have changed since your last answers: answer them again "
+                                 "(POST /api/screening) before confirming a clearance.")  # fmt: skip
+    if verdict.emergency:
         raise HTTPException(409, "Your last answers need urgent care, not a clearance.")
-    store.confirm_clearance(today)
+    confirm(store, today)
     latest = store.latest_screening()
-    return VerdictOut.model_validate(verdict_json(latest, assess(latest, today)))
+    return VerdictOut.model_validate(verdict_json(latest, assess(latest, today, conditions=conditions_of(store))))

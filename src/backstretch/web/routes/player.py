@@ -160,9 +160,10 @@ class Finish(BaseModel):
 
 def refusal(store: Store, today: date) -> list[str]:
     """Why no session may start today; empty when one may."""
-    if store.load_profile() is None:
+    profile = store.load_profile()
+    if profile is None:
         return ["Please set up your profile first: a few questions about your back, your time and your space."]
-    verdict = assess(store.latest_screening(), today)
+    verdict = assess(store.latest_screening(), today, conditions=profile.conditions)
     return [] if verdict.may_plan else list(verdict.reasons)
 
 
@@ -180,7 +181,8 @@ def refuse_unless_allowed(store: Store, today: date) -> None:
 
 def _refuse_if_unsafe(status: str, latest_screening: Screening | None) -> None:
     """A session still in progress goes on only while a new one could start: a later safety check counts. (Its
-    person has a profile: a session is only started with one, and deleting it deletes the session too.)"""
+    person has a profile: a session is only started with one, and deleting it deletes the session too. Its recent
+    spine surgery, if any, was checked when the session started: saving a step reads no profile.)"""
     if status == "in-progress":
         verdict = assess(latest_screening, date.today())
         if not verdict.may_plan:

@@ -41,7 +41,7 @@ def today_handout(request: Request, store: StoreDep, catalogue: CatalogueDep, mi
     if profile is None:
         raise HTTPException(409, "Answer the profile questions first: there is no routine to print yet.")
     today = date.today()
-    verdict = assess(store.latest_screening(), today)
+    verdict = assess(store.latest_screening(), today, conditions=profile.conditions)
     if not verdict.may_plan:
         raise HTTPException(409, " ".join(verdict.reasons))
     plan = make_plan(catalogue, store, profile, today, minutes, swaps_to_leave_out(catalogue, swap, page=True))

@@ -101,7 +101,7 @@ def today_page(request: Request, store: StoreDep, catalogue: CatalogueDep, minut
     latest = store.latest_screening()
     if latest is None:
         return RedirectResponse("/onboarding/safety", status_code=303)
-    verdict = assess(latest, today)
+    verdict = assess(latest, today, conditions=profile.conditions)
     if not verdict.may_plan:
         return templates.TemplateResponse(request, "today.html", {"verdict": verdict, "plan": None})
     swaps = swaps_to_leave_out(catalogue, swap, page=True)
@@ -128,7 +128,7 @@ def get_plan(store: StoreDep, catalogue: CatalogueDep,
     profile = store.load_profile()
     if profile is None:
         raise HTTPException(404, "No profile yet: PUT /api/profile or fill in /onboarding/profile.")
-    verdict = assess(store.latest_screening(), day)
+    verdict = assess(store.latest_screening(), day, conditions=profile.conditions)
     if not verdict.may_plan:
         return JSONResponse({"refused": True, "reasons": list(verdict.reasons)}, status_code=409)
     swaps = swaps_to_leave_out(catalogue, swap)
