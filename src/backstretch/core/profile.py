@@ -102,16 +102,6 @@ class Profile(BaseModel):
             raise ValueError("choose at least one day to stretch on")
         return tuple(sorted(set(days), key=list(Weekday).index))
 
-    @field_validator("conditions")
-    @classmethod
-    def _stated(cls, conditions: tuple[Condition, ...]) -> tuple[Condition, ...]:
-        if Condition.PREGNANCY_AFTER_FIRST_TRIMESTER in conditions:
-            raise ValueError(
-                "pregnancy-after-first-trimester cannot be given as a condition: give pregnancy and "
-                "pregnancy_trimester (1, 2, 3 or not-known) instead"
-            )
-        return conditions
-
     @field_validator("pregnancy_trimester", mode="before")
     @classmethod
     def _trimester_number(cls, value: object) -> object:
@@ -139,6 +129,8 @@ class Profile(BaseModel):
         found = set(self.conditions)
         if self.pregnant_after_first_trimester:
             found.add(Condition.PREGNANCY_AFTER_FIRST_TRIMESTER)
+        if Condition.PREGNANCY_AFTER_FIRST_TRIMESTER in found:  # stated outright (the API allows it): pregnant
+            found.add(Condition.PREGNANCY)
         if not self.can_get_to_floor:
             found.add(Condition.CANNOT_GET_TO_FLOOR)
         if not self.can_kneel:
