@@ -106,16 +106,14 @@ class MeasureError(ValueError):
 # Rule reach-safety (clinical-facts 6): the fingertip-to-floor test is a forward bend to the end of the range, so it
 # is never offered to a person barred from forward folds. Why, for each condition, in plain words.
 REACH_BARRED: dict[Condition, str] = {
-    Condition.OSTEOPOROSIS: "with osteoporosis, bending the spine forward as far as it goes can cause a fracture",
-    Condition.FLEXION_INTOLERANT: "your back pain is worse bending forward, and the test bends forward as far as "
-    "you can",
-    Condition.PREGNANCY: "in pregnancy, deep bends to the end of your range and bending down with your head low "
-    "are best left out",
-    Condition.BALANCE_PROBLEMS: "with balance problems, bending down with your head low and coming back up can "
-    "make you fall",
-    Condition.HIP_REPLACEMENT: "after a hip replacement, bending this far forward takes the hip past 90 degrees",
+    Condition.OSTEOPOROSIS: "With osteoporosis, bending the spine forward as far as it goes can cause a fracture.",
+    Condition.FLEXION_INTOLERANT: "Your back pain is worse bending forward.",
+    Condition.PREGNANCY: "In pregnancy, deep bends to the end of your range and bending down with your head low "
+    "are best left out.",
+    Condition.BALANCE_PROBLEMS: "With balance problems, bending down with your head low and coming back up can "
+    "make you fall.",
+    Condition.HIP_REPLACEMENT: "After a hip replacement, bending this far forward takes the hip past 90 degrees.",
 }
-
 
 REACH_NOT_SAVED = "Nothing was saved."
 
@@ -130,8 +128,8 @@ def reach_test_refusal(conditions: frozenset[Condition] | set[Condition]) -> str
     if not reasons:
         return None
     return (
-        "The reach test is not for you: it means bending forward as far as you can, and "
-        f"{'; and '.join(reasons)}. Your pain and your own activities show your progress instead."
+        f"The reach test is not for you: it means bending forward as far as you can. {' '.join(reasons)} "
+        "Your pain and your own activities show your progress instead."
     )
 
 
