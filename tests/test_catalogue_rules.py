@@ -255,3 +255,17 @@ def test_every_library_stretch_survives_a_toml_round_trip() -> None:
         again = parse_stretch(to_toml(stretch), f"{sid}.toml")
         assert again == stretch
         assert tomllib.loads(to_toml(stretch))["id"] == sid
+
+
+def test_a_knee_across_the_midline_seen_from_the_front_needs_hip_replacement() -> None:
+    data = {**base_data(), "avoid_if": []}
+    data["figure"] = {"view": "front", "base": "standing", "hold": {"right_thigh": -50, "right_shin": -90}}
+    with pytest.raises(CatalogueError) as caught:
+        stretch_from_data(data, "mine.toml")
+    assert any(
+        "must include 'hip-replacement' because the right leg in the figure's hold pose crosses the knee past the "
+        "body's midline" in str(p)
+        for p in caught.value.problems
+    ), caught.value.problems
+    data["figure"]["hold"] = {"right_thigh": -100}  # the leg out to its own side: no crossing
+    assert not any(c is Condition.HIP_REPLACEMENT for c in required_avoid_if(Stretch.model_validate(data)))

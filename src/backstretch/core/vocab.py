@@ -152,3 +152,8 @@ CONDITION_SOURCE: dict[Condition, str] = {
 
 def condition_source(condition: Condition) -> str:
     return CONDITION_SOURCE.get(condition, "BACKSTRETCH")
+
+
+def condition_label(condition: Condition | str) -> str:
+    """What a page shows for a condition: plain words, never the vocabulary term."""
+    return CONDITION_LABELS[Condition(condition)]
