@@ -29,7 +29,7 @@ from backstretch.core.profile import (
     Weekday,
 )
 from backstretch.core.safety import QUESTIONS, Screening, ScreeningError, Verdict, assess, validate_answers
-from backstretch.core.vocab import DERIVED_CONDITIONS, Condition, Equipment
+from backstretch.core.vocab import CONDITION_LABELS, DERIVED_CONDITIONS, Condition, Equipment
 from backstretch.library import load_catalogue
 from backstretch.store import open_store
 
@@ -95,8 +95,11 @@ def ask_profile(current: Profile) -> Profile:
                              tuple(e.value for e in current.equipment))  # fmt: skip
     floor = Confirm.ask("Can you get down to the floor and back up comfortably?", default=current.can_get_to_floor)
     kneel = Confirm.ask("Can you kneel comfortably?", default=current.can_kneel)
+    for condition in Condition:
+        if condition not in DERIVED_CONDITIONS:
+            out.print(f"  [bold]{condition.value}[/]: {CONDITION_LABELS[condition]}")
     conditions = _choose_many(
-        "Do any of these apply to you?",
+        "Do any of these apply to you? Type the words in bold.",
         [c.value for c in Condition if c not in DERIVED_CONDITIONS],
         tuple(c.value for c in current.conditions if c not in DERIVED_CONDITIONS),
     )
@@ -162,7 +165,8 @@ def profile_command(
         else:
             table = Table(show_header=False)
             for key, value in profile.model_dump(mode="json").items():
-                table.add_row(key, ", ".join(value) if isinstance(value, list) else str(value))
+                shown = ", ".join(value) if isinstance(value, list) else "not asked" if value is None else str(value)
+                table.add_row(key, shown)
             out.print(table)
         return
     if from_file is not None:
