@@ -168,3 +168,37 @@ def test_no_clearance_for_an_emergency_answer(tmp_path: Path, backstretch_home: 
     result = backstretch("screen", "--cleared")
     assert result.returncode == 2 and "urgent" in result.stderr
     assert backstretch("plan").returncode == 3
+
+
+def test_interactive_pregnancy_asks_the_trimester(backstretch_home: Path) -> None:
+    # minutes, pain, sits, equipment, floor, kneel, conditions, trimester, age, new, yoga, days, then screening.
+    answers = ["10", "hips", "y", "chair,wall,mat", "y", "y", "pregnancy", "3", "under-35", "y", "n", "mon"]
+    result = backstretch("profile", stdin="\n".join(answers + ["n"] * len(QUESTIONS)) + "\n")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "How far along is the pregnancy?" in result.stdout
+    profile = json.loads(backstretch("profile", "--json").stdout)
+    assert profile["conditions"] == ["pregnancy"] and profile["pregnancy_trimester"] == "3"
+    plan = json.loads(backstretch("plan", "--json").stdout)
+    assert plan["items"] and all(i["position"] not in ("floor-supine", "floor-prone") for i in plan["items"])
+
+
+def test_profile_file_trimester_is_checked_and_decides_lying_stretches(tmp_path: Path) -> None:
+    bad = profile_file(tmp_path, body='conditions = ["pregnancy"]\npregnancy_trimester = 5\n')
+    result = backstretch("plan", "--profile", bad, "--json")
+    assert result.returncode == 2
+    assert "pregnancy_trimester" in result.stderr and "'1', '2', '3' or 'not-known'" in result.stderr
+    alone = profile_file(tmp_path, body="pregnancy_trimester = 1\n")
+    result = backstretch("plan", "--profile", alone, "--json")
+    assert result.returncode == 2 and "only asked when pregnancy is among the conditions" in result.stderr
+    lying: dict[str, set[str]] = {}
+    for trimester in ("1", "2"):
+        path = tmp_path / f"t{trimester}.toml"
+        path.write_text(f'minutes = 15\npain_areas = ["hips", "leg"]\nequipment = ["mat", "strap", "chair"]\n'
+                        f'conditions = ["pregnancy"]\npregnancy_trimester = {trimester}\n'
+                        f"[screening]\ntaken_on = {WEEK_START}\n{ALL_NO}\n")  # fmt: skip
+        week = backstretch("plan", "--profile", path, "--week", "--date", WEEK_START, "--json")
+        assert week.returncode == 0, week.stderr
+        items = [i for day in json.loads(week.stdout) for i in day["items"]]
+        lying[trimester] = {i["stretch"] for i in items if i["position"] in ("floor-supine", "floor-prone")}
+    assert lying["1"], "the first trimester still allows lying on the back"
+    assert not lying["2"]

@@ -12,6 +12,7 @@ from backstretch.library import load_catalogue
 from tests.helpers import backstretch
 
 BUILTIN = "chair-hamstring-reach"
+FIGURE = "wall-chest-stretch"  # a figure whose angles bring no safety tags of their own
 
 
 def own_stretch(sid: str = "physio-door-stretch", **extra: str) -> str:
@@ -27,7 +28,7 @@ spinal_movement = "neutral"
 per_side = false
 reps = 2
 desk_friendly = true
-figure_from = "{BUILTIN}"
+figure_from = "{FIGURE}"
 {lines}
 
 [regions]
@@ -131,6 +132,16 @@ def test_figure_writes_an_svg(tmp_path: Path) -> None:
     bad = backstretch("stretches", "figure", BUILTIN, "-o", tmp_path / "fig.png")
     assert bad.returncode == 2
     assert ".svg" in bad.stderr
+
+
+def test_own_stretch_is_refused_without_the_tag_its_borrowed_figure_shows(tmp_path: Path) -> None:
+    """Rule derived-tags holds for people's own stretches: the hamstring figure bends the hip past 90 degrees."""
+    file = tmp_path / "mine.toml"
+    file.write_text(own_stretch().replace(f'figure_from = "{FIGURE}"', f'figure_from = "{BUILTIN}"'))
+    result = backstretch("stretches", "add", file)
+    assert result.returncode != 0
+    assert "field 'avoid_if': must include 'hip-replacement' because" in result.stderr
+    assert "past 90°" in result.stderr and f"(figure from '{BUILTIN}')" in result.stderr
 
 
 def test_add_own_stretch_then_it_behaves_like_a_built_in(tmp_path: Path, backstretch_home: Path) -> None:

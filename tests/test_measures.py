@@ -10,7 +10,9 @@ from hypothesis import strategies as st
 
 from backstretch.core import measures as m
 from backstretch.core.consistency import ActiveDay, active_days, consistency, parse_weekdays
-from backstretch.core.measures import MEASURES, MeasureError, MeasureKind, theil_sen
+from backstretch.core.measures import MEASURES, MeasureError, MeasureKind, reach_test_refusal, theil_sen
+from backstretch.core.profile import Profile, Trimester
+from backstretch.core.vocab import Condition
 
 START = date(2026, 9, 28)  # a Monday
 
@@ -219,3 +221,24 @@ def test_theil_sen_agrees_with_scipy(points: list[tuple[int, int]], confidence: 
     expected = theilslopes(y, x, alpha=confidence)
     got = theil_sen(x, y, confidence)
     assert got == pytest.approx((expected.slope, expected.low_slope, expected.high_slope), abs=1e-12, nan_ok=True)
+
+
+@settings(max_examples=200)
+@given(st.sets(st.sampled_from(list(Condition))))
+def test_reach_test_is_refused_exactly_for_those_barred_from_forward_folds(conditions: set[Condition]) -> None:
+    """Rule reach-safety: osteoporosis, flexion-intolerant, pregnancy, balance problems, hip replacement."""
+    barred = {Condition.OSTEOPOROSIS, Condition.FLEXION_INTOLERANT, Condition.PREGNANCY,
+              Condition.BALANCE_PROBLEMS, Condition.HIP_REPLACEMENT}  # fmt: skip
+    refusal = reach_test_refusal(frozenset(conditions))
+    assert (refusal is not None) == bool(barred & conditions)
+    if refusal is not None:
+        assert refusal.startswith("The reach test is not for you")
+        assert not any(c.value in refusal for c in Condition if "-" in c.value), "plain words, no vocabulary terms"
+
+
+def test_a_pregnancy_profile_of_any_stage_is_refused_the_reach_test() -> None:
+    for trimester in (*Trimester, None):
+        profile = Profile(conditions=(Condition.PREGNANCY,), pregnancy_trimester=trimester)
+        refusal = reach_test_refusal(profile.effective_conditions())
+        assert refusal is not None and "In pregnancy" in refusal
+    assert reach_test_refusal(Profile().effective_conditions()) is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
@@ -18,9 +19,10 @@ from sqlalchemy import Connection, create_engine, inspect, select, text
 
 from backstretch.core.measures import Measure, MeasureKind, usual_morning_pain
 from backstretch.core.planner import DayRecord, MorningPain
-from backstretch.core.profile import Profile
+from backstretch.core.profile import Profile, Trimester
 from backstretch.core.safety import QUESTIONS, Screening
 from backstretch.core.timeline import Step, StepKind
+from backstretch.core.vocab import Condition
 from backstretch.store import Store, open_store
 from backstretch.store.database import FEELINGS, MIGRATIONS, SessionChanged
 from backstretch.store.models import Base, SessionRow
@@ -236,3 +238,22 @@ def test_the_planners_history_says_what_the_sessions_and_readings_say(
         if todays and usual is not None:
             expected.append(MorningPain(day, int(max(todays)), usual))
     assert got.mornings == tuple(expected)
+
+
+def test_a_profile_saved_before_the_trimester_was_asked_loads_as_stage_not_known(database_url: str) -> None:
+    """Profiles are stored as JSON, so no migration: a pregnancy saved without pregnancy_trimester still loads, and
+    counts as of unknown stage, which rules out lying on the back or front (Rule pregnancy)."""
+    store = open_store(database_url)
+    old = {k: v for k, v in Profile(conditions=(Condition.PREGNANCY,)).model_dump(mode="json").items()
+           if k != "pregnancy_trimester"}  # fmt: skip
+    with store.engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO profile (person_id, data, updated_at) VALUES (:person, :data, '2026-01-01 08:00:00')"),
+            {"person": store.person_id, "data": json.dumps(old)},
+        )
+    profile = store.load_profile()
+    assert profile is not None and profile.pregnancy_trimester is None
+    assert Condition.PREGNANCY_AFTER_FIRST_TRIMESTER in profile.effective_conditions()
+    store.save_profile(profile.model_copy(update={"pregnancy_trimester": Trimester.FIRST}))
+    again = store.load_profile()
+    assert again is not None and Condition.PREGNANCY_AFTER_FIRST_TRIMESTER not in again.effective_conditions()

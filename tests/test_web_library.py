@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from playwright.sync_api import Page, expect
 
 from backstretch.core.catalogue import filter_stretches
-from backstretch.core.vocab import Region
+from backstretch.core.vocab import CONDITION_LABELS, Region
 from backstretch.library import load_catalogue
 from backstretch.web.app import create_app
 from tests.web import LiveServer, screenshot
@@ -59,3 +59,15 @@ def test_pages_already_visited_open_offline(page: Page, live_server: LiveServer)
     expect(page.locator("#stretch-list .card img").first).to_be_visible()
     manifest = page.evaluate("fetch('/static/manifest.webmanifest').then(r => r.json())")
     assert manifest["start_url"] == "/today" and manifest["display"] == "standalone"
+
+
+def test_who_should_not_do_a_stretch_is_in_plain_words() -> None:
+    client = TestClient(create_app())
+    for sid in load_catalogue():
+        text = client.get(f"/library/{sid}").text
+        listed = text.split("Who should not do this one", 1)[1].split("</ul>", 1)[0] if "Who should not" in text else ""
+        for condition in load_catalogue()[sid].avoid_if:
+            assert CONDITION_LABELS[condition] in listed, (sid, condition)
+            assert "-" not in condition.value or condition.value not in listed, (sid, condition)
+    cobra = client.get("/library/cobra-pose").text
+    assert "Pregnancy after the first three months" in cobra and "pregnancy-after-first-trimester" not in cobra

@@ -187,3 +187,46 @@ def test_swapping_out_a_stretch_the_planner_names_in_a_reason_does_not_crash() -
         for left_out in (easier, harder):
             plan = plan_day(Without(catalogue, frozenset({left_out})), profile, on, history)
             assert left_out not in [i.stretch for i in plan.items]
+
+
+def test_pregnancy_asks_the_trimester_and_later_stages_plan_nothing_lying_down(
+    page: Page, live_server: LiveServer
+) -> None:
+    """Rule pregnancy: the form asks how far along; a blank answer is named; from the second trimester no stretch
+    lying on the back or front is planned. The conditions are in plain words, never vocabulary terms."""
+    page.goto(f"{live_server.url}/onboarding/profile")
+    conditions = page.get_by_role("group", name="Do any of these apply to you?")
+    expect(conditions).to_contain_text("Back pain that is worse bending forward or sitting")
+    expect(conditions).not_to_contain_text("flexion")
+    page.get_by_label("Minutes a day").fill("15")
+    page.get_by_role("group", name="Where does it hurt?").get_by_label("hips").check()
+    page.get_by_role("group", name="What do you have at hand?").get_by_label("mat").check()
+    conditions.get_by_label("Pregnancy", exact=True).check()
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.locator("#error-pregnancy_trimester")).to_contain_text("how far along you are")
+    _no_violations(page)
+    screenshot(page, "onboarding-pregnancy-trimester-error")
+    assert page.request.get(f"{live_server.url}/api/profile").status == 404
+    stage = page.get_by_role("group", name="If you are pregnant: how far along are you?")
+    stage.get_by_label("Second trimester (14 to 27 weeks)").check()
+    page.get_by_role("button", name="Save and continue").click()
+    profile = page.request.get(f"{live_server.url}/api/profile").json()
+    assert profile["conditions"] == ["pregnancy"] and profile["pregnancy_trimester"] == "2"
+    page.goto(f"{live_server.url}/onboarding/profile")
+    expect(stage.get_by_label("Second trimester (14 to 27 weeks)")).to_be_checked()
+    assert page.request.post(f"{live_server.url}/api/screening", data={"answers": NO_TO_ALL}).ok
+    plan = page.request.get(f"{live_server.url}/api/plan").json()
+    catalogue = load_catalogue()
+    assert plan["items"]
+    for item in plan["items"]:
+        assert catalogue[item["stretch"]].position.value not in ("floor-supine", "floor-prone"), item["stretch"]
+
+
+def test_trimester_is_dropped_without_pregnancy_and_checked_by_the_api(database_url: str) -> None:
+    client = TestClient(create_app(database_url))
+    bad = client.put("/api/profile", json={"pregnancy_trimester": "2"})
+    assert bad.status_code == 422 and bad.json()["detail"][0].startswith("pregnancy_trimester:")
+    wrong = client.put("/api/profile", json={"conditions": ["pregnancy"], "pregnancy_trimester": "4"})
+    assert wrong.status_code == 422
+    assert "'1', '2', '3' or 'not-known'" in wrong.json()["detail"][0]
+    assert client.put("/api/profile", json={"conditions": ["pregnancy"], "pregnancy_trimester": "1"}).status_code == 200

@@ -19,11 +19,17 @@ from backstretch.core.measures import MEASURES, MeasureKind, trend
 from backstretch.core.profile import Profile
 from backstretch.core.reminders import break_times
 from backstretch.core.safety import QUESTIONS, Screening
+from backstretch.core.vocab import Condition
 from backstretch.store import Store, open_store
 from backstretch.store.transfer import export_data
 from backstretch.web.app import create_app
 from tests.helpers import backstretch, record_session
 from tests.web import LiveServer, screenshot
+
+
+def _no_violations(page: Page) -> None:
+    result = Axe().run(page)
+    assert result.violations_count == 0, result.generate_report()
 
 
 def _db(tmp_path: Path) -> str:
@@ -298,3 +304,51 @@ def test_a_fourth_function_activity_is_an_error_not_dropped(database_url: str) -
     ok = client.post("/progress/function", data={"activity": [*names[:3], " "], "score": [*scores[:3], ""]},
                      follow_redirects=False)  # fmt: skip
     assert ok.status_code == 303 and [m.value for m in open_store(url).measures()] == [5.0]
+
+
+def test_reach_test_is_never_offered_to_someone_barred_from_forward_folds(
+    page: Page, live_server: LiveServer, tmp_path: Path
+) -> None:
+    """Rule reach-safety on every face: the page has no reach form or how-to, the form post, the API and
+    `backstretch log reach` store nothing and say why in plain words."""
+    url = _db(tmp_path)
+    store = open_store(url)
+    store.save_profile(Profile(conditions=(Condition.OSTEOPOROSIS,)))
+    page.goto(f"{live_server.url}/progress")
+    section = page.locator("#log-reach")
+    expect(section).to_contain_text("The reach test is not for you")
+    expect(section).to_contain_text("With osteoporosis, bending the spine forward")
+    expect(page.get_by_label("Fingertip to floor")).to_have_count(0)
+    expect(page.get_by_text("How to measure your reach")).to_have_count(0)
+    expect(page.get_by_role("button", name="Save reach")).to_have_count(0)
+    _no_violations(page)
+    screenshot(page, "progress-reach-refused")
+
+    client = TestClient(create_app(url))
+    posted = client.post("/progress/reach", data={"value": "10"}, follow_redirects=False)
+    assert posted.status_code == 422 and "The reach test is not for you" in posted.text
+    assert "Nothing was saved." in posted.text
+    api = client.post("/api/measures", json={"kind": "reach", "value": 10})
+    assert api.status_code == 409 and api.json()["detail"].startswith("The reach test is not for you")
+    cli = backstretch("log", "reach", "10", "--db", url)
+    assert cli.returncode == 3 and "The reach test is not for you" in cli.stderr and "Traceback" not in cli.stderr
+    assert store.measures() == []
+    # Pain is still logged as before.
+    assert client.post("/api/measures", json={"kind": "pain", "value": 3}).status_code == 201
+
+
+def test_reach_form_explains_a_minus_number(page: Page, live_server: LiveServer, tmp_path: Path) -> None:
+    store = open_store(_db(tmp_path))
+    store.save_profile(Profile())
+    page.goto(f"{live_server.url}/progress")
+    expect(page.locator("#reach-hint")).to_contain_text("minus number")
+    expect(page.get_by_label("Fingertip to floor")).to_have_attribute("aria-describedby", "reach-hint")
+    page.get_by_text("How to measure your reach").click()
+    expect(page.get_by_text("stand on a sturdy step")).to_be_visible()
+    page.get_by_label("Fingertip to floor").fill("-3")
+    page.get_by_role("button", name="Save reach").click()
+    expect(page.get_by_role("status")).to_have_text("Saved your reach reading. Thank you.")
+    assert [(x.kind, x.value) for x in store.measures()] == [(MeasureKind.REACH, -3.0)]
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.locator("#log-reach").scroll_into_view_if_needed()
+    screenshot(page, "progress-reach-form")

@@ -23,6 +23,7 @@ from backstretch.core.planner import History, Plan, PlanItem
 from backstretch.core.profile import Profile
 from backstretch.core.programs import Program, program_plan
 from backstretch.core.timeline import CHECKLIST
+from backstretch.core.vocab import condition_label
 from backstretch.store import Store
 from backstretch.store.database import SESSION_PAIN_NOTE, SessionSummary
 from backstretch.store.progress import progress_of
@@ -73,6 +74,7 @@ def _environment() -> jinja2.Environment:
 
 
 _ENV = _environment()
+_ENV.filters["condition_label"] = condition_label
 
 
 def render_pdf(html: str) -> bytes:

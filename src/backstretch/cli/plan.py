@@ -17,7 +17,17 @@ from rich.table import Table
 from backstretch.cli.stretches import DISCLAIMER, err, fail, out
 from backstretch.core.errors import field_messages
 from backstretch.core.planner import Plan, PlanItem, plan_day, plan_week
-from backstretch.core.profile import MINUTES_DEFAULT, MINUTES_MAX, MINUTES_MIN, AgeBand, PainArea, Profile, Weekday
+from backstretch.core.profile import (
+    MINUTES_DEFAULT,
+    MINUTES_MAX,
+    MINUTES_MIN,
+    TRIMESTER_LABELS,
+    AgeBand,
+    PainArea,
+    Profile,
+    Trimester,
+    Weekday,
+)
 from backstretch.core.safety import (
     QUESTIONS,
     SPINE_SURGERY,
@@ -28,7 +38,7 @@ from backstretch.core.safety import (
     carry_clearance,
     validate_answers,
 )
-from backstretch.core.vocab import Condition, Equipment
+from backstretch.core.vocab import CONDITION_LABELS, DERIVED_CONDITIONS, Condition, Equipment
 from backstretch.library import load_catalogue
 from backstretch.store import Store, open_store
 
@@ -99,11 +109,15 @@ def ask_profile(current: Profile) -> Profile:
                              tuple(e.value for e in current.equipment))  # fmt: skip
     floor = Confirm.ask("Can you get down to the floor and back up comfortably?", default=current.can_get_to_floor)
     kneel = Confirm.ask("Can you kneel comfortably?", default=current.can_kneel)
+    for condition in Condition:
+        if condition not in DERIVED_CONDITIONS:
+            out.print(f"  [bold]{condition.value}[/]: {CONDITION_LABELS[condition]}")
     conditions = _choose_many(
-        "Do any of these apply to you?",
-        [c.value for c in Condition if c not in (Condition.CANNOT_GET_TO_FLOOR, Condition.CANNOT_KNEEL)],
-        tuple(c.value for c in current.conditions),
+        "Do any of these apply to you? Type the words in bold.",
+        [c.value for c in Condition if c not in DERIVED_CONDITIONS],
+        tuple(c.value for c in current.conditions if c not in DERIVED_CONDITIONS),
     )
+    trimester = ask_trimester(current) if Condition.PREGNANCY.value in conditions else None
     age = Prompt.ask("Your age", choices=[a.value for a in AgeBand], default=current.age_band.value)
     new = Confirm.ask("Are you new to stretching?", default=current.experience.value == "new")
     yoga = Confirm.ask("Do you enjoy yoga?", default=current.likes_yoga)
@@ -120,12 +134,23 @@ def ask_profile(current: Profile) -> Profile:
             "can_get_to_floor": floor,
             "can_kneel": kneel,
             "conditions": conditions,
+            "pregnancy_trimester": trimester,
             "age_band": age,
             "experience": "new" if new else "some",
             "likes_yoga": yoga,
             "stretch_days": days,
         }
     )
+
+
+def ask_trimester(current: Profile) -> str:
+    """Rule pregnancy: the stage decides whether stretches lying on the back or front can be planned."""
+    out.print("How far along is the pregnancy? From the fourth month on, and when you are not sure, stretches "
+              "lying on your back or front are left out.")  # fmt: skip
+    for trimester in Trimester:
+        out.print(f"  [bold]{trimester.value}[/]: {TRIMESTER_LABELS[trimester]}")
+    default = (current.pregnancy_trimester or Trimester.NOT_KNOWN).value
+    return Prompt.ask("Trimester", choices=[t.value for t in Trimester], default=default)
 
 
 def ask_screening(today: date) -> Screening:
@@ -170,7 +195,8 @@ def profile_command(
         else:
             table = Table(show_header=False)
             for key, value in profile.model_dump(mode="json").items():
-                table.add_row(key, ", ".join(value) if isinstance(value, list) else str(value))
+                shown = ", ".join(value) if isinstance(value, list) else "not asked" if value is None else str(value)
+                table.add_row(key, shown)
             out.print(table)
         return
     if from_file is not None:

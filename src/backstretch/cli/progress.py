@@ -11,11 +11,12 @@ from typing import Annotated, Any, Literal
 import typer
 from rich.table import Table
 
-from backstretch.cli.plan import DbOption
+from backstretch.cli.plan import REFUSED_EXIT, DbOption
 from backstretch.cli.stretches import DISCLAIMER, fail, out
 from backstretch.core.consistency import Consistency
 from backstretch.core.measures import (
     MEASURES,
+    REACH_NOT_SAVED,
     Measure,
     MeasureError,
     MeasureKind,
@@ -25,6 +26,7 @@ from backstretch.core.measures import (
     pain,
     parse_activity,
     reach,
+    reach_test_refusal,
     rom_lines,
 )
 from backstretch.library import load_catalogue
@@ -108,21 +110,32 @@ def log_function(
 @app.command(
     "reach",
     context_settings={"ignore_unknown_options": True},  # so that -5 is a value, not an option
-    help=f"Fingertip-to-floor distance.\n\n{MEASURES[MeasureKind.REACH].how_to}",
+    help=f"Fingertip-to-floor distance.\n\n{MEASURES[MeasureKind.REACH].how_to}\n\nNot for people whose profile "
+    "rules out bending forward as far as they can (osteoporosis, back pain worse bending forward, pregnancy, "
+    "balance problems, a hip replacement): then nothing is saved.",
 )
 def log_reach(
-    value: Annotated[str, typer.Argument(help="Distance from fingertip to floor; 0 if you reach the floor.")],
+    value: Annotated[
+        str,
+        typer.Argument(help="Distance from fingertip to floor; 0 if you reach the floor; a minus number for how far "
+                       "past the edge of a step you stand on."),
+    ],
     unit: Annotated[Literal["cm", "in"], typer.Option("--unit", help="cm or in (stored in cm).")] = "cm",
     on: DateOption = None,
     note: NoteOption = "",
     db: DbOption = None,
 ) -> None:
+    store = open_store(db)
+    profile = store.load_profile()
+    refused = reach_test_refusal(profile.effective_conditions()) if profile is not None else None
+    if refused:
+        raise fail(f"{refused} {REACH_NOT_SAVED}", code=REFUSED_EXIT)
     day = _day(on)
     try:
         number = float(value)
     except ValueError:
         raise fail(f"reach is a distance such as 12 or 12.5, not {value!r}") from None
-    measure = _save(open_store(db), lambda: reach(number, day, unit=unit, note=note))
+    measure = _save(store, lambda: reach(number, day, unit=unit, note=note))
     out.print(f"Logged reach {measure.value:g} cm for {day.isoformat()}.")
 
 

@@ -16,14 +16,17 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from backstretch.core.errors import field_messages
 from backstretch.core.figure import FigureSpec
 from backstretch.core.motion import Bound, JointAngle, Target
+from backstretch.core.posture import findings
 from backstretch.core.vocab import (
     FLOOR_POSITIONS,
     SOURCES,
+    Balance,
     Condition,
     Equipment,
     Position,
     Region,
     SpinalMovement,
+    Support,
     condition_source,
 )
 
@@ -137,6 +140,13 @@ class Stretch(_Strict):
     steps: Steps
     cues: Cues
     avoid_if: tuple[Condition, ...] = ()
+    # What the stretch asks of the body where the figure cannot show it; the safety tags follow from these.
+    weight_on: tuple[Support, ...] = ()
+    balance: tuple[Balance, ...] = ()
+    balance_supported: bool = False  # a hand stays on a steady chair, wall or desk throughout
+    end_range: bool = False  # a deep stretch that takes a joint or the spine to the end of its range
+    neck_end_range: bool = False  # the neck bends to near the end of its range (beyond what the figure shows)
+    hip_turned_in: bool = False  # a leg turns inward at the hip (knees falling in or across)
     easier: tuple[Slug, ...] = ()
     harder: tuple[Slug, ...] = ()
     yoga_name: str | None = None
@@ -172,32 +182,121 @@ class CatalogueError(Exception):
 
 
 _SPINE_REGIONS = frozenset({Region.LOWER_BACK, Region.UPPER_BACK, Region.SIDE_BODY})
+_ON_ALL_FOURS = frozenset({"all-fours"})
+_KNEELING_BASES = frozenset({"all-fours", "kneeling"})
+_LYING = {Position.FLOOR_SUPINE: "lying on the back", Position.FLOOR_PRONE: "lying on the front"}
+_BALANCE_WORDS = {
+    Balance.SINGLE_LEG: "standing on one leg",
+    Balance.SPLIT_STANCE: "a long stride with one foot behind the other",
+    Balance.HEAD_DOWN_THEN_UP: "the head going below the heart and back up",
+    Balance.KNEELING: "balancing on one or both knees",
+}
 
 
-def required_avoid_if(stretch: Stretch) -> dict[Condition, str]:
-    """Conditions a stretch must list, derived from what it is; the value says why.
+def _balance_words(stretch: Stretch) -> str:
+    return " and ".join(_BALANCE_WORDS[b] for b in stretch.balance)
 
-    These make the clinical rules hold for every stretch, including ones a person adds, instead of trusting each
-    author to remember them.
+
+def required_avoid_if(stretch: Stretch, figure: FigureSpec | None = None) -> dict[Condition, str]:
+    """Conditions a stretch must list, derived from what it is; the value says why, with its source.
+
+    Rule derived-tags (clinical-facts section 4): what a stretch is decides its tags wherever the file shows it:
+    its position, spinal movement, equipment, the facts it states (weight_on, balance, end_range, ...) and the
+    joint angles of its figure (``figure`` when borrowed with figure_from, else its own). These make the clinical
+    rules hold for every stretch, including ones a person adds, instead of trusting each author to remember them.
     """
     need: dict[Condition, str] = {}
+
+    def add(condition: Condition, why: str) -> None:
+        need.setdefault(condition, why)
+
     spine_involved = bool(_SPINE_REGIONS & set(stretch.all_regions))
+    figure = figure if figure is not None else stretch.figure
+    seen = {f.fact: f.where for f in findings(figure)} if figure is not None else {}
+    base = figure.base if figure is not None else None
+    supports = set(stretch.weight_on)
+    if base in _ON_ALL_FOURS:
+        supports |= {Support.HANDS, Support.KNEES}
+
+    # Getting down, kneeling (AAOS-TKA for a knee replacement: no kneeling on the operated knee until cleared).
     if stretch.position in FLOOR_POSITIONS:
-        need[Condition.CANNOT_GET_TO_FLOOR] = f"position {stretch.position.value} is on the floor"
-    if stretch.position is Position.KNEELING:
-        need[Condition.CANNOT_KNEEL] = "the stretch is done kneeling"
+        add(Condition.CANNOT_GET_TO_FLOOR, f"position {stretch.position.value} is on the floor")
+    kneels = stretch.position is Position.KNEELING or base in _KNEELING_BASES or Support.KNEES in supports
+    if kneels:
+        how = "on all fours" if base in _ON_ALL_FOURS else "kneeling"
+        add(Condition.CANNOT_KNEEL, f"the stretch is done {how}")
+        add(Condition.KNEE_REPLACEMENT, f"it puts body weight through the knees {how} (AAOS-TKA)")
+
+    # Directional preference (MCKENZIE).
     if stretch.spinal_movement is SpinalMovement.FLEXION:
-        need[Condition.FLEXION_INTOLERANT] = "it bends the spine forward (clinical-facts section 4)"
+        add(Condition.FLEXION_INTOLERANT, "it bends the spine forward (clinical-facts section 4)")
+    if "knee-to-chest" in seen:
+        add(Condition.FLEXION_INTOLERANT, f"{seen['knee-to-chest']} (MCKENZIE: the provoking direction)")
     if stretch.spinal_movement is SpinalMovement.EXTENSION:
-        need[Condition.EXTENSION_INTOLERANT] = "it bends the spine backward (clinical-facts section 4)"
+        add(Condition.EXTENSION_INTOLERANT, "it bends the spine backward (clinical-facts section 4)")
+
+    # Osteoporosis (R4): no end-range or loaded flexion or twisting; no unsupported balance positions.
     if stretch.spinal_movement in (SpinalMovement.FLEXION, SpinalMovement.ROTATION) and spine_involved:
-        need[Condition.OSTEOPOROSIS] = "it bends forward or twists the back (R4: avoid with osteoporosis)"
-    if stretch.spinal_movement is not SpinalMovement.NEUTRAL or spine_involved:
-        need[Condition.RECENT_SPINE_SURGERY] = "it moves or loads the spine (only what the surgical team clears)"
-    if stretch.position is Position.FLOOR_PRONE:
-        need[Condition.PREGNANCY] = "it is done lying on the stomach (ACOG 804)"
+        add(Condition.OSTEOPOROSIS, "it bends forward or twists the back (R4: avoid with osteoporosis)")
+    if "knee-to-chest" in seen:
+        add(Condition.OSTEOPOROSIS, f"{seen['knee-to-chest']} (R4: no end-range spinal flexion)")
     if Equipment.BACK_STRETCHER in stretch.equipment:
-        need[Condition.OSTEOPOROSIS] = "the back-stretcher loads the spine into an arch"
+        add(Condition.OSTEOPOROSIS, "the back-stretcher loads the spine into an arch")
+    if stretch.balance and not stretch.balance_supported:
+        add(Condition.OSTEOPOROSIS, f"it tests balance ({_balance_words(stretch)}) with nothing to hold "
+                                    "(R4: fall prevention)")  # fmt: skip
+
+    if stretch.spinal_movement is not SpinalMovement.NEUTRAL or spine_involved:
+        add(Condition.RECENT_SPINE_SURGERY, "it moves or loads the spine (only what the surgical team clears)")
+
+    # Pregnancy (ACOG-804, Rule pregnancy).
+    if stretch.position in _LYING:
+        lying = _LYING[stretch.position]
+        add(
+            Condition.PREGNANCY_AFTER_FIRST_TRIMESTER,
+            f"it is done {lying}, left out after the first trimester (ACOG-804)",
+        )
+    if stretch.balance and not stretch.balance_supported:
+        add(Condition.PREGNANCY, "it tests balance with nothing to hold, a fall risk avoided at every stage of "
+                                 "pregnancy (ACOG-804)")  # fmt: skip
+    if stretch.end_range:
+        add(Condition.PREGNANCY, "it is a deep end-range stretch, avoided at every stage of pregnancy (ACOG-804)")
+
+    # Hip replacement (AAOS-THA): posterior and anterior precautions both, as the approach is not known.
+    if "hip-past-90" in seen:
+        add(Condition.HIP_REPLACEMENT, f"{seen['hip-past-90']} (AAOS-THA, posterior approach)")
+    elif base in _ON_ALL_FOURS:
+        add(Condition.HIP_REPLACEMENT, "on all fours the hips sit at 90° and any rock back takes them past it "
+                                       "(AAOS-THA, posterior approach)")  # fmt: skip
+    if "leg-across" in seen:
+        add(Condition.HIP_REPLACEMENT, f"{seen['leg-across']} (AAOS-THA, posterior approach)")
+    if stretch.hip_turned_in:
+        add(Condition.HIP_REPLACEMENT, "a leg turns inward at the hip (AAOS-THA, posterior approach)")
+    if "hip-behind" in seen:
+        add(Condition.HIP_REPLACEMENT, f"{seen['hip-behind']}, where a leg easily turns out (AAOS-THA, anterior "
+                                       "approach; both approaches apply when it is not known)")  # fmt: skip
+
+    # Wrists, shoulders, neck: practical precautions (BACKSTRETCH).
+    if Support.HANDS in supports:
+        add(Condition.WRIST_PAIN, "body weight goes through the hands")
+    if supports & {Support.HANDS, Support.FOREARMS}:
+        add(Condition.SHOULDER_INJURY, "body weight goes through the arms")
+    if "arms-overhead" in seen:
+        add(Condition.SHOULDER_INJURY, seen["arms-overhead"])
+    if "arm-out" in seen and stretch.spinal_movement is SpinalMovement.ROTATION:
+        add(Condition.SHOULDER_INJURY, f"{seen['arm-out']}, and the twist levers against that shoulder")
+    if "head-below-heart" in seen:
+        add(Condition.NECK_INJURY, f"{seen['head-below-heart']}, so the neck holds or hangs the head")
+    if "neck-end-range" in seen:
+        add(Condition.NECK_INJURY, f"{seen['neck-end-range']}")
+    if stretch.neck_end_range:
+        add(Condition.NECK_INJURY, "the neck bends to near the end of its range")
+
+    # Balance: single-leg, split stance, head down then up, kneeling transitions.
+    if stretch.balance:
+        add(Condition.BALANCE_PROBLEMS, f"it tests balance ({_balance_words(stretch)})")
+    if stretch.position is Position.STANDING and "head-below-heart" in seen:
+        add(Condition.BALANCE_PROBLEMS, "standing with the head below the heart, coming up can make you dizzy")
     return need
 
 
@@ -224,6 +323,12 @@ def check_stretch(stretch: Stretch, source: str) -> list[Problem]:
             problem("avoid_if", f"must include '{condition.value}' because {why}")
     if len(set(stretch.avoid_if)) != len(stretch.avoid_if):
         problem("avoid_if", "lists a condition twice")
+    if len(set(stretch.weight_on)) != len(stretch.weight_on):
+        problem("weight_on", "lists a body part twice")
+    if len(set(stretch.balance)) != len(stretch.balance):
+        problem("balance", "lists a balance demand twice")
+    if stretch.balance_supported and not stretch.balance:
+        problem("balance_supported", "only means something with a balance demand in 'balance'")
     cited = {s.ref for s in stretch.sources}
     if not cited & {"A1", "A2"}:
         problem("sources", "must cite A1 or A2 for the hold time and repetitions")
@@ -312,6 +417,17 @@ def check_links(stretches: Mapping[str, Stretch], sources: Mapping[str, str]) ->
                 problems.append(
                     Problem(where, "figure_from", f"{stretch.figure_from!r} has no figure of its own to reuse")
                 )
+            else:
+                # The borrowed figure says what the stretch is as much as an own figure would.
+                for condition, why in required_avoid_if(stretch, target.figure).items():
+                    if condition not in stretch.avoid_if:
+                        problems.append(
+                            Problem(
+                                where,
+                                "avoid_if",
+                                f"must include '{condition.value}' because {why} (figure from {stretch.figure_from!r})",
+                            )
+                        )
     return sorted(problems)
 
 

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from backstretch.core.vocab import Condition
+
 if TYPE_CHECKING:
     from backstretch.core.catalogue import Catalogue
 
@@ -90,13 +92,45 @@ MEASURES: dict[MeasureKind, MeasureInfo] = {
         source="clinical-facts 6: 4.5 cm smallest detectable change (Ekedahl et al., Arch Phys Med Rehabil 2012)",
         how_to="Stand with your feet together and knees straight. Bend forward slowly, letting your arms hang, "
         "only as far as is comfortable: never bounce. Have someone measure from the tip of your middle "
-        "finger to the floor. Reaching the floor is 0. Note what stopped you (tight legs, pain, fear).",
+        "finger to the floor. Reaching the floor is 0. If you can reach past the floor, stand on a sturdy step "
+        "and measure how far below its edge your fingertips go, as a minus number (for example -3). Note what "
+        "stopped you (tight legs, pain, fear).",
     ),
 }
 
 
 class MeasureError(ValueError):
     """A measure that cannot be stored, with a message that says what to fix."""
+
+
+# Rule reach-safety (clinical-facts 6): the fingertip-to-floor test is a forward bend to the end of the range, so it
+# is never offered to a person barred from forward folds. Why, for each condition, in plain words.
+REACH_BARRED: dict[Condition, str] = {
+    Condition.OSTEOPOROSIS: "With osteoporosis, bending the spine forward as far as it goes can cause a fracture.",
+    Condition.FLEXION_INTOLERANT: "Your back pain is worse bending forward.",
+    Condition.PREGNANCY: "In pregnancy, deep bends to the end of your range and bending down with your head low "
+    "are best left out.",
+    Condition.BALANCE_PROBLEMS: "With balance problems, bending down with your head low and coming back up can "
+    "make you fall.",
+    Condition.HIP_REPLACEMENT: "After a hip replacement, bending this far forward takes the hip past 90 degrees.",
+}
+
+REACH_NOT_SAVED = "Nothing was saved."
+
+
+def reach_test_refusal(conditions: frozenset[Condition] | set[Condition]) -> str | None:
+    """Why the reach test is not for this person, in plain words, or None when it may be offered.
+
+    Every face calls this with the profile's effective conditions: the progress page leaves out the form and its
+    how-to, and the API and `backstretch log reach` store nothing and give this message (and REACH_NOT_SAVED).
+    """
+    reasons = [why for condition, why in REACH_BARRED.items() if condition in conditions]
+    if not reasons:
+        return None
+    return (
+        f"The reach test is not for you: it means bending forward as far as you can. {' '.join(reasons)} "
+        "Your pain and your own activities show your progress instead."
+    )
 
 
 class Activity(BaseModel):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from backstretch.core.vocab import Condition, Equipment, Region
 
@@ -55,6 +55,23 @@ class Experience(StrEnum):
     SOME = "some"
 
 
+class Trimester(StrEnum):
+    """The stage of a pregnancy, asked only when pregnancy is among the conditions (Rule pregnancy)."""
+
+    FIRST = "1"
+    SECOND = "2"
+    THIRD = "3"
+    NOT_KNOWN = "not-known"
+
+
+TRIMESTER_LABELS: dict[Trimester, str] = {
+    Trimester.FIRST: "First trimester (up to 13 weeks)",
+    Trimester.SECOND: "Second trimester (14 to 27 weeks)",
+    Trimester.THIRD: "Third trimester (28 weeks on)",
+    Trimester.NOT_KNOWN: "I am not sure",
+}
+
+
 class Profile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -65,6 +82,9 @@ class Profile(BaseModel):
     can_get_to_floor: bool = True
     can_kneel: bool = True
     conditions: tuple[Condition, ...] = ()
+    # Only with pregnancy among the conditions. Left out (as in profiles saved before it was asked), a pregnancy
+    # counts as of unknown stage, which rules out what the second and third trimesters rule out.
+    pregnancy_trimester: Trimester | None = None
     age_band: AgeBand = AgeBand.FROM_35_TO_49
     experience: Experience = Experience.NEW
     likes_yoga: bool = False
@@ -82,9 +102,35 @@ class Profile(BaseModel):
             raise ValueError("choose at least one day to stretch on")
         return tuple(sorted(set(days), key=list(Weekday).index))
 
+    @field_validator("pregnancy_trimester", mode="before")
+    @classmethod
+    def _trimester_number(cls, value: object) -> object:
+        # A profile file may say 2 rather than "2".
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+    @field_validator("pregnancy_trimester")
+    @classmethod
+    def _trimester_with_pregnancy(cls, value: Trimester | None, info: ValidationInfo) -> Trimester | None:
+        if value is not None and Condition.PREGNANCY not in info.data.get("conditions", ()):
+            raise ValueError(
+                "is only asked when pregnancy is among the conditions; add pregnancy to conditions or leave "
+                "pregnancy_trimester out"
+            )
+        return value
+
+    @property
+    def pregnant_after_first_trimester(self) -> bool:
+        """Pregnant and not known to be in the first trimester: no lying on the back or front (Rule pregnancy)."""
+        return Condition.PREGNANCY in self.conditions and self.pregnancy_trimester is not Trimester.FIRST
+
     def effective_conditions(self) -> frozenset[Condition]:
-        """Conditions plus the abilities the person said they lack, which stretches list the same way."""
+        """Conditions plus the abilities the person said they lack, which stretches list the same way, and the
+        stage of a pregnancy: past the first trimester, or not known, adds pregnancy-after-first-trimester."""
         found = set(self.conditions)
+        if self.pregnant_after_first_trimester:
+            found.add(Condition.PREGNANCY_AFTER_FIRST_TRIMESTER)
+        if Condition.PREGNANCY_AFTER_FIRST_TRIMESTER in found:  # stated outright (the API allows it): pregnant
+            found.add(Condition.PREGNANCY)
         if not self.can_get_to_floor:
             found.add(Condition.CANNOT_GET_TO_FLOOR)
         if not self.can_kneel:

@@ -53,6 +53,23 @@ class Equipment(StrEnum):
     BACK_STRETCHER = "back-stretcher"
 
 
+class Support(StrEnum):
+    """What takes body weight besides the feet and seat, in the stretch or on the way into it."""
+
+    HANDS = "hands"
+    FOREARMS = "forearms"
+    KNEES = "knees"
+
+
+class Balance(StrEnum):
+    """A demand on balance: what could make someone with poor balance fall."""
+
+    SINGLE_LEG = "single-leg"  # standing on one leg, or one foot raised on a step
+    SPLIT_STANCE = "split-stance"  # a long stride or lunge, feet one behind the other
+    HEAD_DOWN_THEN_UP = "head-down-then-up"  # the head goes below the heart and comes back up
+    KNEELING = "kneeling"  # upright on one or both knees, or stepping down to or up from kneeling
+
+
 class SpinalMovement(StrEnum):
     FLEXION = "flexion"
     EXTENSION = "extension"
@@ -75,6 +92,33 @@ class Condition(StrEnum):
     WRIST_PAIN = "wrist-pain"
     CANNOT_KNEEL = "cannot-kneel"
     CANNOT_GET_TO_FLOOR = "cannot-get-to-floor"
+    # Derived, never ticked by a person: Profile.effective_conditions adds it for a pregnancy past the first
+    # trimester or of unknown stage. Every stretch lying on the back or the front carries it (Rule pregnancy).
+    PREGNANCY_AFTER_FIRST_TRIMESTER = "pregnancy-after-first-trimester"
+
+
+# Conditions a person never states: the profile derives them from other answers.
+DERIVED_CONDITIONS = frozenset(
+    {Condition.CANNOT_GET_TO_FLOOR, Condition.CANNOT_KNEEL, Condition.PREGNANCY_AFTER_FIRST_TRIMESTER}
+)
+
+# What pages and prompts show for each condition: plain words, never the vocabulary term.
+CONDITION_LABELS: dict[Condition, str] = {
+    Condition.OSTEOPOROSIS: "Osteoporosis (thin, fragile bones)",
+    Condition.PREGNANCY: "Pregnancy",
+    Condition.HIP_REPLACEMENT: "A hip replacement",
+    Condition.KNEE_REPLACEMENT: "A knee replacement",
+    Condition.RECENT_SPINE_SURGERY: "Recent spine surgery",
+    Condition.FLEXION_INTOLERANT: "Back pain that is worse bending forward or sitting",
+    Condition.EXTENSION_INTOLERANT: "Back pain that is worse bending backward or standing",
+    Condition.BALANCE_PROBLEMS: "Problems with balance, or falls",
+    Condition.NECK_INJURY: "A neck injury or neck problem",
+    Condition.SHOULDER_INJURY: "A shoulder injury or shoulder problem",
+    Condition.WRIST_PAIN: "Wrist pain",
+    Condition.CANNOT_KNEEL: "Cannot kneel",
+    Condition.CANNOT_GET_TO_FLOOR: "Cannot get down to the floor",
+    Condition.PREGNANCY_AFTER_FIRST_TRIMESTER: "Pregnancy after the first three months",
+}
 
 
 # The references a stretch file may cite. Keys follow ../shared/clinical-facts.md; the last one is ours and says so.
@@ -84,7 +128,9 @@ SOURCES: dict[str, str] = {
     "A5": "Behm et al., Appl Physiol Nutr Metab 2016;41:1",
     "R4": "Giangregorio et al., Too Fit To Fracture, Osteoporos Int 2015",
     "ACOG-804": "ACOG Committee Opinion 804, Physical activity and exercise during pregnancy, 2020",
-    "AAOS-THA": "Standard posterior-approach hip precautions; AAOS OrthoInfo total hip exercise guide",
+    "AAOS-THA": "Standard hip precautions after a hip replacement (posterior and anterior approach); AAOS OrthoInfo "
+    "total hip exercise guide",
+    "AAOS-TKA": "AAOS OrthoInfo total knee exercise guide: no kneeling on the operated knee until cleared",
     "SPINE-SURGERY": "clinical-facts.md section 4: after spine surgery only what the surgical team has cleared",
     "MCKENZIE": "Directional preference (McKenzie method); clinical convention, clinical-facts.md section 4",
     "D6": "Tunwattanapong et al., Clin Rehabil 2016;30:64 (office workers' neck and shoulder stretching)",
@@ -95,7 +141,9 @@ SOURCES: dict[str, str] = {
 CONDITION_SOURCE: dict[Condition, str] = {
     Condition.OSTEOPOROSIS: "R4",
     Condition.PREGNANCY: "ACOG-804",
+    Condition.PREGNANCY_AFTER_FIRST_TRIMESTER: "ACOG-804",
     Condition.HIP_REPLACEMENT: "AAOS-THA",
+    Condition.KNEE_REPLACEMENT: "AAOS-TKA",
     Condition.RECENT_SPINE_SURGERY: "SPINE-SURGERY",
     Condition.FLEXION_INTOLERANT: "MCKENZIE",
     Condition.EXTENSION_INTOLERANT: "MCKENZIE",
@@ -104,3 +152,8 @@ CONDITION_SOURCE: dict[Condition, str] = {
 
 def condition_source(condition: Condition) -> str:
     return CONDITION_SOURCE.get(condition, "BACKSTRETCH")
+
+
+def condition_label(condition: Condition | str) -> str:
+    """What a page shows for a condition: plain words, never the vocabulary term."""
+    return CONDITION_LABELS[Condition(condition)]

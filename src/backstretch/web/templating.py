@@ -9,10 +9,12 @@ from fastapi.templating import Jinja2Templates
 
 from backstretch.cli.stretches import DISCLAIMER
 from backstretch.core.accounts import STAFF_ROLES
+from backstretch.core.vocab import condition_label
 from backstretch.web.auth import csrf_input, multi_user, signed_in
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.globals["disclaimer"] = DISCLAIMER
+templates.env.filters["condition_label"] = condition_label  # plain words, never the vocabulary term
 PERSONAL = [("/today", "Today"), ("/library", "Library"), ("/progress", "Progress"), ("/desk", "Desk breaks"),
             ("/settings", "Settings")]  # fmt: skip
 STAFF = [("/clinic", "Patients"), ("/library", "Library")]

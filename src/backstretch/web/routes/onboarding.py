@@ -11,7 +11,17 @@ from pydantic import BaseModel, Field, ValidationError
 from starlette.datastructures import FormData
 
 from backstretch.core.errors import field_messages
-from backstretch.core.profile import MINUTES_MAX, MINUTES_MIN, AgeBand, Experience, PainArea, Profile, Weekday
+from backstretch.core.profile import (
+    MINUTES_MAX,
+    MINUTES_MIN,
+    TRIMESTER_LABELS,
+    AgeBand,
+    Experience,
+    PainArea,
+    Profile,
+    Trimester,
+    Weekday,
+)
 from backstretch.core.safety import (
     QUESTIONS,
     Question,
@@ -22,7 +32,7 @@ from backstretch.core.safety import (
     carry_clearance,
     validate_answers,
 )
-from backstretch.core.vocab import Condition, Equipment
+from backstretch.core.vocab import CONDITION_LABELS, DERIVED_CONDITIONS, Condition, Equipment
 from backstretch.store import Store
 from backstretch.web.deps import StoreDep
 from backstretch.web.templating import templates
@@ -36,10 +46,16 @@ YES_NO = ("sits_most_of_day", "can_get_to_floor", "can_kneel", "likes_yoga")
 CHOICES: dict[str, list[str]] = {
     "pain_areas": [a.value for a in PainArea],
     "equipment": [e.value for e in Equipment if e is not Equipment.NONE],
-    "conditions": [c.value for c in Condition if c not in (Condition.CANNOT_GET_TO_FLOOR, Condition.CANNOT_KNEEL)],
+    "conditions": [c.value for c in Condition if c not in DERIVED_CONDITIONS],
     "stretch_days": [d.value for d in Weekday],
     "age_band": [a.value for a in AgeBand],
     "experience": [e.value for e in Experience],
+    "pregnancy_trimester": [t.value for t in Trimester],
+}
+# Plain words for the choices whose values are vocabulary terms.
+CHOICE_LABELS: dict[str, dict[str, str]] = {
+    "conditions": {c.value: label for c, label in CONDITION_LABELS.items()},
+    "pregnancy_trimester": {t.value: label for t, label in TRIMESTER_LABELS.items()},
 }
 LABELS = {
     "pain_areas": "Where does it hurt?",
@@ -50,26 +66,45 @@ LABELS = {
     "can_get_to_floor": "Can you get down to the floor and back up comfortably?",
     "can_kneel": "Can you kneel comfortably?",
     "likes_yoga": "Do you enjoy yoga?",
+    "pregnancy_trimester": "If you are pregnant: how far along are you?",
 }
 
 
 def form_values(profile: Profile) -> dict[str, Any]:
     """A profile as the form shows it: lists for the checkbox groups, "yes"/"no" for the yes/no questions."""
     data = profile.model_dump(mode="json")
-    return {k: ("yes" if v else "no") if k in YES_NO else list(v) if k in MANY else str(v) for k, v in data.items()}
+    values = {k: ("yes" if v else "no") if k in YES_NO else list(v) if k in MANY else str(v) for k, v in data.items()}
+    values["pregnancy_trimester"] = data["pregnancy_trimester"] or ""
+    return values
 
 
 def _read_form(form: FormData) -> dict[str, Any]:
     values: dict[str, Any] = {name: [str(v) for v in form.getlist(name)] for name in MANY}
-    for name in ("minutes", "age_band", "experience", *YES_NO):
+    for name in ("minutes", "age_band", "experience", "pregnancy_trimester", *YES_NO):
         raw = form.get(name)
         values[name] = str(raw).strip() if raw is not None else ""
     return values
 
 
+def _trimester_error(values: dict[str, Any]) -> str | None:
+    """The form asks the stage whenever pregnancy is ticked: a blank answer there is an error, not a guess."""
+    if Condition.PREGNANCY.value in values["conditions"] and not values["pregnancy_trimester"]:
+        return "please choose how far along you are, or \"I am not sure\""
+    return None
+
+
+def _profile_data(values: dict[str, Any]) -> dict[str, Any]:
+    """What the form sent, as Profile fields: the stage is only kept with pregnancy ticked."""
+    data = dict(values)
+    if Condition.PREGNANCY.value not in values["conditions"] or not values["pregnancy_trimester"]:
+        data["pregnancy_trimester"] = None
+    return data
+
+
 def _profile_page(request: Request, values: dict[str, Any], errors: dict[str, str], status: int = 200) -> Response:
     return templates.TemplateResponse(request, "profile.html", {
         "values": values, "errors": errors, "choices": CHOICES, "labels": LABELS, "yes_no": YES_NO,
+        "choice_labels": CHOICE_LABELS,
         "minutes_min": MINUTES_MIN, "minutes_max": MINUTES_MAX,
     }, status_code=status)  # fmt: skip
 
@@ -135,12 +170,16 @@ def profile_page(request: Request, store: StoreDep) -> Response:
 @pages.post("/onboarding/profile", response_class=HTMLResponse)
 async def profile_submit(request: Request, store: StoreDep) -> Response:
     values = _read_form(await request.form())
+    errors: dict[str, str] = {}
     try:
-        profile = Profile.model_validate(values)  # a blank answer is an error, never a silent default
+        profile = Profile.model_validate(_profile_data(values))  # a blank answer is an error, never a default
     except ValidationError as error:
-        errors: dict[str, str] = {}
         for field, message in field_messages(error):
             errors.setdefault(field.split(".")[0], message)
+    trimester = _trimester_error(values)
+    if trimester:
+        errors.setdefault("pregnancy_trimester", trimester)
+    if errors:
         return _profile_page(request, values, errors, status=422)
     store.save_profile(profile)
     verdict = assess(store.latest_screening(), date.today(), conditions=profile.conditions)

@@ -16,6 +16,7 @@ from backstretch.core.catalogue import Catalogue
 from backstretch.core.measures import (
     FUNCTION_MAX_ACTIVITIES,
     MEASURES,
+    REACH_NOT_SAVED,
     Measure,
     MeasureError,
     MeasureKind,
@@ -23,6 +24,7 @@ from backstretch.core.measures import (
     pain,
     parse_activity,
     reach,
+    reach_test_refusal,
     rom_lines,
 )
 from backstretch.store import Store
@@ -163,6 +165,7 @@ def _page(request: Request, store: Store, errors: dict[str, str] | None = None,
     activities = [*activities, *[""] * FUNCTION_MAX_ACTIVITIES][:FUNCTION_MAX_ACTIVITIES]
     scores = [*(given.get("score") or []), *[""] * FUNCTION_MAX_ACTIVITIES][:FUNCTION_MAX_ACTIVITIES]
     logged = request.query_params.get("logged", "")
+    reach_refused = _reach_refusal(store)
     kind = next((k for k in MEASURES if k.value == logged), None)
     return templates.TemplateResponse(request, "progress.html", {
         "p": p, "c": p.summary, "measures": MEASURES, "kinds": MeasureKind, "errors": errors or {},
@@ -172,8 +175,14 @@ def _page(request: Request, store: Store, errors: dict[str, str] | None = None,
         else "",
         "alt_chart": _alt_chart(p), "alt_calendar": _alt_calendar(p),
         "rom": rom_lines(p.readings, catalogue_of(request)),
-        "recent": recent_sessions(store, catalogue_of(request)),
+        "recent": recent_sessions(store, catalogue_of(request)), "reach_refused": reach_refused,
     }, status_code=status)  # fmt: skip
+
+
+def _reach_refusal(store: Store) -> str | None:
+    """Rule reach-safety, from the stored profile (no profile: nothing known that bars the test)."""
+    profile = store.load_profile()
+    return reach_test_refusal(profile.effective_conditions()) if profile is not None else None
 
 
 @pages.get("/progress", response_class=HTMLResponse)
@@ -221,6 +230,9 @@ def log_reach(request: Request, store: StoreDep, value: Annotated[str, Form()] =
     values = {"reach_value": value, "reach_unit": unit, "reach_on": on, "reach_note": note}
 
     def build() -> Measure:
+        refused = _reach_refusal(store)
+        if refused:
+            raise MeasureError(f"{refused} {REACH_NOT_SAVED}")
         if unit not in ("cm", "in"):
             raise MeasureError(f"reach is measured in cm or in, not {unit!r}")
         return reach(_reach_value(value), _day(on), unit="in" if unit == "in" else "cm", note=note.strip())
@@ -327,9 +339,14 @@ def _build(body: MeasureIn) -> Measure:
     return reach(body.value, on, unit=body.unit, note=body.note)
 
 
-@api.post("/measures", status_code=201)
+@api.post("/measures", status_code=201, responses={409: {"description": "The reach test is not for this person"}})
 def post_measure(body: MeasureIn, store: StoreDep) -> Response:
-    """Log one reading; 422 with a plain message (and nothing stored) when it cannot be stored."""
+    """Log one reading; 422 with a plain message (and nothing stored) when it cannot be stored; 409 for a reach
+    reading from a person whose profile bars forward bends (Rule reach-safety)."""
+    if body.kind is MeasureKind.REACH:
+        refused = _reach_refusal(store)
+        if refused:
+            return JSONResponse({"detail": f"{refused} {REACH_NOT_SAVED}"}, status_code=409)
     try:
         measure = _build(body)
     except MeasureError as error:
