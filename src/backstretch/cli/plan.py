@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import tomllib
-from dataclasses import asdict
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -14,9 +13,10 @@ from pydantic import ValidationError
 from rich.prompt import Confirm, IntPrompt, Prompt
 from rich.table import Table
 
-from backstretch.cli.stretches import DISCLAIMER, err, fail, out
+from backstretch.app.routine import Refusal, Routines, plan_json
+from backstretch.cli.stretches import err, fail, out
 from backstretch.core.errors import field_messages
-from backstretch.core.planner import Plan, PlanItem, plan_day, plan_week
+from backstretch.core.planner import Plan
 from backstretch.core.profile import (
     MINUTES_DEFAULT,
     MINUTES_MAX,
@@ -29,6 +29,7 @@ from backstretch.core.profile import (
     Weekday,
 )
 from backstretch.core.safety import (
+    DISCLAIMER,
     QUESTIONS,
     SPINE_SURGERY,
     Screening,
@@ -213,6 +214,19 @@ def profile_command(
         screen_command(db=db)
 
 
+def refuse(refusal: Refusal, get_a_profile: str = "run `backstretch profile` first",
+           as_json: bool = False) -> typer.Exit:  # fmt: skip
+    """Say why there is no routine today (as JSON with `as_json`), and the exit to raise: 2 with no profile yet,
+    REFUSED_EXIT when the safety questions say no."""
+    if refusal.needs == "profile":
+        return fail(f"no profile yet: {get_a_profile}")
+    if as_json:
+        typer.echo(json.dumps({"refused": True, "reasons": list(refusal.reasons)}, indent=2))
+    elif refusal.verdict is not None:
+        show_verdict(refusal.verdict)
+    return typer.Exit(REFUSED_EXIT)
+
+
 def show_verdict(verdict: Verdict) -> None:
     if verdict.emergency:
         err.print("[bold red]Please get urgent medical help.[/]")
@@ -263,24 +277,6 @@ def screen_command(
             err.print("When a clinician has cleared you, run `backstretch screen --cleared`.")
 
 
-def item_json(item: PlanItem) -> dict[str, Any]:
-    return {
-        **asdict(item),
-        "position": item.position.value,
-        "spinal_movement": item.spinal_movement.value,
-        "regions": [r.value for r in item.regions],
-    }
-
-
-def plan_json(plan: Plan) -> dict[str, Any]:
-    data = asdict(plan)
-    data["date"] = plan.date.isoformat()
-    data["items"] = [item_json(i) for i in plan.items]
-    data["covered_regions"] = [r.value for r in plan.covered_regions]
-    data["warnings"], data["reasons"] = list(plan.warnings), list(plan.reasons)
-    return data
-
-
 def _print_plan(plan: Plan) -> None:
     minutes, seconds = divmod(plan.total_seconds, 60)
     table = Table(title=f"{plan.date.strftime('%A %d %B %Y')}: {minutes} min {seconds:02d} s of "
@@ -316,27 +312,16 @@ def plan_command(
     if week and flare:
         raise fail("--flare plans one flare-up day; leave out --week")
     store = open_store(db)
-    history = store.planner_history(day)
+    routines = Routines(load_catalogue())
+    given: dict[str, Any] = {}
     if profile_file is not None:
         profile, screening = read_profile_file(profile_file)
-    else:
-        stored = store.load_profile()
-        if stored is None:
-            raise fail("no profile yet: run `backstretch profile` (or pass --profile FILE.toml)")
-        profile, screening = stored, store.latest_screening()
-    verdict = assess(screening, day, flare_or_new_symptoms=flare, conditions=profile.conditions)
-    if not verdict.may_plan:
-        if as_json:
-            typer.echo(json.dumps({"refused": True, "reasons": list(verdict.reasons)}, indent=2))
-        else:
-            show_verdict(verdict)
-        raise typer.Exit(REFUSED_EXIT)
-    catalogue = load_catalogue()
-    plans = (
-        plan_week(catalogue, profile, day, history, minutes, desk)
-        if week
-        else [plan_day(catalogue, profile, day, history, minutes, desk, flare)]
-    )
+        given = {"profile": profile, "screening": screening, "screening_given": True}
+    found = (routines.week(store, day, minutes, desk, **given) if week
+             else routines.today(store, day, minutes, (), desk, flare, **given))  # fmt: skip
+    if isinstance(found, Refusal):
+        raise refuse(found, "run `backstretch profile` (or pass --profile FILE.toml)", as_json)
+    plans = found if isinstance(found, list) else [found.plan]
     if as_json:
         payload: Any = [plan_json(p) for p in plans] if week else plan_json(plans[0])
         typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))

@@ -31,23 +31,19 @@ from rich.prompt import Prompt
 from rich.table import Table
 from rich.text import Text
 
-from backstretch.cli.plan import REFUSED_EXIT, DbOption, item_json, show_verdict
-from backstretch.cli.stretches import DISCLAIMER, fail, out
+from backstretch.app.routine import Refusal, Routines, item_json
+from backstretch.cli.plan import DbOption, refuse
+from backstretch.cli.stretches import fail, out
 from backstretch.core.catalogue import Catalogue
 from backstretch.core.figure import render_text
-from backstretch.core.planner import PlanItem, check_items, easier_instead, plan_day
+from backstretch.core.planner import PlanItem
 from backstretch.core.profile import MINUTES_MAX, MINUTES_MIN, Profile
-from backstretch.core.safety import assess
+from backstretch.core.safety import DISCLAIMER, SHARP_ADVICE
 from backstretch.core.timeline import Step, StepKind, Timeline, breath_at, build_timeline
 from backstretch.core.vocab import Position, Region, SpinalMovement
 from backstretch.library import load_catalogue
 from backstretch.store import Store, open_store
 
-SHARP_ADVICE = (
-    "Sharp or shooting pain, pain running down a leg, numbness or pins and needles are signs to stop. "
-    "We have ended this session. Rest in a comfortable position. If it does not settle, or it comes back, "
-    "please see a doctor or physiotherapist before stretching again."
-)
 DIGITS = {
     "0": ("███", "█ █", "█ █", "█ █", "███"), "1": (" █ ", "██ ", " █ ", " █ ", "███"),
     "2": ("███", "  █", "███", "█  ", "███"), "3": ("███", "  █", "███", "  █", "███"),
@@ -224,8 +220,9 @@ class Player:
         variant = None
         if not from_check:
             history = self.store.planner_history(self.day)
-            in_session = {i.stretch for i in self.items}
-            variant = easier_instead(step.stretch, self.catalogue, self.profile, history, self.day, in_session)
+            offered = Routines(self.catalogue).easier_variant(self.items, step.stretch, self.profile, history,
+                                                              self.day)  # fmt: skip
+            variant = None if isinstance(offered, Refusal) else offered
         if variant is not None and step.item is not None:
             out.print(f"Try the easier [bold]{variant.name}[/] instead? [bold]y[/]/[bold]n[/]")
             if self.keys.wait_for("yn") == "y":
@@ -320,23 +317,20 @@ def start_command(
 ) -> None:
     """A guided session: move in slowly, hold, breathe, and stop anything that hurts."""
     store = open_store(db)
-    profile = store.load_profile()
-    if profile is None:
-        raise fail("no profile yet: run `backstretch profile` first")
     today = date.today()
-    verdict = assess(store.latest_screening(), today, conditions=profile.conditions)
-    if not verdict.may_plan:
-        show_verdict(verdict)
-        raise typer.Exit(REFUSED_EXIT)
-    catalogue = load_catalogue()
-    history = store.planner_history(today)
+    routines = Routines(load_catalogue())
+    found = routines.today(store, today, minutes)
+    if isinstance(found, Refusal):
+        raise refuse(found)
+    profile, catalogue = found.profile, routines.catalogue
+    assert isinstance(catalogue, Catalogue)
     if plan_file is not None:
         items = _plan_from_file(plan_file, catalogue)
-        problems = check_items(items, catalogue, profile, history, today)
+        problems = routines.check_saved(items, profile, store.planner_history(today), today)
         if problems:
             raise fail(f"{plan_file} cannot be followed safely today: " + "; ".join(problems))
     else:
-        items = list(plan_day(catalogue, profile, today, history, minutes).items)
+        items = list(found.plan.items)
     if not sys.stdin.isatty():
         raise fail("the guided session needs a terminal to read your keys; use `backstretch plan` to see the routine")
     if not items:

@@ -9,10 +9,11 @@ from typing import Annotated
 
 import typer
 
-from backstretch.cli.plan import REFUSED_EXIT, DbOption, show_verdict
+from backstretch.app.routine import Refusal, Routines
+from backstretch.cli.plan import DbOption, refuse
 from backstretch.cli.stretches import err, fail
+from backstretch.core.catalogue import Catalogue
 from backstretch.core.profile import MINUTES_MAX, MINUTES_MIN
-from backstretch.core.safety import assess
 from backstretch.library import load_catalogue, write_bytes_atomic
 from backstretch.printing import (
     MAX_WEEKS,
@@ -62,26 +63,20 @@ def handout_command(
     except ValueError:
         raise fail(f"--date must look like 2026-11-24, not {on!r}") from None
     store = open_store(db)
-    profile = store.load_profile()
-    if profile is None:
-        raise fail("no profile yet: run `backstretch profile` first")
-    verdict = assess(store.latest_screening(), day, conditions=profile.conditions)
-    if not verdict.may_plan:
-        show_verdict(verdict)
-        raise typer.Exit(REFUSED_EXIT)
-    catalogue = load_catalogue()
-    days = ""
+    routines = Routines(load_catalogue())
+    found = routines.today(store, day, minutes)
+    if isinstance(found, Refusal):
+        raise refuse(found)
+    catalogue = routines.catalogue
+    assert isinstance(catalogue, Catalogue)
+    plan, days = found.plan, ""
     if program_id is not None:
         program = store.program(program_id)
         if program is None:
             ids = store.program_ids()
             raise fail(f"there is no program {program_id} of yours; "
                        + (f"your programs are: {', '.join(map(str, ids))}" if ids else "you have no program yet"))
-        plan, days = program_sheet(program, catalogue, profile, store.planner_history(day), day)
-    else:
-        from backstretch.web.routes.today import make_plan  # the Today page's own plan, program days included
-
-        plan = make_plan(catalogue, store, profile, day, minutes, [])
+        plan, days = program_sheet(program, catalogue, found.profile, store.planner_history(day), day)
     try:
         html = handout_html(plan, catalogue, paper, name, days)
     except PrintError as error:

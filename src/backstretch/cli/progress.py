@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -11,8 +10,9 @@ from typing import Annotated, Any, Literal
 import typer
 from rich.table import Table
 
+from backstretch.app.progress import progress_json
 from backstretch.cli.plan import REFUSED_EXIT, DbOption
-from backstretch.cli.stretches import DISCLAIMER, fail, out
+from backstretch.cli.stretches import fail, out
 from backstretch.core.consistency import Consistency
 from backstretch.core.measures import (
     MEASURES,
@@ -29,6 +29,7 @@ from backstretch.core.measures import (
     reach_test_refusal,
     rom_lines,
 )
+from backstretch.core.safety import DISCLAIMER
 from backstretch.library import load_catalogue
 from backstretch.store import Store, open_store
 from backstretch.store.progress import WEEKS, progress_of
@@ -137,25 +138,6 @@ def log_reach(
         raise fail(f"reach is a distance such as 12 or 12.5, not {value!r}") from None
     measure = _save(store, lambda: reach(number, day, unit=unit, note=note))
     out.print(f"Logged reach {measure.value:g} cm for {day.isoformat()}.")
-
-
-def progress_json(c: Consistency, trends: list[Trend]) -> dict[str, Any]:
-    return {
-        "date": c.today.isoformat(),
-        "consistency": {
-            "first_day": c.first_day.isoformat() if c.first_day else None,
-            "current_streak": c.current_streak,
-            "longest_streak": c.longest_streak,
-            "days_stretched": c.total_days,
-            "minutes": c.total_minutes,
-            "planned_days": c.planned_days,
-            "planned_days_done": c.planned_days_done,
-            "planned_share": None if c.planned_share is None else round(c.planned_share, 4),
-            "message": c.message,
-            "weeks": [{**asdict(w), "starts": w.starts.isoformat()} for w in c.weeks],
-        },
-        "measures": {t.kind.value: {**asdict(t), "kind": t.kind.value} for t in trends},
-    }
 
 
 def progress_command(

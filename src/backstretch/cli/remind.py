@@ -4,68 +4,26 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, time
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from icalendar import Alarm, Calendar, Event
 
+from backstretch.app.reminders import build_reminders, calendar_bytes
 from backstretch.cli.plan import DbOption
-from backstretch.cli.stretches import DISCLAIMER, fail, out
-from backstretch.core.catalogue import Stretch
+from backstretch.cli.stretches import fail, out
 from backstretch.core.consistency import WEEKDAYS, parse_weekdays
-from backstretch.core.planner import allowed_reason
-from backstretch.core.profile import MINUTES_MAX, MINUTES_MIN, Profile
+from backstretch.core.profile import MINUTES_MAX, MINUTES_MIN
 from backstretch.core.reminders import (
-    DAILY_MINUTES_DEFAULT,
     EVERY_DEFAULT,
-    ICAL_DAYS,
     WORK_DAYS,
-    Reminder,
     break_times,
-    daily_reminder,
-    desk_breaks,
-    desk_rotation,
     parse_clock,
     parse_every,
 )
 from backstretch.library import load_catalogue, write_bytes_atomic
 from backstretch.store import open_store
-
-PRODID = "-//backstretch//remind//EN"
-
-
-def _event(reminder: Reminder) -> Event:
-    event = Event()
-    event.add("uid", reminder.uid)
-    # DTSTAMP must be UTC; taking it from the first day rather than the clock keeps the file reproducible.
-    event.add("dtstamp", datetime.combine(reminder.first.date(), time(), UTC))
-    event.add("dtstart", reminder.first)
-    event.add("dtend", reminder.end)
-    event.add("rrule", {"freq": "weekly", "byday": [ICAL_DAYS[d] for d in reminder.weekdays]})
-    event.add("summary", reminder.summary)
-    event.add("description", reminder.description)
-    event.add("categories", ["backstretch", reminder.kind])
-    event.add("transp", "TRANSPARENT")  # a reminder, not a meeting: it should not mark the person as busy
-    alarm = Alarm()
-    alarm.add("action", "DISPLAY")
-    alarm.add("description", reminder.summary)
-    alarm.add("trigger", timedelta(0))
-    event.add_component(alarm)
-    return event
-
-
-def calendar_bytes(reminders: Sequence[Reminder]) -> bytes:
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", "backstretch")
-    for reminder in reminders:
-        calendar.add_component(_event(reminder))
-    return bytes(calendar.to_ical())
 
 
 def _clock(option: str, text: str) -> time:
@@ -97,33 +55,6 @@ def _check_target(ics: str) -> Path | None:
     if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
         raise fail(f"--ics: cannot write {ics!r}: permission denied")
     return path
-
-
-def _desk_stretches(profile: Profile | None) -> list[Stretch]:
-    """Only what the person's conditions and equipment allow, as the planner does; with no profile yet, the
-    default one assumes just a chair and a wall, which any desk has."""
-    catalogue = load_catalogue()
-    person = profile or Profile()
-    return [s for s in catalogue.values() if allowed_reason(s, person, desk=True) is None]
-
-
-def build_reminders(profile: Profile | None, first: date, daily_at: time | None, minutes: int | None,
-                    daily_days: frozenset[int] | None, times: Sequence[time],
-                    break_days: frozenset[int]) -> list[Reminder]:  # fmt: skip
-    """The reminders `remind` writes (and the web app's settings page downloads), with the profile's minutes and
-    days where none are given; a ValueError when desk breaks are asked for but no desk stretch suits the profile."""
-    reminders: list[Reminder] = []
-    if daily_at is not None:
-        length = minutes or (profile.minutes if profile else DAILY_MINUTES_DEFAULT)
-        chosen_days = daily_days or (profile.planned_weekdays if profile else frozenset(range(7)))
-        reminders.append(daily_reminder(daily_at, length, chosen_days, first, DISCLAIMER))
-    if times:
-        rotation = desk_rotation(_desk_stretches(profile))
-        if not rotation:
-            raise ValueError("no desk stretch in the library suits your profile, so there is nothing to suggest "
-                             "in a break")  # fmt: skip
-        reminders.extend(desk_breaks(times, break_days, first, rotation))
-    return reminders
 
 
 def remind_command(
@@ -202,7 +133,7 @@ def remind_command(
 
     profile = open_store(db).load_profile()
     try:
-        reminders = build_reminders(profile, first, daily_at, minutes, daily_days, times, break_days)
+        reminders = build_reminders(load_catalogue(), profile, first, daily_at, minutes, daily_days, times, break_days)
     except ValueError as error:
         raise fail(str(error)) from None
 

@@ -15,17 +15,13 @@ from rich.text import Text
 
 from backstretch.core.catalogue import Catalogue, Stretch, filter_stretches
 from backstretch.core.figure import render_svg
+from backstretch.core.safety import DISCLAIMER
 from backstretch.core.vocab import Equipment, Position, Region
 from backstretch.library import add_user_stretches, export_set, load_catalogue, remove_user_stretch, write_text_atomic
 
 app = typer.Typer(help="Browse the stretch library and manage your own stretches.", invoke_without_command=True)
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True)  # an error stays one line for scripts and logs
-
-DISCLAIMER = (
-    "General advice, not a diagnosis. Move slowly, never bounce, and stop if it hurts. "
-    "If you have worrying symptoms, see a clinician."
-)
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:

@@ -122,6 +122,19 @@ QUESTIONS: tuple[Question, ...] = (
              "joints, or a painful swelling where a tendon meets the bone."),
 )  # fmt: skip
 
+# clinical-facts: honesty. Said on every face: advice, not a diagnosis.
+DISCLAIMER = (
+    "General advice, not a diagnosis. Move slowly, never bounce, and stop if it hurts. "
+    "If you have worrying symptoms, see a clinician."
+)
+
+# clinical-facts: stop. What to say when a stretch gives sharp or shooting pain, pain down a leg, or numbness.
+SHARP_ADVICE = (
+    "Sharp or shooting pain, pain running down a leg, numbness or pins and needles are signs to stop. "
+    "We have ended this session. Rest in a comfortable position. If it does not settle, or it comes back, "
+    "please see a doctor or physiotherapist before stretching again."
+)
+
 QUESTION_BY_ID = {q.id: q for q in QUESTIONS}
 # Ids that earlier versions asked and no longer do; a stored screening may still hold them (and is out of date).
 RETIRED_IDS = frozenset({"deformity-worsening"})

@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from backstretch import __version__
+from backstretch.app.routine import Routines
 from backstretch.library import load_catalogue
 from backstretch.store import open_store
 from backstretch.store.accounts import Accounts
@@ -100,6 +101,7 @@ def create_app(database: str | None = None, multi_user: bool = False) -> FastAPI
     app.state.multi_user = multi_user
     app.state.accounts = Accounts(app.state.store.engine)
     app.state.catalogue = load_catalogue()
+    app.state.routines = Routines(app.state.catalogue)
     app.state.read_sessions = player.ReadSessions()
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from backstretch.app.routine import Routines
 from backstretch.core.catalogue import Catalogue
 from backstretch.store import Store
 
@@ -31,5 +32,11 @@ async def get_catalogue(request: Request) -> Catalogue:
     return catalogue_of(request)
 
 
+async def get_routines(request: Request) -> Routines:
+    routines: Routines = request.app.state.routines
+    return routines
+
+
 StoreDep = Annotated[Store, Depends(get_store)]
+RoutinesDep = Annotated[Routines, Depends(get_routines)]
 CatalogueDep = Annotated[Catalogue, Depends(get_catalogue)]

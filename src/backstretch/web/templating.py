@@ -7,8 +7,8 @@ from pathlib import Path
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
-from backstretch.cli.stretches import DISCLAIMER
 from backstretch.core.accounts import STAFF_ROLES
+from backstretch.core.safety import DISCLAIMER
 from backstretch.core.vocab import condition_label
 from backstretch.web.auth import csrf_input, multi_user, signed_in
 

@@ -21,7 +21,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from backstretch.core.accounts import AccountError, Role, normal_email
 from backstretch.core.catalogue import Catalogue
 from backstretch.core.measures import MeasureKind, trend_of
-from backstretch.core.planner import plan_day
 from backstretch.core.programs import Attention, Program, ProgramError, ProgramItem, attention, check_program
 from backstretch.core.safety import assess
 from backstretch.printing import (
@@ -39,7 +38,7 @@ from backstretch.store.clinic import WINDOW_DAYS, PatientFacts, facts_of_patient
 from backstretch.store.models import MAX_ID
 from backstretch.store.progress import progress_of
 from backstretch.web.auth import accounts, clinic_only, signed_in
-from backstretch.web.deps import CatalogueDep
+from backstretch.web.deps import CatalogueDep, RoutinesDep
 from backstretch.web.routes.printouts import pdf_response
 from backstretch.web.routes.progress import recent_sessions
 from backstretch.web.templating import templates
@@ -170,7 +169,8 @@ def _patient_page(request: Request, catalogue: Catalogue, patient_id: int, value
 
 
 @pages.get("/clinic/patients/{patient_id}", response_class=HTMLResponse)
-def patient_page(request: Request, patient_id: PersonId, catalogue: CatalogueDep, suggest: bool = False) -> Response:
+def patient_page(request: Request, patient_id: PersonId, catalogue: CatalogueDep, routines: RoutinesDep,
+                 suggest: bool = False) -> Response:  # fmt: skip
     """A patient's history, trends and charts, and their program; `suggest` fills the form from the planner."""
     if not suggest:
         return _patient_page(request, catalogue, patient_id)
@@ -180,7 +180,7 @@ def patient_page(request: Request, patient_id: PersonId, catalogue: CatalogueDep
         return _patient_page(request, catalogue, patient_id, error="This patient has not answered the profile "
                              "questions yet, so the planner has nothing to go on.", status=409)  # fmt: skip
     today = date.today()
-    plan = plan_day(catalogue, profile, today, store.planner_history(today))
+    plan = routines.plan(profile, today, store.planner_history(today), program=None)  # the planner's, not a program
     suggested = Program(tuple(ProgramItem(i.stretch, i.hold_seconds, i.reps) for i in plan.items),
                         profile.planned_weekdays, True, "", today)  # fmt: skip
     return _patient_page(request, catalogue, patient_id, _form_values(suggested, catalogue))

@@ -15,7 +15,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from backstretch.cli.plan import item_json
+from backstretch.app.routine import item_json
 from backstretch.core.catalogue import Catalogue, Stretch
 from backstretch.core.planner import PlanItem, allowed_reason, item_seconds, painful_recently
 from backstretch.core.reminders import BREAK_MINUTES, EVERY_DEFAULT, EVERY_MAX, EVERY_MIN, desk_rotation

@@ -26,24 +26,22 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import select
 
-from backstretch.cli.plan import item_json
-from backstretch.cli.player import SHARP_ADVICE
+from backstretch.app.routine import Refusal, Routines, item_json, refusal_reasons
 from backstretch.core.catalogue import Catalogue
 from backstretch.core.measures import ROM_MAX_DEG, MeasureError, rom
 from backstretch.core.motion import settings_data, target_data
-from backstretch.core.planner import History, PlanItem, check_items, easier_instead, item_seconds
+from backstretch.core.planner import History, PlanItem, item_seconds
 from backstretch.core.profile import MINUTES_MAX, MINUTES_MIN
-from backstretch.core.safety import Screening, assess
+from backstretch.core.safety import SHARP_ADVICE, Screening, assess
 from backstretch.core.timeline import Step, StepKind, Timeline, build_timeline
-from backstretch.core.vocab import SpinalMovement
 from backstretch.store import Store
 from backstretch.store.accounts import token_hash
 from backstretch.store.database import RunningSession
 from backstretch.store.models import MAX_ID, ReportRow
-from backstretch.store.transfer import MAX_PLAN_ITEMS, StoredPlan, StoredPlanItem
+from backstretch.store.transfer import StoredPlan, StoredPlanItem
 from backstretch.web.auth import login_token, multi_user, patient_signed_in, signs_in_itself
-from backstretch.web.deps import CatalogueDep, StoreDep
-from backstretch.web.routes.today import make_plan, swaps_to_leave_out
+from backstretch.web.deps import CatalogueDep, RoutinesDep, StoreDep
+from backstretch.web.routes.today import swaps_to_leave_out
 from backstretch.web.templating import templates
 
 SessionId = Annotated[int, FastAPIPath(ge=1, le=MAX_ID)]  # a larger id is a 422, not a database error
@@ -160,11 +158,7 @@ class Finish(BaseModel):
 
 def refusal(store: Store, today: date) -> list[str]:
     """Why no session may start today; empty when one may."""
-    profile = store.load_profile()
-    if profile is None:
-        return ["Please set up your profile first: a few questions about your back, your time and your space."]
-    verdict = assess(store.latest_screening(), today, conditions=profile.conditions)
-    return [] if verdict.may_plan else list(verdict.reasons)
+    return refusal_reasons(store, today)
 
 
 def refused(reasons: Sequence[str]) -> HTTPException:
@@ -316,6 +310,7 @@ def player_page(
     request: Request,
     store: StoreDep,
     catalogue: CatalogueDep,
+    routines: RoutinesDep,
     minutes: Annotated[int | None, Query(ge=MINUTES_MIN, le=MINUTES_MAX)] = None,
     swap: Annotated[list[str] | None, Query(max_length=50)] = None,
     session: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
@@ -323,17 +318,17 @@ def player_page(
 ) -> Response:
     swaps = swaps_to_leave_out(catalogue, swap, page=True)
     today = date.today()
-    now_refused = refusal(store, today)
+    found = routines.today(store, today, minutes, swaps)
+    now_refused = list(found.reasons) if isinstance(found, Refusal) else []
     if session is None:
         reasons = now_refused
     else:  # a clear 404 page for a session that does not exist; one still open goes on only if a new one may start
         loaded = Loaded(store, catalogue, session)
         reasons = now_refused if loaded.status == "in-progress" else []
     draft = None
-    profile = store.load_profile()
-    if not now_refused and profile is not None:
+    if not isinstance(found, Refusal):
         # The routine goes into the page, so Start works at once, and offline too once the page is kept.
-        plan = make_plan(catalogue, store, profile, today, minutes, swaps)
+        plan = found.plan
         if plan.items:
             draft = draft_json(catalogue, plan.items, today)
         elif session is None:
@@ -344,8 +339,8 @@ def player_page(
 
 
 @api.post("/sessions", status_code=201, responses={200: {"description": "Started before with this key"}})
-def create_session(body: NewSession, response: Response, store: StoreDep,
-                   catalogue: CatalogueDep) -> dict[str, Any]:  # fmt: skip
+def create_session(body: NewSession, response: Response, store: StoreDep, catalogue: CatalogueDep,
+                   routines: RoutinesDep) -> dict[str, Any]:  # fmt: skip
     """Open a session for the routine the page showed (`plan`), or for today's routine planned afresh.
 
     A start sent again with the same `key` gives the session it opened the first time (200)."""
@@ -371,7 +366,7 @@ def create_session(body: NewSession, response: Response, store: StoreDep,
         swaps = swaps_to_leave_out(catalogue, body.swap)
         # The Today page's planning, so a session follows the plan the person saw (and swapped stretches that the
         # planner still looks up by name, to explain a variant, do not break it).
-        plan = make_plan(catalogue, store, profile, day, body.minutes, swaps)
+        plan = routines.plan(profile, day, store.planner_history(day), store.program(), body.minutes, swaps)
         items = list(plan.items)
         if not items:
             raise refused(list(plan.warnings) or [NOTHING_SUITS])
@@ -383,7 +378,7 @@ def create_session(body: NewSession, response: Response, store: StoreDep,
             raise refused([f"This routine names stretches not in your library: {', '.join(unknown)}."])
         items = [_as_in_library(catalogue, i) for i in body.plan]
         history = History(()) if body.offline else store.planner_history(day)
-        problems = check_items(items, catalogue, profile, history, day)
+        problems = routines.check_saved(items, profile, history, day)
         if problems:
             why = f"This routine cannot be followed now: {'; '.join(problems)}. Please open Today for a fresh one."
             raise refused([why])
@@ -468,7 +463,8 @@ def _read_for_steps(store: Store, catalogue: Catalogue, session_id: int) -> Read
 
 
 @api.post("/sessions/{session_id}/reports")
-def report(session_id: SessionId, body: Report, store: StoreDep, catalogue: CatalogueDep) -> dict[str, Any]:
+def report(session_id: SessionId, body: Report, store: StoreDep, catalogue: CatalogueDep,
+           routines: RoutinesDep) -> dict[str, Any]:  # fmt: skip
     """How a stretch felt. Painful or sharp leaves it out of plans for 14 days; sharp also means: stop.
 
     The same feeling for the same stretch again in a session (a retry) is stored once."""
@@ -476,29 +472,24 @@ def report(session_id: SessionId, body: Report, store: StoreDep, catalogue: Cata
     if body.stretch not in {i.stretch for i in loaded.items}:
         raise HTTPException(422, [f"stretch: {body.stretch!r} is not part of session {session_id}"])
     store.report_feeling(session_id, loaded.day, body.stretch, body.feeling)  # a replay is stored once
-    easier = _easier(store, catalogue, loaded, body.stretch) if body.feeling == "painful" else None
-    offer = None if easier is None else {"stretch": easier.stretch, "name": easier.name}
+    easier = _easier(store, routines, loaded, body.stretch) if body.feeling == "painful" else None
+    offer = None if easier is None or isinstance(easier, Refusal) else {"stretch": easier.stretch,
+                                                                         "name": easier.name}
     return {"stretch": body.stretch, "feeling": body.feeling, "easier": offer,
             "advice": SHARP_ADVICE if body.feeling == "sharp" else None}  # fmt: skip
 
 
-def _bending_forward(catalogue: Catalogue, items: Sequence[PlanItem]) -> int:
-    """Stretches that bend the spine forward: the planner allows at most a third of a session."""
-    return sum(1 for i in items if catalogue[i.stretch].spinal_movement is SpinalMovement.FLEXION)
-
-
-def _easier(store: Store, catalogue: Catalogue, loaded: Loaded, stretch: str) -> PlanItem | None:
-    """The easier variant to offer for a stretch that hurt: safe for this person and not already in the session."""
+def _easier(store: Store, routines: Routines, loaded: Loaded, stretch: str) -> PlanItem | Refusal:
+    """The easier variant to offer for a stretch that hurt, or why there is none (the routine service decides)."""
     profile = store.load_profile()
-    if profile is None or stretch not in catalogue:
-        return None
-    in_session = {i.stretch for i in loaded.items}
-    return easier_instead(stretch, catalogue, profile, store.planner_history(loaded.day), loaded.day,
-                          leave_out=in_session)  # fmt: skip
+    if profile is None:
+        return Refusal(("Please set up your profile first.",))
+    return routines.easier_variant(loaded.items, stretch, profile, store.planner_history(loaded.day), loaded.day)
 
 
 @api.post("/sessions/{session_id}/easier")
-def try_easier(session_id: SessionId, body: Easier, store: StoreDep, catalogue: CatalogueDep) -> dict[str, Any]:
+def try_easier(session_id: SessionId, body: Easier, store: StoreDep, catalogue: CatalogueDep,
+               routines: RoutinesDep) -> dict[str, Any]:  # fmt: skip
     """Put the easier variant of a stretch that just hurt into the session, right after it, and go on with it.
 
     Only while the session is at that stretch and after it was reported painful; asking again once the variant is
@@ -518,12 +509,10 @@ def try_easier(session_id: SessionId, body: Easier, store: StoreDep, catalogue: 
     last = loaded.timeline.steps_of_item(n)[-1].index
     if loaded.recorded and max(loaded.recorded) > last:
         raise HTTPException(409, "This session has already gone on past that stretch.")
-    variant = _easier(store, catalogue, loaded, body.stretch)
-    if variant is None:
-        raise HTTPException(409, f"There is no easier variant of {body.stretch} that suits you.")
+    variant = _easier(store, routines, loaded, body.stretch)
+    if isinstance(variant, Refusal):
+        raise HTTPException(409, " ".join(variant.reasons))
     items = [*loaded.items[: n + 1], variant, *loaded.items[n + 1 :]]
-    if len(items) > MAX_PLAN_ITEMS or 3 * _bending_forward(catalogue, items) > len(items):
-        raise HTTPException(409, f"The easier variant of {body.stretch} does not fit this session.")
     if not store.change_plan(session_id, {**loaded.plan, "items": [item_json(i) for i in items]}, loaded.plan_key):
         raise HTTPException(409, f"Session {session_id} changed meanwhile (in another tab?); please ask again.")
     return Loaded(store, catalogue, session_id).json(catalogue)

@@ -9,12 +9,12 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 
-from backstretch.core.safety import assess
+from backstretch.app.routine import Refusal
 from backstretch.printing import MAX_WEEKS, Paper, PrintError, handout_html, render_pdf, report_data, report_html
 from backstretch.store.progress import WEEKS
 from backstretch.web.auth import signed_in
-from backstretch.web.deps import CatalogueDep, StoreDep
-from backstretch.web.routes.today import Minutes, Swaps, make_plan, swaps_to_leave_out
+from backstretch.web.deps import CatalogueDep, RoutinesDep, StoreDep
+from backstretch.web.routes.today import Minutes, Swaps, swaps_to_leave_out
 
 pages = APIRouter(include_in_schema=False)
 PaperQuery = Annotated[Paper, Query(description="a4, or letter for US Letter.")]
@@ -34,17 +34,16 @@ def _name(request: Request) -> str:
 
 
 @pages.get("/today/handout.pdf")
-def today_handout(request: Request, store: StoreDep, catalogue: CatalogueDep, minutes: Minutes = None,
-                  swap: Swaps = None, paper: PaperQuery = Paper.A4) -> Response:  # fmt: skip
+def today_handout(request: Request, store: StoreDep, catalogue: CatalogueDep, routines: RoutinesDep,
+                  minutes: Minutes = None, swap: Swaps = None, paper: PaperQuery = Paper.A4) -> Response:  # fmt: skip
     """Today's routine, with the minutes and swaps chosen on the page, as a sheet to print."""
-    profile = store.load_profile()
-    if profile is None:
-        raise HTTPException(409, "Answer the profile questions first: there is no routine to print yet.")
     today = date.today()
-    verdict = assess(store.latest_screening(), today, conditions=profile.conditions)
-    if not verdict.may_plan:
-        raise HTTPException(409, " ".join(verdict.reasons))
-    plan = make_plan(catalogue, store, profile, today, minutes, swaps_to_leave_out(catalogue, swap, page=True))
+    found = routines.today(store, today, minutes, swaps_to_leave_out(catalogue, swap, page=True))
+    if isinstance(found, Refusal):
+        if found.needs == "profile":
+            raise HTTPException(409, "Answer the profile questions first: there is no routine to print yet.")
+        raise HTTPException(409, " ".join(found.reasons))
+    plan = found.plan
     try:
         html = handout_html(plan, catalogue, paper, _name(request))
     except PrintError as error:

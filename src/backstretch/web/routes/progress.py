@@ -11,7 +11,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from backstretch.cli.progress import progress_json
+from backstretch.app.progress import progress_json
 from backstretch.core.catalogue import Catalogue
 from backstretch.core.measures import (
     FUNCTION_MAX_ACTIVITIES,

@@ -9,7 +9,8 @@ from fastapi import APIRouter, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.exc import SQLAlchemyError
 
-from backstretch.cli.remind import build_reminders, calendar_bytes
+from backstretch.app.reminders import build_reminders, calendar_bytes
+from backstretch.core.catalogue import Catalogue
 from backstretch.core.consistency import WEEKDAYS, parse_weekdays
 from backstretch.core.profile import MINUTES_MAX, MINUTES_MIN
 from backstretch.core.reminders import (
@@ -35,7 +36,7 @@ from backstretch.store.transfer import (
     to_json,
 )
 from backstretch.web.auth import multi_user
-from backstretch.web.deps import StoreDep
+from backstretch.web.deps import CatalogueDep, StoreDep
 from backstretch.web.templating import templates
 
 pages = APIRouter(include_in_schema=False)
@@ -94,7 +95,7 @@ def _days(label: str, names: list[str]) -> frozenset[int]:
         raise ReminderError(f"{label}: {error}") from None
 
 
-def _calendar(store: Store, r: dict[str, Any]) -> bytes:
+def _calendar(store: Store, catalogue: Catalogue, r: dict[str, Any]) -> bytes:
     at, desk = r["at"].strip(), r["desk_breaks"]
     if not at and not desk:
         raise ReminderError("nothing to remind you of: give a time for the daily stretch, ask for desk breaks, or both")
@@ -123,7 +124,7 @@ def _calendar(store: Store, r: dict[str, Any]) -> bytes:
             raise ReminderError(f"Working day: {error}") from None
         break_days = _days("Days for desk breaks", r["work_days"])
     try:
-        reminders = build_reminders(store.load_profile(), date.today(), daily_at, minutes, daily_days, times,
+        reminders = build_reminders(catalogue, store.load_profile(), date.today(), daily_at, minutes, daily_days, times,
                                     break_days)  # fmt: skip
     except ValueError as error:
         raise ReminderError(str(error)) from None
@@ -134,6 +135,7 @@ def _calendar(store: Store, r: dict[str, Any]) -> bytes:
 def reminders_ics(
     request: Request,
     store: StoreDep,
+    catalogue: CatalogueDep,
     at: str = "",
     days: Annotated[list[str] | None, Query()] = None,
     minutes: str = "",
@@ -147,7 +149,7 @@ def reminders_ics(
     r = {"at": at, "days": days or [], "minutes": minutes, "desk_breaks": desk_breaks not in ("", "false", "0"),
          "every": every, "from": from_, "to": to, "work_days": work_days or []}  # fmt: skip
     try:
-        data = _calendar(store, r)
+        data = _calendar(store, catalogue, r)
     except ReminderError as error:
         return _page(request, store, {"reminders": str(error)}, r, status=422)
     return Response(data, media_type="text/calendar; charset=utf-8",

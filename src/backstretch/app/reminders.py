@@ -1,0 +1,81 @@
+"""Reminders as a calendar (RFC 5545): the daily stretch and desk breaks, for `backstretch remind` and the web
+app's settings page alike."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime, time, timedelta
+
+from icalendar import Alarm, Calendar, Event
+
+from backstretch.core.catalogue import Stretch
+from backstretch.core.planner import allowed_reason
+from backstretch.core.profile import Profile
+from backstretch.core.reminders import (
+    DAILY_MINUTES_DEFAULT,
+    ICAL_DAYS,
+    Reminder,
+    daily_reminder,
+    desk_breaks,
+    desk_rotation,
+)
+from backstretch.core.safety import DISCLAIMER
+
+PRODID = "-//backstretch//remind//EN"
+
+
+def _event(reminder: Reminder) -> Event:
+    event = Event()
+    event.add("uid", reminder.uid)
+    # DTSTAMP must be UTC; taking it from the first day rather than the clock keeps the file reproducible.
+    event.add("dtstamp", datetime.combine(reminder.first.date(), time(), UTC))
+    event.add("dtstart", reminder.first)
+    event.add("dtend", reminder.end)
+    event.add("rrule", {"freq": "weekly", "byday": [ICAL_DAYS[d] for d in reminder.weekdays]})
+    event.add("summary", reminder.summary)
+    event.add("description", reminder.description)
+    event.add("categories", ["backstretch", reminder.kind])
+    event.add("transp", "TRANSPARENT")  # a reminder, not a meeting: it should not mark the person as busy
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", reminder.summary)
+    alarm.add("trigger", timedelta(0))
+    event.add_component(alarm)
+    return event
+
+
+def calendar_bytes(reminders: Sequence[Reminder]) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", "backstretch")
+    for reminder in reminders:
+        calendar.add_component(_event(reminder))
+    return bytes(calendar.to_ical())
+
+
+def _desk_stretches(catalogue: Mapping[str, Stretch], profile: Profile | None) -> list[Stretch]:
+    """Only what the person's conditions and equipment allow, as the planner does; with no profile yet, the
+    default one assumes just a chair and a wall, which any desk has."""
+    person = profile or Profile()
+    return [s for s in catalogue.values() if allowed_reason(s, person, desk=True) is None]
+
+
+def build_reminders(catalogue: Mapping[str, Stretch], profile: Profile | None, first: date, daily_at: time | None,
+                    minutes: int | None, daily_days: frozenset[int] | None, times: Sequence[time],
+                    break_days: frozenset[int]) -> list[Reminder]:  # fmt: skip
+    """The reminders `remind` writes (and the web app's settings page downloads), with the profile's minutes and
+    days where none are given; a ValueError when desk breaks are asked for but no desk stretch suits the profile."""
+    reminders: list[Reminder] = []
+    if daily_at is not None:
+        length = minutes or (profile.minutes if profile else DAILY_MINUTES_DEFAULT)
+        chosen_days = daily_days or (profile.planned_weekdays if profile else frozenset(range(7)))
+        reminders.append(daily_reminder(daily_at, length, chosen_days, first, DISCLAIMER))
+    if times:
+        rotation = desk_rotation(_desk_stretches(catalogue, profile))
+        if not rotation:
+            raise ValueError("no desk stretch in the library suits your profile, so there is nothing to suggest "
+                             "in a break")  # fmt: skip
+        reminders.extend(desk_breaks(times, break_days, first, rotation))
+    return reminders

@@ -1,0 +1,251 @@
+"""Today's routine, decided in one place for every face: the web pages and API, the command line, the handout and
+the desk breaks all ask here, so they cannot drift apart.
+
+A routine needs a profile and a safety check that lets the person stretch today (recent spine surgery counts, as in
+core.safety). On the days a clinician's program covers (clinic mode) it is the program; otherwise the planner's, with
+the stretches the person swapped out left out of the choice. The answer is a Routine or a Refusal with its reasons,
+never an exception. A plan is worked out once and reused while nothing it depends on changes: the key holds every
+input (profile, history, program, day, minutes, swaps, desk mode, flare-up), so a change to any of them plans afresh.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any, Literal, Protocol
+
+from backstretch.core.catalogue import Stretch
+from backstretch.core.planner import (
+    History,
+    Plan,
+    PlanItem,
+    check_items,
+    easier_instead,
+    plan_day,
+    plan_week,
+)
+from backstretch.core.profile import Profile
+from backstretch.core.programs import Program, program_plan
+from backstretch.core.safety import Screening, Verdict, assess
+from backstretch.core.vocab import SpinalMovement
+
+REST_DAY = ("A rest day in your program: nothing is planned today. Moving about as usual is good for your back; "
+            "your clinician chose the days.")  # fmt: skip
+NOTHING_SUITS = "No stretch in the library suits you today; please talk to a clinician about what is safe."
+NO_PROFILE = "Please set up your profile first: a few questions about your back, your time and your space."
+MAX_SESSION_ITEMS = 100  # a session grows by easier variants; as many as a stored plan may hold
+
+
+class PersonData(Protocol):
+    """What the routine needs to know about one person; the store gives it, and so can a profile file."""
+
+    def load_profile(self) -> Profile | None: ...
+
+    def latest_screening(self) -> Screening | None: ...
+
+    def planner_history(self, on: date) -> History: ...
+
+    def program(self) -> Program | None: ...
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """No routine today, and why. `needs` says what the person must do first, when it is a missing step."""
+
+    reasons: tuple[str, ...]
+    verdict: Verdict | None = None
+    needs: Literal["profile", "screening"] | None = None
+
+    @property
+    def emergency(self) -> bool:
+        return self.verdict is not None and bool(self.verdict.emergency)
+
+
+@dataclass(frozen=True)
+class Routine:
+    plan: Plan
+    profile: Profile
+    verdict: Verdict
+
+
+class Without(Mapping[str, Stretch]):
+    """The catalogue less some stretches, for the planner to choose from.
+
+    Only the choice changes: every stretch can still be looked up, so the planner's reasons that name a stretch
+    (an easier step done without pain, a harder one found painful) work even when that stretch was swapped out.
+    """
+
+    def __init__(self, catalogue: Mapping[str, Stretch], left_out: frozenset[str]) -> None:
+        self._catalogue, self._left_out = catalogue, left_out
+
+    def __getitem__(self, key: str) -> Stretch:
+        return self._catalogue[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._catalogue
+
+    def __iter__(self) -> Iterator[str]:
+        return (sid for sid in self._catalogue if sid not in self._left_out)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+_PlanKey = tuple[Profile, History, Program | None, date, int | None, tuple[str, ...], bool, bool]
+
+
+def day_verdict(person: PersonData, on: date, flare: bool = False, profile: Profile | None = None,
+                screening: Screening | None = None, screening_given: bool = False) -> Verdict | Refusal:  # fmt: skip
+    """The safety verdict for the day (recent spine surgery counts), or a Refusal when the person has no profile or
+    safety check yet. `profile` and `screening` (with `screening_given`) stand in for the stored ones."""
+    profile = profile or person.load_profile()
+    if profile is None:
+        return Refusal((NO_PROFILE,), needs="profile")
+    latest = screening if screening_given else person.latest_screening()
+    verdict = assess(latest, on, flare_or_new_symptoms=flare, conditions=profile.conditions)
+    if latest is None:
+        return Refusal(verdict.reasons, verdict, needs="screening")
+    return verdict
+
+
+def cleared(
+    person: PersonData,
+    on: date,
+    flare: bool = False,
+    profile: Profile | None = None,
+    screening: Screening | None = None,
+    screening_given: bool = False,
+) -> tuple[Profile, Verdict] | Refusal:
+    """The person's profile and a verdict that lets them stretch on the day, or the Refusal."""
+    profile = profile or person.load_profile()
+    verdict = day_verdict(person, on, flare, profile, screening, screening_given)
+    if isinstance(verdict, Refusal):
+        return verdict
+    if not verdict.may_plan:
+        return Refusal(verdict.reasons, verdict)
+    assert profile is not None  # day_verdict() refuses without one
+    return profile, verdict
+
+
+def refusal_reasons(person: PersonData, on: date) -> list[str]:
+    """Why no session may start on a day; empty when one may."""
+    verdict = day_verdict(person, on)
+    if isinstance(verdict, Refusal):
+        return list(verdict.reasons)
+    return [] if verdict.may_plan else list(verdict.reasons)
+
+
+class Routines:
+    """The routine service for one catalogue (the built-in library plus the person's own stretches)."""
+
+    def __init__(self, catalogue: Mapping[str, Stretch], remembered: int = 512) -> None:
+        self.catalogue = catalogue
+        self._plans: OrderedDict[_PlanKey, Plan] = OrderedDict()
+        self._remembered = remembered
+        self._lock = threading.Lock()
+
+    def verdict(self, person: PersonData, on: date, flare: bool = False) -> Verdict | Refusal:
+        return day_verdict(person, on, flare)
+
+    def today(
+        self,
+        person: PersonData,
+        on: date,
+        minutes: int | None = None,
+        swaps: Sequence[str] = (),
+        desk: bool = False,
+        flare: bool = False,
+        profile: Profile | None = None,
+        screening: Screening | None = None,
+        screening_given: bool = False,
+    ) -> Routine | Refusal:
+        """The routine for a day, or why there is none. `profile` and `screening` (with `screening_given`) stand in
+        for the stored ones, as `backstretch plan --profile FILE` does; the history still comes from `person`."""
+        allowed = cleared(person, on, flare, profile, screening, screening_given)
+        if isinstance(allowed, Refusal):
+            return allowed
+        profile, verdict = allowed
+        program = None if desk or flare else person.program()
+        plan = self.plan(profile, on, person.planner_history(on), program, minutes, swaps, desk, flare)
+        return Routine(plan, profile, verdict)
+
+    def week(self, person: PersonData, start: date, minutes: int | None = None, desk: bool = False,
+             profile: Profile | None = None, screening: Screening | None = None,
+             screening_given: bool = False) -> list[Plan] | Refusal:  # fmt: skip
+        """The planner's routines for the person's stretch days among the seven from `start`."""
+        allowed = cleared(person, start, False, profile, screening, screening_given)
+        if isinstance(allowed, Refusal):
+            return allowed
+        return plan_week(self.catalogue, allowed[0], start, person.planner_history(start), minutes, desk)
+
+    def plan(self, profile: Profile, on: date, history: History, program: Program | None, minutes: int | None = None,
+             swaps: Sequence[str] = (), desk: bool = False, flare: bool = False) -> Plan:  # fmt: skip
+        """The plan for these inputs, worked out once: the program's on its days, else the planner's."""
+        key: _PlanKey = (profile, history, program, on, minutes, tuple(swaps), desk, flare)
+        with self._lock:
+            found = self._plans.get(key)
+            if found is not None:
+                self._plans.move_to_end(key)
+                return found
+        plan = self._work_out(profile, on, history, program, minutes, swaps, desk, flare)
+        with self._lock:
+            self._plans[key] = plan
+            while len(self._plans) > self._remembered:
+                self._plans.popitem(last=False)
+        return plan
+
+    def _work_out(self, profile: Profile, on: date, history: History, program: Program | None, minutes: int | None,
+                  swaps: Sequence[str], desk: bool, flare: bool) -> Plan:  # fmt: skip
+        if program is not None:
+            prescribed = program_plan(program, self.catalogue, profile, on, history)
+            if prescribed is not None:
+                return prescribed
+            if not program.fill_free_days:
+                return Plan(on, 0, 0, (), (), (REST_DAY,), (), 0, program=True)
+        choose_from = Without(self.catalogue, frozenset(swaps)) if swaps else self.catalogue
+        return plan_day(choose_from, profile, on, history, minutes, desk, flare)
+
+    def check_saved(self, items: Sequence[PlanItem], profile: Profile, history: History, on: date) -> list[str]:
+        """Why a routine saved earlier (a plan file, a page kept offline) may not be followed today."""
+        return check_items(items, self.catalogue, profile, history, on)
+
+    def easier_variant(self, items: Sequence[PlanItem], stretch: str, profile: Profile, history: History,
+                       on: date) -> PlanItem | Refusal:  # fmt: skip
+        """The easier variant to put in a session right after a stretch that hurt, or why there is none: it must
+        suit the person, not be in the session already, and keep the session within the planner's rules (at most
+        a third of the stretches bending forward)."""
+        if stretch not in self.catalogue:
+            return Refusal((f"{stretch} is not in your library.",))
+        in_session: Collection[str] = {i.stretch for i in items}
+        variant = easier_instead(stretch, self.catalogue, profile, history, on, leave_out=in_session)
+        name = self.catalogue[stretch].name
+        if variant is None:
+            return Refusal((f"There is no easier variant of {name} that suits you.",))
+        after = [*items, variant]
+        forward = sum(1 for i in after if i.stretch in self.catalogue
+                      and self.catalogue[i.stretch].spinal_movement is SpinalMovement.FLEXION)  # fmt: skip
+        if len(after) > MAX_SESSION_ITEMS or 3 * forward > len(after):
+            return Refusal((f"The easier variant of {name} does not fit this session.",))
+        return variant
+
+
+def item_json(item: PlanItem) -> dict[str, Any]:
+    return {
+        **asdict(item),
+        "position": item.position.value,
+        "spinal_movement": item.spinal_movement.value,
+        "regions": [r.value for r in item.regions],
+    }
+
+
+def plan_json(plan: Plan) -> dict[str, Any]:
+    """A plan as `backstretch plan --json` prints it and `/api/plan` returns it."""
+    data = asdict(plan)
+    data["date"] = plan.date.isoformat()
+    data["items"] = [item_json(i) for i in plan.items]
+    data["covered_regions"] = [r.value for r in plan.covered_regions]
+    data["warnings"], data["reasons"] = list(plan.warnings), list(plan.reasons)
+    return data

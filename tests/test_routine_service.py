@@ -1,0 +1,107 @@
+"""One routine service behind every face: the command line and the web API give the same routine for the same
+person and day, both follow a clinician's program, and a plan is worked out once until something it depends on
+changes."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+from fastapi.testclient import TestClient
+
+from backstretch.app.routine import Refusal, Routine, Routines
+from backstretch.core.planner import DayRecord, History, PlanItem
+from backstretch.core.profile import PainArea, Profile
+from backstretch.core.programs import Program, ProgramItem
+from backstretch.core.safety import QUESTIONS, Screening
+from backstretch.core.vocab import Equipment
+from backstretch.library import load_catalogue
+from backstretch.store import Store, open_store
+from backstretch.web.app import create_app
+from tests.helpers import backstretch
+
+TODAY = date.today()
+PROFILE = Profile(minutes=12, pain_areas=(PainArea.LOWER_BACK, PainArea.NECK), equipment=(Equipment.CHAIR,
+                                                                                           Equipment.WALL))  # fmt: skip
+
+
+def _person() -> Store:
+    store = open_store()
+    store.save_profile(PROFILE)
+    store.add_screening(Screening(TODAY, {q.id: False for q in QUESTIONS}))
+    return store
+
+
+def _both() -> tuple[dict[str, object], dict[str, object]]:
+    """Today's routine from `backstretch plan --json` and from GET /api/plan, over the same data folder."""
+    cli = backstretch("plan", "--json")
+    assert cli.returncode == 0, cli.stderr
+    with TestClient(create_app()) as client:
+        api = client.get("/api/plan")
+    assert api.status_code == 200, api.text
+    return json.loads(cli.stdout), api.json()
+
+
+def test_the_command_line_and_the_web_api_give_the_same_routine() -> None:
+    _person()
+    from_cli, from_api = _both()
+    assert from_cli == from_api
+    assert from_cli["items"] and from_cli["program"] is False
+
+
+def test_every_face_follows_a_clinicians_program_on_its_days() -> None:
+    store = _person()
+    prescribed = (ProgramItem("chair-chin-tuck", 20, 3), ProgramItem("chair-hamstring-reach", 25, 2))
+    store.assign_program(Program(prescribed, frozenset(range(7)), False, "Keep going.", TODAY), clinician_id=None)
+    from_cli, from_api = _both()
+    assert from_cli == from_api
+    assert from_cli["program"] is True
+    items = from_cli["items"]
+    assert isinstance(items, list)
+    assert [(i["stretch"], i["hold_seconds"], i["reps"]) for i in items] == [
+        ("chair-chin-tuck", 20, 3), ("chair-hamstring-reach", 25, 2)]  # fmt: skip
+
+
+def test_a_plan_is_worked_out_once_and_again_when_its_history_changes() -> None:
+    store = _person()
+    routines = Routines(load_catalogue())
+    first = routines.today(store, TODAY)
+    again = routines.today(store, TODAY)
+    assert isinstance(first, Routine) and isinstance(again, Routine)
+    assert again.plan is first.plan, "the same inputs reuse the plan"
+    done = tuple(i.stretch for i in first.plan.items)
+    later = routines.plan(PROFILE, TODAY + timedelta(days=1), History((DayRecord(TODAY, done, pain_free=done),)),
+                          None)  # fmt: skip
+    fresh = routines.plan(PROFILE, TODAY + timedelta(days=1), History(), None)
+    assert later is not fresh and later.date == fresh.date
+    changed = routines.today(store, TODAY, minutes=20)
+    assert isinstance(changed, Routine) and changed.plan is not first.plan
+
+
+def test_no_profile_or_no_safety_check_is_a_refusal_that_says_what_is_missing() -> None:
+    store = open_store()
+    routines = Routines(load_catalogue())
+    missing = routines.today(store, TODAY)
+    assert isinstance(missing, Refusal) and missing.needs == "profile"
+    store.save_profile(PROFILE)
+    unscreened = routines.today(store, TODAY)
+    assert isinstance(unscreened, Refusal) and unscreened.needs == "screening" and unscreened.reasons
+
+
+def test_an_easier_variant_never_tips_a_session_past_a_third_bending_forward() -> None:
+    catalogue = load_catalogue()
+    routines = Routines(catalogue)
+    hurt, easier = "childs-pose", "chair-forward-lean"  # both bend the spine forward
+    assert easier in catalogue[hurt].easier
+
+    def item(sid: str) -> PlanItem:
+        s = catalogue[sid]
+        return PlanItem(sid, s.name, 20, 2, 2 if s.per_side else 1, s.position, s.regions.primary,
+                        s.spinal_movement, 60)  # fmt: skip
+
+    neutral = ["chair-chin-tuck", "chair-neck-side-tilt", "chair-scalene-stretch", "chair-overhead-triceps",
+               "standing-cross-body-shoulder"]  # fmt: skip
+    offered = routines.easier_variant([item(hurt), *map(item, neutral)], hurt, Profile(), History(), TODAY)
+    assert isinstance(offered, PlanItem) and offered.stretch == easier
+    crowded = routines.easier_variant([item(hurt), *map(item, neutral[:2])], hurt, Profile(), History(), TODAY)
+    assert isinstance(crowded, Refusal) and "does not fit" in crowded.reasons[0]
