@@ -43,7 +43,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from backstretch.cli.plan import item_json
+from backstretch.app.routine import item_json
 from backstretch.core.planner import PlanItem, item_seconds
 from backstretch.core.safety import QUESTIONS
 from backstretch.core.timeline import build_timeline

@@ -26,7 +26,7 @@ def person(tmp_path: Path, backstretch_home: Path) -> Path:
     answers = "\n".join(f"{q.id} = false" for q in QUESTIONS)
     profile = tmp_path / "me.toml"
     profile.write_text(
-        f'minutes = 3\nequipment = ["chair", "wall"]\n[screening]\ntaken_on = {date.today()}\n{answers}\n'
+        f'minutes = 5\nequipment = ["chair", "wall"]\n[screening]\ntaken_on = {date.today()}\n{answers}\n'
     )
     assert backstretch("profile", "--from", profile).returncode == 0
     return backstretch_home

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from backstretch.cli.plan import item_json
+from backstretch.app.routine import item_json
 from backstretch.core import measures
 from backstretch.core.planner import PlanItem, item_seconds
 from backstretch.core.profile import Profile

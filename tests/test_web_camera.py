@@ -16,7 +16,7 @@ from axe_playwright_python.sync_playwright import Axe
 from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, Page, expect
 
-from backstretch.cli.plan import item_json
+from backstretch.app.routine import item_json
 from backstretch.core.measures import MeasureKind, rom
 from backstretch.core.motion import (
     LANDMARK_NAMES,
@@ -37,7 +37,7 @@ from backstretch.web.app import create_app
 from tests.helpers import backstretch as backstretch_cli
 from tests.poses import ease, stretch_series
 from tests.test_coach import FLOW, _need_camera
-from tests.web import DESK, PHONE, SCREENSHOTS, LiveServer, chromium_path, screenshot
+from tests.web import DESK, PHONE, SCREENSHOTS, LiveServer, chromium_path, past_the_warm_up, screenshot
 
 CATALOGUE = load_catalogue()
 FPS = 30.0
@@ -189,6 +189,7 @@ def _into_the_fold(page: Page) -> None:
     """From a resumed session's first screen (paused, the checklist) to the fold's first step."""
     page.get_by_role("button", name="Resume").click()
     page.get_by_role("button", name="I'm ready").click()
+    past_the_warm_up(page)
     expect(page.get_by_role("button", name="Use my camera")).to_be_visible()
 
 
@@ -296,6 +297,7 @@ def test_the_camera_coach_can_be_turned_off_for_a_whole_server(
     page.goto(f"{live_server.url}/player?session={session_id}&speed=5")
     page.get_by_role("button", name="Resume").click()
     page.get_by_role("button", name="I'm ready").click()
+    past_the_warm_up(page)
     expect(page.locator("#step-title")).to_contain_text("Standing forward fold")
     expect(page.get_by_role("button", name="Use my camera")).to_be_hidden()
 

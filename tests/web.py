@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from backstretch.web.app import create_app
 
@@ -81,3 +81,9 @@ def screenshot(page: Page, name: str) -> None:
         page.set_viewport_size(size)  # type: ignore[arg-type]
         page.screenshot(path=SCREENSHOTS / f"{name}-{label}.png", full_page=True)
     page.set_viewport_size(PHONE)  # type: ignore[arg-type]
+
+
+def past_the_warm_up(page: Page) -> None:
+    """From the warm-up (the step after the checklist) on to the first stretch, as a person in a hurry would."""
+    expect(page.get_by_role("heading", name="Warm up with easy movement")).to_be_visible()
+    page.get_by_role("button", name="Skip").click()

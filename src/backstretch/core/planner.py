@@ -10,7 +10,7 @@ them, someone with some experience one step up (never past the back-stretcher's 
 comes only once the step below was done without pain in 3 sessions (or the harder step itself was done without pain
 lately). On a gentler day (morning pain up: clinical-facts: next-day) or a flare-up day, only the gentlest steps with
 their shortest holds, and 40 s of holding a group is enough; a flare-up day also lasts 10 minutes at most and has
-no back-stretcher (clinical-facts: flare).
+no back-stretcher and nothing that goes to the end of a joint's range (clinical-facts: flare).
 
 What "best" means. Among those stretches the planner chooses which to do and how many repetitions of each, to
 maximise, in strict order of importance:
@@ -57,7 +57,7 @@ from numpy.typing import NDArray
 
 from backstretch.core.catalogue import REPS_MAX, Stretch
 from backstretch.core.profile import AgeBand, Experience, Profile
-from backstretch.core.vocab import FLOOR_POSITIONS, Equipment, Position, Region, SpinalMovement
+from backstretch.core.vocab import FLOOR_POSITIONS, Equipment, Position, Region, SpinalMovement, condition_label
 
 # Time model, in seconds (shared with the session timeline).
 SESSION_START_S = 20  # the checklist before the first stretch
@@ -374,10 +374,10 @@ def allowed_reason(stretch: Stretch, profile: Profile, desk: bool) -> str | None
     """Why a stretch is ruled out for this person, or None when it is allowed (clinical-facts: contraindication)."""
     blocked = set(stretch.avoid_if) & profile.effective_conditions()
     if blocked:
-        return f"not safe with {', '.join(sorted(c.value for c in blocked))}"
-    missing = [e.value for e in stretch.equipment if not profile.has(e)]
+        return f"not suitable for you ({'; '.join(sorted(condition_label(c).lower() for c in blocked))})"
+    missing = [e.value.replace("-", " ") for e in stretch.equipment if not profile.has(e)]
     if missing:
-        return f"needs {', '.join(missing)}"
+        return f"needs {' and '.join(missing)}"
     if desk and not stretch.desk_friendly:
         return "not a desk stretch"
     return None
@@ -481,7 +481,7 @@ def build_problem(
         stretch = suitable[sid]
         if sid in painful:
             continue
-        if flare and Equipment.BACK_STRETCHER in stretch.equipment:
+        if flare and (Equipment.BACK_STRETCHER in stretch.equipment or stretch.end_range or stretch.neck_end_range):
             continue
         below = steps_below(catalogue, sid, suitable)
         if gate_reason(stretch, level[sid], below, profile, pain_free, gentlest_only) is not None:

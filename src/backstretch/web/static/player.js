@@ -566,7 +566,7 @@ function enterStep() {
   $("cue").textContent = "";
   $("pacer").hidden = !(step.kind === "hold" || step.kind === "rest");
   $("skip").textContent = step.kind === "checklist" ? "I'm ready" : "Skip";
-  $("hurts").disabled = step.kind === "checklist";
+  $("hurts").disabled = step.kind === "checklist" || step.kind === "warm-up";
   document.body.dataset.step = step.kind;
   if (coach && coach.item !== step.item) closeCoach(true);
   renderCoach();
