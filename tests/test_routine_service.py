@@ -8,13 +8,15 @@ import json
 from datetime import date, timedelta
 
 from fastapi.testclient import TestClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from backstretch.app.routine import Refusal, Routine, Routines
 from backstretch.core.planner import DayRecord, History, PlanItem
 from backstretch.core.profile import PainArea, Profile
 from backstretch.core.programs import Program, ProgramItem
-from backstretch.core.safety import QUESTIONS, Screening
-from backstretch.core.vocab import Equipment
+from backstretch.core.safety import QUESTIONS, SPINE_SURGERY, Screening
+from backstretch.core.vocab import DERIVED_CONDITIONS, Condition, Equipment
 from backstretch.library import load_catalogue
 from backstretch.store import Store, open_store
 from backstretch.web.app import create_app
@@ -105,3 +107,48 @@ def test_an_easier_variant_never_tips_a_session_past_a_third_bending_forward() -
     assert isinstance(offered, PlanItem) and offered.stretch == easier
     crowded = routines.easier_variant([item(hurt), *map(item, neutral[:2])], hurt, Profile(), History(), TODAY)
     assert isinstance(crowded, Refusal) and "does not fit" in crowded.reasons[0]
+
+
+class Given:
+    """One person's data held in memory, as a profile file gives it to `backstretch plan --profile`."""
+
+    def __init__(self, profile: Profile, screening: Screening | None) -> None:
+        self.profile, self.screening = profile, screening
+
+    def load_profile(self) -> Profile | None:
+        return self.profile
+
+    def latest_screening(self) -> Screening | None:
+        return self.screening
+
+    def planner_history(self, on: date) -> History:
+        return History()
+
+    def program(self) -> Program | None:
+        return None
+
+
+ROUTINES = Routines(load_catalogue())
+others = st.lists(st.sampled_from([c for c in Condition if c is not Condition.RECENT_SPINE_SURGERY
+                                   and c not in DERIVED_CONDITIONS and c is not Condition.PREGNANCY]),
+                  max_size=2, unique=True)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(others, st.integers(3, 30), st.booleans(), st.integers(0, 27), st.booleans())
+def test_recent_spine_surgery_gets_no_routine_until_the_surgical_team_cleared_it(
+    conditions: list[Condition], minutes: int, cleared: bool, days_ago: int, recorded: bool
+) -> None:
+    profile = Profile(minutes=minutes, conditions=(Condition.RECENT_SPINE_SURGERY, *conditions))
+    answers: dict[str, bool] = {q.id: False for q in QUESTIONS}
+    if recorded:
+        answers[SPINE_SURGERY.id] = True
+    taken = TODAY - timedelta(days=days_ago)
+    found = ROUTINES.today(Given(profile, Screening(taken, answers, taken if cleared else None)), TODAY)
+    if cleared and recorded:
+        assert isinstance(found, Routine), "cleared by the surgical team: a routine"
+        assert not any(Condition.RECENT_SPINE_SURGERY in ROUTINES.catalogue[i.stretch].avoid_if
+                       for i in found.plan.items)  # fmt: skip
+    else:
+        assert isinstance(found, Refusal) and not found.emergency
+        assert any("surgical team" in r for r in found.reasons)

@@ -575,17 +575,16 @@ def _dominance_pairs(cands: Sequence[Candidate]) -> list[tuple[int, int]]:
 def solve(problem: SelectionProblem) -> list[tuple[Candidate, int]]:
     """Exact maximum of selection_score over feasible selections, as a mixed-integer program solved by HiGHS.
 
-    Variables: x (each stretch chosen), r (its k-th repetition done, k = 2..4), y (each feature covered), v (each
+    Variables: x (each stretch chosen), t (its repetitions after the first), y (each feature covered), v (each
     dose group's seconds, at most 60), u (the positions used), f (the floor used), w (swaps counted: new
     stretches in place of ones from the last routine, at most 2), d (those of the last routine left out beyond
-    two). The gap is set to zero so HiGHS proves
-    optimality to the unit rather than stopping within its default 0.01 %.
+    two). The gap is set to zero so HiGHS proves optimality to the unit rather than stopping within its default
+    0.01 %.
     """
     cands, weights, groups = problem.candidates, problem.feature_weights, problem.dose_groups
     if not cands:
         return []
-    extra = [(i, k) for i, c in enumerate(cands) for k in range(2, c.max_reps + 1)]
-    n, e, m, d, positions = len(cands), len(extra), len(weights), len(groups), list(Position)
+    n, e, m, d, positions = len(cands), len(cands), len(weights), len(groups), list(Position)
     p = len(positions)
     X, R, Y, V, U = 0, n, n + e, n + e + m, n + e + m + d  # first index of each kind of variable
     F, W, D = U + p, U + p + 1, U + p + 2
@@ -612,17 +611,15 @@ def solve(problem: SelectionProblem) -> list[tuple[Candidate, int]]:
         row[Y + f] = 1
         row[X:R] = [-(c.features >> f & 1) for c in cands]
         add(row, -np.inf, 0)
-    reps_rows = {i: np.zeros(size) for i in range(n)}  # the repetitions of each stretch: x_i + its r's
-    for i in range(n):
-        reps_rows[i][X + i] = 1
-    for j, (i, k) in enumerate(extra):
-        reps_rows[i][R + j] = 1
+    reps_rows = {i: np.zeros(size) for i in range(n)}  # the repetitions of each stretch: x_i + t_i
+    for i, c in enumerate(cands):
+        reps_rows[i][X + i] = reps_rows[i][R + i] = 1
         row = np.zeros(size)
-        row[R + j] = 1
-        row[R + j - 1 if k > 2 else X + i] = -1  # the k-th repetition only after the one before
+        row[R + i], row[X + i] = 1, -(c.max_reps - 1)  # t_i extra repetitions, only for a chosen stretch
         add(row, -np.inf, 0)
-        if k <= cands[i].min_reps:
-            add(row, 0, 0)
+        row = np.zeros(size)
+        row[R + i], row[X + i] = 1, -(c.min_reps - 1)
+        add(row, 0, np.inf)
     for g in range(d):
         row = np.zeros(size)
         row[V + g] = 1
@@ -640,7 +637,7 @@ def solve(problem: SelectionProblem) -> list[tuple[Candidate, int]]:
             add(row, -np.inf, 0)
     row = np.zeros(size)
     row[X:R] = [c.seconds_one_rep for c in cands]
-    row[R:Y] = [cands[i].seconds_per_extra_rep for i, _ in extra]
+    row[R:Y] = [c.seconds_per_extra_rep for c in cands]
     row[U:F] = POSITION_CHANGE_S
     row[F] = FLOOR_DOWN_AND_UP_S
     add(row, -np.inf, problem.budget_s + POSITION_CHANGE_S)
@@ -670,11 +667,12 @@ def solve(problem: SelectionProblem) -> list[tuple[Candidate, int]]:
     integrality[V:U] = integrality[W] = integrality[D] = 0
     upper = np.ones(size)
     upper[V:U], upper[W], upper[D] = problem.volume_s, SWAPS_COUNTED, np.inf
+    upper[R:Y] = [c.max_reps - 1 for c in cands]
     x = _highs(objective, np.array(rows), np.array(low), np.array(high), integrality, upper)
     chosen = []
     for i, c in enumerate(cands):
         if x[X + i] > 0.5:
-            chosen.append((c, 1 + sum(1 for j, (ii, _) in enumerate(extra) if ii == i and x[R + j] > 0.5)))
+            chosen.append((c, 1 + round(x[R + i])))
     return chosen
 
 
