@@ -20,11 +20,13 @@ from ortools.sat.python import cp_model
 from backstretch.core.planner import (
     B_SWAP,
     C_STRETCH,
+    CORE_VOLUME_S,
     FLOOR_DOWN_AND_UP_S,
     POSITION_CHANGE_S,
     SWAPS_COUNTED,
     W_EXTRA_DROP,
     W_FLARE_POSITION,
+    W_TOP_UP_PER_S,
     DayRecord,
     History,
     SelectionProblem,
@@ -72,7 +74,9 @@ def cpsat_optimum(problem: SelectionProblem) -> int:
     reps = [model.new_int_var(c.min_reps, c.max_reps, f"reps{i}") for i, c in enumerate(cands)]
     done = [model.new_int_var(0, c.max_reps, f"done{i}") for i, c in enumerate(cands)]  # reps if chosen, else 0
     y = [model.new_bool_var(f"y{f}") for f in range(len(weights))]
-    v = [model.new_int_var(0, problem.volume_s, f"v{g}") for g in range(len(groups))]
+    core = min(CORE_VOLUME_S, problem.volume_s)
+    v = [model.new_int_var(0, core, f"v{g}") for g in range(len(groups))]
+    top = [model.new_int_var(0, problem.volume_s - core, f"top{g}") for g in range(len(groups))]
     used = {p: model.new_bool_var(p.value) for p in Position}
     floor = model.new_bool_var("floor")
     swaps = model.new_int_var(0, SWAPS_COUNTED, "swaps")
@@ -83,7 +87,7 @@ def cpsat_optimum(problem: SelectionProblem) -> int:
     for f in range(len(weights)):
         model.add(y[f] <= sum(x[i] for i, c in enumerate(cands) if c.features >> f & 1))
     for g in range(len(groups)):
-        model.add(v[g] <= sum(c.hold * done[i] for i, c in enumerate(cands) if c.groups >> g & 1))
+        model.add(v[g] + top[g] <= sum(c.hold * done[i] for i, c in enumerate(cands) if c.groups >> g & 1))
     for i, c in enumerate(cands):
         model.add_implication(x[i], used[c.position])
         if c.position in FLOOR_POSITIONS:
@@ -96,14 +100,15 @@ def cpsat_optimum(problem: SelectionProblem) -> int:
     )
     model.add(3 * sum(x[i] for i, c in enumerate(cands) if c.flexion) <= sum(x))
     model.add(sum(x) <= problem.max_stretches)
+    model.add(sum(x[i] for i, c in enumerate(cands) if c.step_up) <= 1)
     kept = sum(x[i] for i, c in enumerate(cands) if c.kept)
     model.add(swaps <= sum(x[i] for i, c in enumerate(cands) if c.new))
     model.add(swaps <= problem.keepable - kept)
-    model.add(extra_drops >= problem.keepable - kept - SWAPS_COUNTED)
+    model.add(extra_drops >= problem.keepable - kept - problem.free_drops)
     flare = W_FLARE_POSITION * sum(used.values()) if problem.flare else 0
     model.maximize(
         sum(w * y[f] for f, w in enumerate(weights))
-        + sum(w * v[g] for g, (_, w) in enumerate(groups))
+        + sum(w * v[g] + W_TOP_UP_PER_S * top[g] for g, (_, w) in enumerate(groups))
         + sum((c.bonus - C_STRETCH) * x[i] for i, c in enumerate(cands))
         + B_SWAP * swaps
         - W_EXTRA_DROP * extra_drops

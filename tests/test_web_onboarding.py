@@ -9,12 +9,12 @@ from axe_playwright_python.sync_playwright import Axe
 from fastapi.testclient import TestClient
 from playwright.sync_api import Page, expect
 
+from backstretch.app.routine import Without
 from backstretch.core.planner import DayRecord, History, allowed_reason, plan_day
 from backstretch.core.profile import Profile
 from backstretch.core.safety import QUESTIONS
 from backstretch.library import load_catalogue
 from backstretch.web.app import create_app
-from backstretch.web.routes.today import Without
 from tests.web import LiveServer, screenshot
 
 NO_TO_ALL = {q.id: False for q in QUESTIONS}

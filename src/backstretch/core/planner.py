@@ -8,9 +8,10 @@ they found painful in the last 14 days, and only desk stretches in desk mode. Pr
 (clinical-facts: progression-gate): a person new to stretching starts at the gentlest step of each family that suits
 them, someone with some experience one step up (never past the back-stretcher's lowest setting), and a harder step
 comes only once the step below was done without pain in 3 sessions (or the harder step itself was done without pain
-lately). On a gentler day (morning pain up: clinical-facts: next-day) or a flare-up day, only the gentlest steps with
-their shortest holds, and 40 s of holding a group is enough; a flare-up day also lasts 10 minutes at most and has
-no back-stretcher and nothing that goes to the end of a joint's range (clinical-facts: flare).
+lately), and one such new step a day. On a gentler day (morning pain up: clinical-facts: next-day) or a flare-up
+day, only the gentlest steps with their shortest holds, and 40 s of holding a group is enough; a flare-up day also
+lasts 10 minutes at most and has no back-stretcher and nothing that goes to the end of a joint's range
+(clinical-facts: flare).
 
 What "best" means. Among those stretches the planner chooses which to do and how many repetitions of each, to
 maximise, in strict order of importance:
@@ -19,13 +20,14 @@ maximise, in strict order of importance:
    shoulders or upper back;
 2. covering each of the person's pain areas;
 3. on a flare-up day only, using as few positions as possible;
-4. the dose: seconds of holding (per side) for each of those groups, counted up to 60 s a group
-   (clinical-facts: volume), so spare time goes to repetitions before another stretch is added;
-5. keeping the last routine (the latest within a week): no more than two of its stretches left out, where the
-   rules allow (clinical-facts: learnable-routine);
-6. then breadth and preference together: each further region covered, more the longer since it was last
+4. the core of the dose: seconds of holding (per side) for each of those groups, counted up to 40 s a group;
+5. keeping the last routine (the latest within a week): fewer than half of its stretches, and at most two, left
+   out, where the rules allow (clinical-facts: learnable-routine);
+6. the rest of the dose, from 40 s up to 60 s a group (clinical-facts: volume), so spare time goes to repetitions
+   before another stretch is added;
+7. then breadth and preference together: each further region covered, more the longer since it was last
    stretched; a stretch kept from the last routine; a little more for each of
-   up to two swaps of one of its stretches for a new one (so one or two rotate, and the rest stays); a rotation
+   up to two swaps of one of its stretches for one not done in the last week (so one or two rotate); a rotation
    that changes with the date; yoga poses for people who like yoga; the easier variant of a stretch that hurt;
    the next step, once earned; less a cost for each different stretch, so a stretch is added only when it brings
    something.
@@ -71,7 +73,8 @@ POSITION_CHANGE_S = 10
 FLOOR_DOWN_AND_UP_S = 30
 
 # Weights of the objective, tier by tier (see the module docstring).
-W_REQUIRED, W_PAIN, W_FLARE_POSITION, W_VOLUME_PER_S, W_EXTRA_DROP = 10**12, 10**11, 10**10, 10**7, 200_000
+W_REQUIRED, W_PAIN, W_FLARE_POSITION, W_VOLUME_PER_S = 10**14, 10**13, 10**12, 10**9
+W_EXTRA_DROP, W_TOP_UP_PER_S = 3 * 10**7, 150_000
 W_REGION, W_STALE_PER_DAY, STALE_DAYS_CAP = 1_000, 300, 7
 B_KEPT, B_SWAP, SWAPS_COUNTED, B_ROTATION_MAX, B_YOGA = 2_000, 2_150, 2, 40, 60
 B_REPLACES_PAINFUL, B_PROGRESSION = 500, 300
@@ -82,6 +85,7 @@ PAIN_FREE_SESSIONS_TO_PROGRESS = 3  # clinical-facts: progress, progression-gate
 NEXT_DAY_RISE = 2  # clinical-facts: next-day, pain 2+ points above usual
 VOLUME_PER_GROUP_S = 60  # clinical-facts: volume
 GENTLE_VOLUME_PER_GROUP_S = 40  # a gentler or flare-up day: short holds, and less of them
+CORE_VOLUME_S = 40  # the part of a group's dose that outranks keeping the routine: 2 repetitions of 20 s
 OLDER_HOLD_S, OLDER_HOLD_CAP_S = 30, 60  # clinical-facts: hold-time, people 65 and over
 DOSE_FROM_MINUTES, DOSE_MIN_REPS, DOSE_MIN_HOLD_S = 10, 2, 40  # from 10 minutes: 2 repetitions or 40 s a side
 SECONDS_PER_STRETCH = {Experience.NEW: 120, Experience.SOME: 100}  # clinical-facts: learnable-routine
@@ -172,6 +176,7 @@ class Candidate:
     position: Position
     new: bool = False  # not in the last routine, when there is one
     kept: bool = False  # in the last routine
+    step_up: bool = False  # a harder step the person has not done yet: one a day
     reason: str | None = None  # shown when the stretch is chosen: why it is in today's plan
 
     def seconds(self, reps: int) -> int:
@@ -191,6 +196,7 @@ class SelectionProblem:
     budget_s: int
     max_stretches: int
     keepable: int = 0  # candidates from the last routine: a swap drops one of them for a new one
+    free_drops: int = SWAPS_COUNTED  # how many of them may be left out before it costs: most must stay
     volume_s: int = VOLUME_PER_GROUP_S  # seconds of holding a group that count
     flare: bool = False
     reasons: list[str] = field(default_factory=list)
@@ -215,7 +221,8 @@ def selection_seconds(chosen: Selection) -> int:
 
 
 def dose_seconds(problem: SelectionProblem, chosen: Selection) -> list[int]:
-    """Seconds of holding (per side) for each dose group, counted up to the day's volume per group."""
+    """Seconds of holding (per side) for each dose group, counted up to the day's volume per group: the core part
+    (up to 40 s) and the top-up (from 40 s to the day's volume, 60 s on most days)."""
     return [
         min(problem.volume_s, sum(c.hold * reps for c, reps in chosen if c.groups >> g & 1))
         for g in range(len(problem.dose_groups))
@@ -227,11 +234,13 @@ def selection_score(problem: SelectionProblem, chosen: Selection) -> int:
     for c, _ in chosen:
         covered |= c.features
     score = sum(w for i, w in enumerate(problem.feature_weights) if covered >> i & 1)
-    score += sum(w * s for (_, w), s in zip(problem.dose_groups, dose_seconds(problem, chosen), strict=True))
+    for (_, w), held in zip(problem.dose_groups, dose_seconds(problem, chosen), strict=True):
+        core = min(CORE_VOLUME_S, held)
+        score += w * core + W_TOP_UP_PER_S * (held - core)
     score += sum(c.bonus - C_STRETCH for c, _ in chosen)
     dropped = problem.keepable - sum(1 for c, _ in chosen if c.kept)
     score += B_SWAP * min(SWAPS_COUNTED, sum(1 for c, _ in chosen if c.new), dropped)
-    score -= W_EXTRA_DROP * max(0, dropped - SWAPS_COUNTED)
+    score -= W_EXTRA_DROP * max(0, dropped - problem.free_drops)
     if problem.flare:
         score -= W_FLARE_POSITION * len({c.position for c, _ in chosen})
     return score
@@ -243,6 +252,7 @@ def feasible(problem: SelectionProblem, chosen: Selection) -> bool:
         selection_seconds(chosen) <= problem.budget_s
         and 3 * flexion <= len(chosen)
         and len(chosen) <= problem.max_stretches
+        and sum(1 for c, _ in chosen if c.step_up) <= 1
         and all(c.min_reps <= reps <= c.max_reps for c, reps in chosen)
     )
 
@@ -315,6 +325,13 @@ def pain_free_counts(history: History, before: date) -> dict[str, int]:
     return counts
 
 
+def free_level(stretch: Stretch, profile: Profile) -> int:
+    """The highest step of a family a person may start at: the gentlest when new, one up with some experience (the
+    back-stretcher always starts at its lowest setting)."""
+    device = Equipment.BACK_STRETCHER in stretch.equipment
+    return 1 if profile.experience is Experience.SOME and not device else 0
+
+
 def gate_reason(
     stretch: Stretch,
     level: int,
@@ -332,9 +349,7 @@ def gate_reason(
         return None
     if gentlest_only:
         return "only the gentlest step of each family today"
-    device = Equipment.BACK_STRETCHER in stretch.equipment
-    free = 1 if profile.experience is Experience.SOME and not device else 0
-    if level <= free or pain_free.get(stretch.id, 0) > 0:
+    if level <= free_level(stretch, profile) or pain_free.get(stretch.id, 0) > 0:
         return None
     if any(pain_free.get(e, 0) >= PAIN_FREE_SESSIONS_TO_PROGRESS for e in below):
         return None
@@ -440,6 +455,7 @@ def build_problem(
     reasons: list[str] = []
     recent = [d for d in history.days if d.on < on]
     last = _last_routine(history, on)
+    this_week = {s for d in history.days if on - LAST_ROUTINE_WITHIN <= d.on < on for s in d.stretches}
     painful = painful_recently(history, on)
 
     morning = max((m for m in history.mornings if on - timedelta(days=1) <= m.on <= on), key=lambda m: m.on,
@@ -495,7 +511,7 @@ def build_problem(
         if replaced:
             bonus += B_REPLACES_PAINFUL
             reason = f"{stretch.name} is in place of {catalogue[replaced[0]].name}, which you found painful lately."
-        elif earned and not gentlest_only and level[sid] > 0:
+        elif earned and not gentlest_only and level[sid] > 0 and pain_free.get(sid, 0) == 0:
             bonus += B_PROGRESSION
             reason = (
                 f"{stretch.name} is the next step: you did {catalogue[earned[0]].name} without pain "
@@ -507,8 +523,10 @@ def build_problem(
             hold = max(hold, OLDER_HOLD_S)
         steps = pain_free.get(sid, 0) // PAIN_FREE_SESSIONS_TO_PROGRESS
         if steps and not stretch.harder and not gentlest_only and hold < cap:
+            before = min(cap, hold + 5 * (steps - 1))
             hold = min(cap, hold + 5 * steps)
-            reason = f"{stretch.name} is held {hold} s: you have done it without pain {pain_free[sid]} times."
+            if hold > before and pain_free[sid] % PAIN_FREE_SESSIONS_TO_PROGRESS == 0:  # said once, as it rises
+                reason = f"{stretch.name} is held {hold} s now: you have done it without pain {pain_free[sid]} times."
         if gentlest_only:
             hold = stretch.hold_seconds.min
         primary = set(stretch.regions.primary)
@@ -529,8 +547,9 @@ def build_problem(
                 bonus=bonus,
                 flexion=stretch.spinal_movement is SpinalMovement.FLEXION,
                 position=stretch.position,
-                new=bool(last) and sid not in last,
+                new=bool(last) and sid not in this_week,
                 kept=sid in last,
+                step_up=level[sid] > free_level(stretch, profile) and pain_free.get(sid, 0) == 0 and not replaced,
                 reason=reason,
             )
         )
@@ -540,8 +559,10 @@ def build_problem(
             reasons.append(f"{catalogue[sid].name} is left out until {day_words(until)}: you found it "
                            "painful.")  # fmt: skip
     max_stretches = -(-60 * asked // SECONDS_PER_STRETCH[profile.experience])  # rounded up
+    keepable = sum(1 for c in candidates if c.kept)
     return SelectionProblem(candidates, [w for _, w in features], dose_groups, budget_s, max_stretches,
-                            keepable=sum(1 for c in candidates if c.kept), volume_s=volume_s, flare=flare,
+                            keepable=keepable, free_drops=min(SWAPS_COUNTED, max(0, (keepable - 1) // 2)),
+                            volume_s=volume_s, flare=flare,
                             reasons=reasons, levels=level)  # fmt: skip
 
 
@@ -560,7 +581,7 @@ def _dominance_pairs(cands: Sequence[Candidate]) -> list[tuple[int, int]]:
                 continue
             if (a.seconds_one_rep > b.seconds_one_rep or a.seconds_per_extra_rep > b.seconds_per_extra_rep
                     or a.hold < b.hold or a.bonus < b.bonus or a.flexion > b.flexion
-                    or a.new != b.new or a.kept != b.kept
+                    or a.new != b.new or a.kept != b.kept or a.step_up > b.step_up
                     or a.min_reps > b.min_reps or a.max_reps < b.max_reps):  # fmt: skip
                 continue
             key_a = (a.seconds_one_rep, a.seconds_per_extra_rep, a.hold, a.bonus, a.flexion, a.features, a.groups,
@@ -575,24 +596,26 @@ def _dominance_pairs(cands: Sequence[Candidate]) -> list[tuple[int, int]]:
 def solve(problem: SelectionProblem) -> list[tuple[Candidate, int]]:
     """Exact maximum of selection_score over feasible selections, as a mixed-integer program solved by HiGHS.
 
-    Variables: x (each stretch chosen), t (its repetitions after the first), y (each feature covered), v (each
-    dose group's seconds, at most 60), u (the positions used), f (the floor used), w (swaps counted: new
-    stretches in place of ones from the last routine, at most 2), d (those of the last routine left out beyond
-    two). The gap is set to zero so HiGHS proves optimality to the unit rather than stopping within its default
-    0.01 %.
+    Variables: x (each stretch chosen), t (its repetitions after the first), y (each feature covered), v and o
+    (each dose group's seconds: up to 40, then the top-up to the day's volume), u (the positions used), f (the
+    floor used), w (swaps counted: new stretches in place of ones from the last routine, at most 2), d (those of
+    the last routine left out beyond the free ones). The gap is set to zero so HiGHS proves optimality to the unit
+    rather than stopping within its default 0.01 %.
     """
     cands, weights, groups = problem.candidates, problem.feature_weights, problem.dose_groups
     if not cands:
         return []
     n, e, m, d, positions = len(cands), len(cands), len(weights), len(groups), list(Position)
     p = len(positions)
-    X, R, Y, V, U = 0, n, n + e, n + e + m, n + e + m + d  # first index of each kind of variable
+    X, R, Y, V, T = 0, n, n + e, n + e + m, n + e + m + d  # first index of each kind of variable
+    U = T + d
     F, W, D = U + p, U + p + 1, U + p + 2
     size = D + 1
     objective = np.zeros(size)
     objective[X:R] = [C_STRETCH - c.bonus for c in cands]
     objective[Y:V] = [-w for w in weights]
-    objective[V:U] = [-w for _, w in groups]
+    objective[V:T] = [-w for _, w in groups]
+    objective[T:U] = -W_TOP_UP_PER_S
     if problem.flare:
         objective[U:F] = W_FLARE_POSITION
     objective[W] = -B_SWAP
@@ -622,7 +645,7 @@ def solve(problem: SelectionProblem) -> list[tuple[Candidate, int]]:
         add(row, 0, np.inf)
     for g in range(d):
         row = np.zeros(size)
-        row[V + g] = 1
+        row[V + g] = row[T + g] = 1
         for i, c in enumerate(cands):
             if c.groups >> g & 1:
                 row -= c.hold * reps_rows[i]
@@ -648,6 +671,9 @@ def solve(problem: SelectionProblem) -> list[tuple[Candidate, int]]:
     row[X:R] = 1
     add(row, -np.inf, problem.max_stretches)
     row = np.zeros(size)
+    row[X:R] = [1 if c.step_up else 0 for c in cands]
+    add(row, -np.inf, 1)
+    row = np.zeros(size)
     row[W] = 1
     row[X:R] = [-1 if c.new else 0 for c in cands]
     add(row, -np.inf, 0)
@@ -658,7 +684,7 @@ def solve(problem: SelectionProblem) -> list[tuple[Candidate, int]]:
     row = np.zeros(size)
     row[D] = -1
     row[X:R] = [-1 if c.kept else 0 for c in cands]
-    add(row, -np.inf, SWAPS_COUNTED - problem.keepable)
+    add(row, -np.inf, problem.free_drops - problem.keepable)
     for a, b in _dominance_pairs(cands):
         row = np.zeros(size)
         row[X + b], row[X + a] = 1, -1
@@ -666,7 +692,8 @@ def solve(problem: SelectionProblem) -> list[tuple[Candidate, int]]:
     integrality = np.ones(size)
     integrality[V:U] = integrality[W] = integrality[D] = 0
     upper = np.ones(size)
-    upper[V:U], upper[W], upper[D] = problem.volume_s, SWAPS_COUNTED, np.inf
+    core = min(CORE_VOLUME_S, problem.volume_s)
+    upper[V:T], upper[T:U], upper[W], upper[D] = core, problem.volume_s - core, SWAPS_COUNTED, np.inf
     upper[R:Y] = [c.max_reps - 1 for c in cands]
     x = _highs(objective, np.array(rows), np.array(low), np.array(high), integrality, upper)
     chosen = []
@@ -712,7 +739,12 @@ def _highs(
 
 def _order(chosen: Selection, level: Mapping[str, int]) -> list[tuple[Candidate, int]]:
     rank = {p: i for i, p in enumerate(POSITION_ORDER)}
-    return sorted(chosen, key=lambda cr: (rank[cr[0].position], level.get(cr[0].stretch.id, 0), cr[0].stretch.id))
+    # Within a position: the gentler step first, and a stretch that goes to the end of a joint's range last.
+    def key(chosen_item: tuple[Candidate, int]) -> tuple[int, bool, int, str]:
+        s = chosen_item[0].stretch
+        return rank[chosen_item[0].position], s.end_range, level.get(s.id, 0), s.id
+
+    return sorted(chosen, key=key)
 
 
 def _fill(problem: SelectionProblem, chosen: Selection) -> list[tuple[Candidate, int]]:
