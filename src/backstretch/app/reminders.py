@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from icalendar import Alarm, Calendar, Event
 
+from backstretch.app.routine import desk_stretches
 from backstretch.core.catalogue import Stretch
-from backstretch.core.planner import allowed_reason
 from backstretch.core.profile import Profile
 from backstretch.core.reminders import (
     DAILY_MINUTES_DEFAULT,
@@ -17,7 +17,6 @@ from backstretch.core.reminders import (
     Reminder,
     daily_reminder,
     desk_breaks,
-    desk_rotation,
 )
 from backstretch.core.safety import DISCLAIMER
 
@@ -55,13 +54,6 @@ def calendar_bytes(reminders: Sequence[Reminder]) -> bytes:
     return bytes(calendar.to_ical())
 
 
-def _desk_stretches(catalogue: Mapping[str, Stretch], profile: Profile | None) -> list[Stretch]:
-    """Only what the person's conditions and equipment allow, as the planner does; with no profile yet, the
-    default one assumes just a chair and a wall, which any desk has."""
-    person = profile or Profile()
-    return [s for s in catalogue.values() if allowed_reason(s, person, desk=True) is None]
-
-
 def build_reminders(catalogue: Mapping[str, Stretch], profile: Profile | None, first: date, daily_at: time | None,
                     minutes: int | None, daily_days: frozenset[int] | None, times: Sequence[time],
                     break_days: frozenset[int]) -> list[Reminder]:  # fmt: skip
@@ -73,7 +65,7 @@ def build_reminders(catalogue: Mapping[str, Stretch], profile: Profile | None, f
         chosen_days = daily_days or (profile.planned_weekdays if profile else frozenset(range(7)))
         reminders.append(daily_reminder(daily_at, length, chosen_days, first, DISCLAIMER))
     if times:
-        rotation = desk_rotation(_desk_stretches(catalogue, profile))
+        rotation = desk_stretches(catalogue, profile)
         if not rotation:
             raise ValueError("no desk stretch in the library suits your profile, so there is nothing to suggest "
                              "in a break")  # fmt: skip

@@ -22,6 +22,7 @@ from backstretch.core.planner import (
     History,
     Plan,
     PlanItem,
+    allowed_reason,
     check_items,
     easier_instead,
     plan_day,
@@ -29,6 +30,7 @@ from backstretch.core.planner import (
 )
 from backstretch.core.profile import Profile
 from backstretch.core.programs import Program, program_plan
+from backstretch.core.reminders import desk_rotation
 from backstretch.core.safety import Screening, Verdict, assess
 from backstretch.core.vocab import SpinalMovement
 
@@ -230,6 +232,16 @@ class Routines:
         if len(after) > MAX_SESSION_ITEMS or 3 * forward > len(after):
             return Refusal((f"The easier variant of {name} does not fit this session.",))
         return variant
+
+
+def desk_stretches(catalogue: Mapping[str, Stretch], profile: Profile | None,
+                   painful: Collection[str] = ()) -> list[Stretch]:  # fmt: skip
+    """The stretches a desk break may suggest, in the order breaks take them: only what the person's conditions and
+    equipment allow, as the planner does, and none they found painful lately. With no profile yet, the default one
+    assumes just a chair and a wall, which any desk has."""
+    person = profile or Profile()
+    return desk_rotation([s for s in catalogue.values()
+                          if allowed_reason(s, person, desk=True) is None and s.id not in painful])  # fmt: skip
 
 
 def item_json(item: PlanItem) -> dict[str, Any]:

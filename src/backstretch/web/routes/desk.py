@@ -15,10 +15,10 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from backstretch.app.routine import item_json
+from backstretch.app.routine import desk_stretches, item_json
 from backstretch.core.catalogue import Catalogue, Stretch
-from backstretch.core.planner import PlanItem, allowed_reason, item_seconds, painful_recently
-from backstretch.core.reminders import BREAK_MINUTES, EVERY_DEFAULT, EVERY_MAX, EVERY_MIN, desk_rotation
+from backstretch.core.planner import PlanItem, item_seconds, painful_recently
+from backstretch.core.reminders import BREAK_MINUTES, EVERY_DEFAULT, EVERY_MAX, EVERY_MIN
 from backstretch.core.timeline import StepKind, build_timeline
 from backstretch.store import Store
 from backstretch.web.deps import CatalogueDep, StoreDep
@@ -41,13 +41,9 @@ class BreakDone(BaseModel):
 
 
 def rotation(store: Store, catalogue: Catalogue, today: date) -> list[Stretch]:
-    """The desk stretches this person may do, in the order breaks take them (as calendar reminders do), without
-    any they found painful in the last 14 days."""
-    profile = store.load_profile()
-    assert profile is not None  # refuse_unless_allowed() checked
+    """The desk stretches this person may do, in the order breaks take them (the routine service decides)."""
     painful = painful_recently(store.planner_history(today), today)
-    return desk_rotation([s for s in catalogue.values()
-                          if allowed_reason(s, profile, desk=True) is None and s.id not in painful])  # fmt: skip
+    return desk_stretches(catalogue, store.load_profile(), painful)
 
 
 def _item(stretch: Stretch) -> PlanItem:
