@@ -19,7 +19,7 @@ from datetime import date, timedelta
 
 from fastapi.testclient import TestClient
 
-from backstretch.app.routine import Routine, Routines
+from backstretch.app.routine import Routines
 from backstretch.core.profile import PainArea, Profile
 from backstretch.core.safety import QUESTIONS, Screening
 from backstretch.core.timeline import build_timeline
@@ -36,11 +36,11 @@ def seed(days: int = 28) -> None:
                                                                                           Equipment.WALL)))  # fmt: skip
     store.add_screening(Screening(today, {q.id: False for q in QUESTIONS}))
     routines = Routines(load_catalogue())
+    profile = store.load_profile()
+    assert profile is not None
     for back in range(days, 0, -1):
         day = today - timedelta(days=back)
-        found = routines.today(store, day)
-        assert isinstance(found, Routine)
-        items = found.plan.items
+        items = routines.plan(profile, day, store.planner_history(day), None).items
         session = store.start_session(day, {"items": []}, pain_before=3)
         for step in build_timeline(items, routines.catalogue).steps:
             store.record_step(session, step, step.seconds, "done")
