@@ -5,6 +5,7 @@ changes."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, timedelta
 
 from fastapi.testclient import TestClient
@@ -16,7 +17,7 @@ from backstretch.core.planner import DayRecord, History, PlanItem
 from backstretch.core.profile import PainArea, Profile
 from backstretch.core.programs import Program, ProgramItem
 from backstretch.core.safety import QUESTIONS, SPINE_SURGERY, Screening
-from backstretch.core.vocab import DERIVED_CONDITIONS, Condition, Equipment
+from backstretch.core.vocab import DERIVED_CONDITIONS, Condition, Equipment, Position, Region
 from backstretch.library import load_catalogue
 from backstretch.store import Store, open_store
 from backstretch.web.app import create_app
@@ -152,3 +153,16 @@ def test_recent_spine_surgery_gets_no_routine_until_the_surgical_team_cleared_it
     else:
         assert isinstance(found, Refusal) and not found.emergency
         assert any("surgical team" in r for r in found.reasons)
+
+
+def test_today_says_the_warm_up_comes_first_and_names_positions_and_regions_in_plain_words() -> None:
+    _person()
+    with TestClient(create_app()) as client:
+        page = client.get("/today")
+    assert page.status_code == 200
+    routine = page.text[page.text.index('id="warm-up"'):page.text.index("</ol>")]
+    assert "a minute of easy movement to warm up" in routine
+    shown = " ".join(re.findall(r'<span class="meta">([^<]*)</span>', routine))
+    assert shown, "each stretch says where it is done and what it works"
+    for term in [p.value for p in Position if "-" in p.value] + [r.value for r in Region if "-" in r.value]:
+        assert term not in shown, f"the vocabulary term {term!r} reached the page"

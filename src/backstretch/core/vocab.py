@@ -121,6 +121,31 @@ CONDITION_LABELS: dict[Condition, str] = {
 }
 
 
+# What pages say for a region and a position: plain words, never the vocabulary term.
+REGION_WORDS: dict[Region, str] = {
+    Region.HAMSTRINGS: "backs of the thighs",
+    Region.CALVES: "calves",
+    Region.HIP_FLEXORS: "fronts of the hips",
+    Region.HIPS: "hips",
+    Region.GLUTES: "buttocks",
+    Region.LOWER_BACK: "lower back",
+    Region.UPPER_BACK: "upper back",
+    Region.SIDE_BODY: "sides of the body",
+    Region.CHEST: "chest",
+    Region.SHOULDERS: "shoulders",
+    Region.NECK: "neck",
+}
+POSITION_WORDS: dict[Position, str] = {
+    Position.STANDING: "standing",
+    Position.CHAIR: "on a chair",
+    Position.FLOOR_SUPINE: "lying on your back",
+    Position.FLOOR_PRONE: "lying on your front",
+    Position.FLOOR_SEATED: "sitting on the floor",
+    Position.KNEELING: "kneeling",
+    Position.SIDE_LYING: "lying on your side",
+}
+
+
 # The references a stretch file may cite. Keys follow ../shared/clinical-facts.md; the last one is ours and says so.
 SOURCES: dict[str, str] = {
     "A1": "American College of Sports Medicine, stretching and flexibility guidelines update, 2021",
