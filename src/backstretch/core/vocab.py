@@ -144,6 +144,13 @@ POSITION_WORDS: dict[Position, str] = {
     Position.KNEELING: "kneeling",
     Position.SIDE_LYING: "lying on your side",
 }
+SPINE_WORDS: dict[SpinalMovement, str] = {
+    SpinalMovement.FLEXION: "bends forward",
+    SpinalMovement.EXTENSION: "bends backward",
+    SpinalMovement.ROTATION: "twists",
+    SpinalMovement.LATERAL: "bends to the side",
+    SpinalMovement.NEUTRAL: "stays in its natural shape",
+}
 
 
 # The references a stretch file may cite. Keys follow ../shared/clinical-facts.md; the last one is ours and says so.
