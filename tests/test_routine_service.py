@@ -166,3 +166,36 @@ def test_today_says_the_warm_up_comes_first_and_names_positions_and_regions_in_p
     assert shown, "each stretch says where it is done and what it works"
     for term in [p.value for p in Position if "-" in p.value] + [r.value for r in Region if "-" in r.value]:
         assert term not in shown, f"the vocabulary term {term!r} reached the page"
+
+
+def test_the_week_follows_a_clinicians_program_on_its_days() -> None:
+    store = _person()
+    monday = TODAY - timedelta(days=TODAY.weekday()) + timedelta(days=7)
+    store.add_screening(Screening(monday, {q.id: False for q in QUESTIONS}))
+    prescribed = (ProgramItem("chair-chin-tuck", 20, 3),)
+    store.assign_program(Program(prescribed, frozenset({0, 2, 4}), False, "", TODAY), clinician_id=None)
+    result = backstretch("plan", "--week", "--json", "--date", monday.isoformat())
+    assert result.returncode == 0, result.stderr
+    week = json.loads(result.stdout)
+    assert [date.fromisoformat(d["date"]).weekday() for d in week] == [0, 2, 4], "the program's days only"
+    assert all(d["program"] and [i["stretch"] for i in d["items"]] == ["chair-chin-tuck"] for d in week)
+
+
+def test_an_emergency_answer_cannot_be_cleared_on_the_web_however_old() -> None:
+    store = open_store()
+    store.save_profile(PROFILE)
+    old = TODAY - timedelta(days=40)
+    store.add_screening(Screening(old, {**{q.id: False for q in QUESTIONS}, "saddle-numbness": True, "cancer": True}))
+    with TestClient(create_app()) as client:
+        answer = client.post("/api/screening/clearance")
+    assert answer.status_code == 409 and "urgent care" in answer.text
+    assert store.latest_screening() is not None and store.latest_screening().cleared_on is None  # type: ignore[union-attr]
+
+
+def test_conditions_written_as_derived_ones_survive_saving_the_profile_again() -> None:
+    stated = Profile.model_validate({"conditions": ["pregnancy-after-first-trimester", "cannot-kneel"]})
+    assert stated.conditions == (Condition.PREGNANCY,) and not stated.can_kneel
+    assert stated.pregnancy_trimester is not None and stated.pregnant_after_first_trimester
+    again = Profile.model_validate(stated.model_dump(mode="json"))
+    assert again == stated
+    assert {Condition.PREGNANCY_AFTER_FIRST_TRIMESTER, Condition.CANNOT_KNEEL} <= again.effective_conditions()

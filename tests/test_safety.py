@@ -20,6 +20,7 @@ from backstretch.core.safety import (
     Urgency,
     assess,
     carry_clearance,
+    has_emergency,
 )
 
 answer_sets = st.fixed_dictionaries({q.id: st.booleans() for q in QUESTIONS})
@@ -111,16 +112,16 @@ def test_a_clearance_carries_only_while_no_new_flag_appears_and_never_over_an_em
     flags_now = _flagged(now) | ({SPINE_SURGERY.id} if surgery_now else set())
     cleared = (_flagged(before) | ({SPINE_SURGERY.id} if surgery_before else set())) if cleared_before else set()
     carried = cleared_before and flags_now <= cleared and not _emergency(now)
-    assert saved.cleared_on == (previous.cleared_on if carried else None)
+    assert saved.cleared_on == (saved.taken_on if carried else None)
     assert saved.answers == {**now, SPINE_SURGERY.id: surgery_now}
     verdict = assess(saved, TODAY, conditions=conditions)
     assert verdict.may_plan == (not _emergency(now) and (not flags_now or carried))
 
 
-def test_a_new_flag_needs_a_new_clearance_and_the_old_date_is_kept_when_it_carries() -> None:
+def test_a_new_flag_needs_a_new_clearance_and_a_carried_one_is_dated_with_the_new_answers() -> None:
     cleared = Screening(TODAY - timedelta(days=30), {**CLEAR, "cancer": True}, cleared_on=TODAY - timedelta(days=28))
     same = carry_clearance(cleared, Screening(TODAY, {**CLEAR, "cancer": True}))
-    assert same.cleared_on == TODAY - timedelta(days=28) and assess(same, TODAY).may_plan
+    assert same.cleared_on == TODAY and assess(same, TODAY).may_plan
     more = carry_clearance(cleared, Screening(TODAY, {**CLEAR, "cancer": True, "night-pain": True}))
     assert more.cleared_on is None and not assess(more, TODAY).may_plan
     urgent = carry_clearance(cleared, Screening(TODAY, {**CLEAR, "cancer": True, "bladder-fullness": True}))
@@ -160,3 +161,18 @@ def test_every_question_asks_one_thing_with_yes_the_worrying_answer_and_names_it
     assert "not urgent" in inflammatory.advice
     for qid in ("toilet-feeling", "bladder-fullness", "sexual-problems"):
         assert QUESTION_BY_ID[qid].urgency is Urgency.EMERGENCY and "GIRFT 2023" in QUESTION_BY_ID[qid].source
+
+
+def test_a_clearance_dated_before_its_answers_is_none_and_is_not_carried() -> None:
+    """Records from before clearances carried said "not cleared" so; a stale date in an import says the same."""
+    stale = Screening(TODAY - timedelta(days=10), {**CLEAR, "cancer": True}, cleared_on=TODAY - timedelta(days=200))
+    assert not assess(stale, TODAY).may_plan
+    again = carry_clearance(stale, Screening(TODAY, {**CLEAR, "cancer": True}))
+    assert again.cleared_on is None and not assess(again, TODAY).may_plan
+
+
+def test_an_emergency_answer_is_one_however_old_the_screening() -> None:
+    old = Screening(TODAY - timedelta(days=60), {**CLEAR, "saddle-numbness": True, "cancer": True})
+    assert not assess(old, TODAY).emergency, "past four weeks the verdict only asks for new answers"
+    assert has_emergency(old)
+    assert not has_emergency(Screening(TODAY, {**CLEAR, "cancer": True}))

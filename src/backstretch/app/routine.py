@@ -14,11 +14,12 @@ import threading
 from collections import OrderedDict
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Literal, Protocol
 
 from backstretch.core.catalogue import Stretch
 from backstretch.core.planner import (
+    DayRecord,
     History,
     Plan,
     PlanItem,
@@ -177,11 +178,28 @@ class Routines:
     def week(self, person: PersonData, start: date, minutes: int | None = None, desk: bool = False,
              profile: Profile | None = None, screening: Screening | None = None,
              screening_given: bool = False) -> list[Plan] | Refusal:  # fmt: skip
-        """The planner's routines for the person's stretch days among the seven from `start`."""
+        """The routines of the seven days from `start`: the person's stretch days, or a clinician's program days
+        (and the person's own days besides, when the program lets the planner fill them)."""
         allowed = cleared(person, start, False, profile, screening, screening_given)
         if isinstance(allowed, Refusal):
             return allowed
-        return plan_week(self.catalogue, allowed[0], start, person.planner_history(start), minutes, desk)
+        profile = allowed[0]
+        program = None if desk else person.program()
+        history = person.planner_history(start)
+        if program is None:
+            return plan_week(self.catalogue, profile, start, history, minutes, desk)
+        # The program's days, and the person's own stretch days when the program lets the planner fill them;
+        # each day sees the ones planned before it, as plan_week does.
+        plans, days = [], list(history.days)
+        for offset in range(7):
+            on = start + timedelta(days=offset)
+            own = program.fill_free_days and on.weekday() in profile.planned_weekdays
+            if on.weekday() not in program.weekdays and not own:
+                continue
+            plan = self.plan(profile, on, History(tuple(days), history.mornings), program, minutes, (), desk)
+            plans.append(plan)
+            days.append(DayRecord(on, tuple(i.stretch for i in plan.items)))
+        return plans
 
     def plan(self, profile: Profile, on: date, history: History, program: Program | None, minutes: int | None = None,
              swaps: Sequence[str] = (), desk: bool = False, flare: bool = False) -> Plan:  # fmt: skip

@@ -37,6 +37,7 @@ from backstretch.core.safety import (
     Verdict,
     assess,
     carry_clearance,
+    has_emergency,
     validate_answers,
 )
 from backstretch.core.vocab import CONDITION_LABELS, DERIVED_CONDITIONS, Condition, Equipment
@@ -252,7 +253,7 @@ def screen_command(
         if verdict is not None and verdict.out_of_date:
             raise fail("the safety questions have changed since your last answers; answer them again with "
                        "`backstretch screen` first")  # fmt: skip
-        if verdict is not None and verdict.emergency:
+        if latest is not None and has_emergency(latest):
             raise fail("your last answers need urgent care, not a clearance; answer `backstretch screen` again "
                        "once you have been seen")  # fmt: skip
         if not store.confirm_clearance(today, spine_surgery=surgery):

@@ -108,6 +108,8 @@ class MeasureError(ValueError):
 REACH_BARRED: dict[Condition, str] = {
     Condition.OSTEOPOROSIS: "With osteoporosis, bending the spine forward as far as it goes can cause a fracture.",
     Condition.FLEXION_INTOLERANT: "Your back pain is worse bending forward.",
+    Condition.RECENT_SPINE_SURGERY: "After spine surgery, only your surgical team can say when bending forward this "
+    "far is safe.",
     Condition.PREGNANCY: "In pregnancy, deep bends to the end of your range and bending down with your head low "
     "are best left out.",
     Condition.BALANCE_PROBLEMS: "With balance problems, bending down with your head low and coming back up can "

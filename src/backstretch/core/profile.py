@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from backstretch.core.vocab import Condition, Equipment, Region
 
@@ -101,6 +101,30 @@ class Profile(BaseModel):
         if not days:
             raise ValueError("choose at least one day to stretch on")
         return tuple(sorted(set(days), key=list(Weekday).index))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _stated_as_answers(cls, data: object) -> object:
+        """Conditions the questions ask another way, written as conditions (by the API or a file), become those
+        answers, so saving the profile again from a form that does not list them cannot lose them: cannot kneel,
+        cannot get to the floor, and pregnancy after the first trimester (of unknown stage, unless given)."""
+        if not isinstance(data, dict) or not isinstance(data.get("conditions"), list | tuple):
+            return data
+        found = [str(c) for c in data["conditions"]]
+        fixed = dict(data)
+        if Condition.CANNOT_KNEEL.value in found:
+            fixed["can_kneel"] = False
+        if Condition.CANNOT_GET_TO_FLOOR.value in found:
+            fixed["can_get_to_floor"] = False
+        if Condition.PREGNANCY_AFTER_FIRST_TRIMESTER.value in found:
+            if Condition.PREGNANCY.value not in found:
+                found.append(Condition.PREGNANCY.value)
+            if fixed.get("pregnancy_trimester") in (None, "1", 1):
+                fixed["pregnancy_trimester"] = Trimester.NOT_KNOWN.value
+        derived = {c.value for c in (Condition.CANNOT_KNEEL, Condition.CANNOT_GET_TO_FLOOR,
+                                     Condition.PREGNANCY_AFTER_FIRST_TRIMESTER)}  # fmt: skip
+        fixed["conditions"] = [c for c in found if c not in derived]
+        return fixed
 
     @field_validator("pregnancy_trimester", mode="before")
     @classmethod

@@ -21,6 +21,7 @@ from backstretch.core.planner import (
     Plan,
     PlanItem,
     allowed_reason,
+    day_words,
     item_seconds,
     painful_recently,
     transitions_seconds,
@@ -89,11 +90,11 @@ def program_plan(program: Program, catalogue: Mapping[str, Stretch], profile: Pr
     for prescribed in program.items:
         stretch = catalogue.get(prescribed.stretch)
         if stretch is None:
-            warnings.append(f"{prescribed.stretch} is no longer in the library; please tell your clinician.")
+            warnings.append("One stretch of your program is no longer in the library; please tell your clinician.")
             continue
         why = allowed_reason(stretch, profile, desk=False)
         if why is None and stretch.id in painful:
-            why = f"you found it painful on {painful[stretch.id].isoformat()}"
+            why = f"you found it painful on {day_words(painful[stretch.id])}"
         if why is not None:
             warnings.append(f"{stretch.name} is left out today ({why}); please tell your clinician.")
             continue

@@ -218,8 +218,19 @@ def flags(screening: Screening, conditions: Iterable[str] = ()) -> frozenset[str
 
 
 def cleared_flags(screening: Screening) -> frozenset[str]:
-    """What the screening's clearance covers: its yes answers, with the spine surgery recorded in it, if cleared."""
-    return _yes(screening) if screening.cleared_on is not None else frozenset()
+    """What the screening's clearance covers: its yes answers, with the spine surgery recorded in it, if cleared.
+
+    A clearance dated before the screening was taken is none (it was given for earlier answers): that is how
+    records from before clearances carried over said "not cleared", and a stale date in an import says the same."""
+    if screening.cleared_on is None or screening.cleared_on < screening.taken_on:
+        return frozenset()
+    return _yes(screening)
+
+
+def has_emergency(screening: Screening) -> bool:
+    """Whether any answer is a yes to an emergency question, however old the screening: such answers are never
+    cleared in the app (clinical-facts: clearance-carry)."""
+    return any(_is_emergency(qid) for qid in _yes(screening))
 
 
 def _is_emergency(qid: str) -> bool:
@@ -240,7 +251,8 @@ def carry_clearance(previous: Screening | None, new: Screening, conditions: Iter
     now = flags(recorded, conditions)
     if any(_is_emergency(qid) for qid in now) or not now <= cleared_flags(previous):
         return recorded
-    return Screening(recorded.taken_on, recorded.answers, previous.cleared_on)
+    # Dated the day of the new answers: the clearance now covers them, and an older date would read as none.
+    return Screening(recorded.taken_on, recorded.answers, recorded.taken_on)
 
 
 def _reason(question: Question) -> str:

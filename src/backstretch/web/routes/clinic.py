@@ -22,7 +22,7 @@ from backstretch.core.accounts import AccountError, Role, normal_email
 from backstretch.core.catalogue import Catalogue
 from backstretch.core.measures import MeasureKind, trend_of
 from backstretch.core.programs import Attention, Program, ProgramError, ProgramItem, attention, check_program
-from backstretch.core.safety import assess
+from backstretch.core.safety import SURGERY_CONDITION, assess
 from backstretch.printing import (
     MAX_WEEKS,
     Paper,
@@ -75,7 +75,10 @@ def _patient(request: Request, patient_id: int) -> tuple[Person, Store]:
 
 def _attention(facts: PatientFacts, catalogue: Catalogue, today: date, with_slopes: bool = True) -> Attention:
     """What needs a look for one patient, from the facts read for all of them at once (store/clinic.py)."""
-    verdict = assess(facts.screening, today) if facts.screening is not None else None
+    # Recent spine surgery as recorded with the answers (the dashboard reads no profiles): uncleared, it needs a look.
+    recorded = facts.screening is not None and facts.screening.answers.get(SURGERY_CONDITION) is True
+    surgery = (SURGERY_CONDITION,) if recorded else ()
+    verdict = assess(facts.screening, today, conditions=surgery) if facts.screening is not None else None
     red = verdict is not None and bool(verdict.emergency or verdict.see_clinician)
     names = [catalogue[s].name if s in catalogue else s for s in facts.painful]
     pain = trend_of(MeasureKind.PAIN, facts.pain, with_slopes)

@@ -30,6 +30,7 @@ from backstretch.core.safety import (
     Verdict,
     assess,
     carry_clearance,
+    has_emergency,
     validate_answers,
 )
 from backstretch.core.vocab import CONDITION_LABELS, DERIVED_CONDITIONS, Condition, Equipment
@@ -230,7 +231,7 @@ async def clearance_submit(request: Request, store: StoreDep) -> Response:
     verdict = assess(latest, today, conditions=conditions_of(store))
     if verdict.out_of_date:
         return RedirectResponse("/onboarding/safety", status_code=303)
-    if verdict.emergency:
+    if has_emergency(latest):  # however old the answers: an emergency is never cleared here
         raise HTTPException(409, "Your last answers need urgent care, not a clearance. Once you have been seen, "
                                  "please answer the safety questions again.")  # fmt: skip
     if form.get("confirm") != "yes":
@@ -315,7 +316,7 @@ def post_clearance(store: StoreDep) -> VerdictOut:
     if verdict.out_of_date:
         raise HTTPException(409, "The safety questions have changed since your last answers: answer them again "
                                  "(POST /api/screening) before confirming a clearance.")  # fmt: skip
-    if verdict.emergency:
+    if has_emergency(latest):  # however old the answers: an emergency is never cleared here
         raise HTTPException(409, "Your last answers need urgent care, not a clearance.")
     confirm(store, today)
     latest = store.latest_screening()
