@@ -150,9 +150,6 @@ class Routines:
         self._remembered = remembered
         self._lock = threading.Lock()
 
-    def verdict(self, person: PersonData, on: date, flare: bool = False) -> Verdict | Refusal:
-        return day_verdict(person, on, flare)
-
     def today(
         self,
         person: PersonData,
