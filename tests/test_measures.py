@@ -226,9 +226,10 @@ def test_theil_sen_agrees_with_scipy(points: list[tuple[int, int]], confidence: 
 @settings(max_examples=200)
 @given(st.sets(st.sampled_from(list(Condition))))
 def test_reach_test_is_refused_exactly_for_those_barred_from_forward_folds(conditions: set[Condition]) -> None:
-    """Rule reach-safety: osteoporosis, flexion-intolerant, pregnancy, balance problems, hip replacement."""
+    """Rule reach-safety: osteoporosis, flexion-intolerant, pregnancy, balance problems, hip replacement; and recent
+    spine surgery, which rules out every stretch that bends the spine until the surgical team says otherwise."""
     barred = {Condition.OSTEOPOROSIS, Condition.FLEXION_INTOLERANT, Condition.PREGNANCY,
-              Condition.BALANCE_PROBLEMS, Condition.HIP_REPLACEMENT}  # fmt: skip
+              Condition.BALANCE_PROBLEMS, Condition.HIP_REPLACEMENT, Condition.RECENT_SPINE_SURGERY}  # fmt: skip
     refusal = reach_test_refusal(frozenset(conditions))
     assert (refusal is not None) == bool(barred & conditions)
     if refusal is not None:
