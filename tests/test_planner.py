@@ -184,6 +184,8 @@ def test_full_library_plans_obey_every_hard_rule(situation: tuple[Profile, date,
     flexion = sum(1 for i in plan.items if i.spinal_movement is SpinalMovement.FLEXION)
     assert 3 * flexion <= len(plan.items)
     assert len(plan.items) <= -(-60 * minutes // SECONDS_PER_STRETCH[profile.experience]), "few enough to learn"
+    if flare or any(m.pain - m.usual >= 2 for m in history.mornings if on - timedelta(days=1) <= m.on <= on):
+        assert len(plan.items) <= -(-60 * minutes // 150), "a worse day: fewer stretches"
     if flare or any(m.pain - m.usual >= 2 for m in history.mornings):
         assert {i.stretch for i in plan.items} <= gentlest_steps(profile, desk)
     assert plan == plan_day(CATALOGUE(), profile, on, history, desk=desk, flare=flare), "same inputs, same plan"

@@ -34,10 +34,10 @@ maximise, in strict order of importance:
 
 Subject to: the whole session (checklist, warm-up, set-up, moving in and out, holds, rests between repetitions,
 side switches, position changes, and getting down to the floor and up once) within the minutes; at most one
-different stretch per 120 s of the minutes for a new person, 100 s with some experience, rounded up
-(clinical-facts: learnable-routine); from 10 minutes, every stretch done at least twice or held 40 s or more;
-1 to 4 repetitions (clinical-facts: volume), and no more than bring 60 s of holding; at most a third of the
-stretches bending the spine forward.
+different stretch per 120 s of the minutes for a new person, 100 s with some experience, 150 s on a gentler or
+flare-up day, rounded up (clinical-facts: learnable-routine); from 10 minutes, every stretch done at least twice or
+held 40 s or more; 1 to 4 repetitions (clinical-facts: volume), and no more than bring 60 s of holding; at most a
+third of the stretches bending the spine forward.
 
 Time still left over then goes to repetitions, in routine order, for stretches whose regions have less than 60 s
 of holding, so a long routine is filled with repetitions rather than more stretches.
@@ -89,6 +89,7 @@ CORE_VOLUME_S = 40  # the part of a group's dose that outranks keeping the routi
 OLDER_HOLD_S, OLDER_HOLD_CAP_S = 30, 60  # clinical-facts: hold-time, people 65 and over
 DOSE_FROM_MINUTES, DOSE_MIN_REPS, DOSE_MIN_HOLD_S = 10, 2, 40  # from 10 minutes: 2 repetitions or 40 s a side
 SECONDS_PER_STRETCH = {Experience.NEW: 120, Experience.SOME: 100}  # clinical-facts: learnable-routine
+GENTLE_SECONDS_PER_STRETCH = 150  # a worse day: fewer, familiar stretches
 FLARE_MAX_MINUTES = 10  # clinical-facts: flare
 LAST_ROUTINE_WITHIN = timedelta(days=7)  # the routine to keep most of: the latest within a week
 
@@ -558,7 +559,8 @@ def build_problem(
             until = painful[sid] + PAINFUL_EXCLUSION
             reasons.append(f"{catalogue[sid].name} is left out until {day_words(until)}: you found it "
                            "painful.")  # fmt: skip
-    max_stretches = -(-60 * asked // SECONDS_PER_STRETCH[profile.experience])  # rounded up
+    per_stretch = GENTLE_SECONDS_PER_STRETCH if gentlest_only else SECONDS_PER_STRETCH[profile.experience]
+    max_stretches = -(-60 * asked // per_stretch)  # rounded up
     keepable = sum(1 for c in candidates if c.kept)
     return SelectionProblem(candidates, [w for _, w in features], dose_groups, budget_s, max_stretches,
                             keepable=keepable, free_drops=min(SWAPS_COUNTED, max(0, (keepable - 1) // 2)),
