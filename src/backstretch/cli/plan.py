@@ -14,9 +14,10 @@ from rich.prompt import Confirm, IntPrompt, Prompt
 from rich.table import Table
 
 from backstretch.app.routine import Refusal, Routines, plan_json
+from backstretch.app.screening import clearance_refused, save_screening
 from backstretch.cli.stretches import err, fail, out
 from backstretch.core.errors import field_messages
-from backstretch.core.planner import Plan
+from backstretch.core.planner import Plan, day_words
 from backstretch.core.profile import (
     MINUTES_DEFAULT,
     MINUTES_MAX,
@@ -37,12 +38,11 @@ from backstretch.core.safety import (
     Verdict,
     assess,
     carry_clearance,
-    has_emergency,
     validate_answers,
 )
 from backstretch.core.vocab import CONDITION_LABELS, DERIVED_CONDITIONS, Condition, Equipment
 from backstretch.library import load_catalogue
-from backstretch.store import Store, open_store
+from backstretch.store import open_store
 
 DbOption = Annotated[str | None, typer.Option("--db", help="Database URL (default: SQLite in your data folder).")]
 REFUSED_EXIT = 3
@@ -172,14 +172,6 @@ def ask_screening(today: date) -> Screening:
     return Screening(taken_on=today, answers=answers)
 
 
-def save_screening(store: Store, screening: Screening, conditions: tuple[Condition, ...]) -> Screening:
-    """Store a screening with a clinician's clearance carried over when no new flag needs one (clinical-facts:
-    clearance-carry); the screening as stored."""
-    carried = carry_clearance(store.latest_screening(), screening, conditions)
-    store.add_screening(carried)
-    return carried
-
-
 def profile_command(
     from_file: Annotated[Path | None, typer.Option("--from", help="Read the profile from a TOML file.")] = None,
     show: Annotated[bool, typer.Option("--show", help="Show the stored profile.")] = False,
@@ -248,18 +240,17 @@ def screen_command(
     conditions = profile.conditions if profile is not None else ()
     surgery = Condition.RECENT_SPINE_SURGERY in conditions
     if cleared:
-        latest = store.latest_screening()
-        verdict = None if latest is None else assess(latest, latest.taken_on, conditions=conditions)
-        if verdict is not None and verdict.out_of_date:
+        refused = clearance_refused(store.latest_screening())
+        if refused == "out-of-date":
             raise fail("the safety questions have changed since your last answers; answer them again with "
                        "`backstretch screen` first")  # fmt: skip
-        if latest is not None and has_emergency(latest):
+        if refused == "emergency":
             raise fail("your last answers need urgent care, not a clearance; answer `backstretch screen` again "
                        "once you have been seen")  # fmt: skip
         if not store.confirm_clearance(today, spine_surgery=surgery):
             raise fail("there is no safety check to confirm yet: run `backstretch screen` first")
         who = "your surgical team" if surgery else "a clinician"
-        out.print(f"Noted: {who} cleared you for stretching ({today.strftime('%-d %B %Y')}).")
+        out.print(f"Noted: {who} cleared you for stretching ({day_words(today)}).")
         return
     screening = save_screening(store, ask_screening(today), conditions)
     verdict = assess(screening, today, conditions=conditions)

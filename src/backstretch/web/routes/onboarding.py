@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field, ValidationError
 from starlette.datastructures import FormData
 
+from backstretch.app.screening import clearance_refused, save_screening
 from backstretch.core.errors import field_messages
 from backstretch.core.profile import (
     MINUTES_MAX,
@@ -29,8 +30,6 @@ from backstretch.core.safety import (
     ScreeningError,
     Verdict,
     assess,
-    carry_clearance,
-    has_emergency,
     validate_answers,
 )
 from backstretch.core.vocab import CONDITION_LABELS, DERIVED_CONDITIONS, Condition, Equipment
@@ -116,12 +115,9 @@ def conditions_of(store: Store) -> tuple[Condition, ...]:
     return profile.conditions if profile is not None else ()
 
 
-def save_screening(store: Store, answers: dict[str, bool], today: date) -> Screening | None:
-    """Store today's answers, with a clinician's clearance carried over when no new flag needs one
-    (clinical-facts: clearance-carry), and return the latest screening as stored."""
-    store.add_screening(carry_clearance(store.latest_screening(), Screening(taken_on=today, answers=answers),
-                                        conditions_of(store)))  # fmt: skip
-    return store.latest_screening()
+def save_answers(store: Store, answers: dict[str, bool], today: date) -> Screening:
+    """Store today's answers, with a clinician's clearance carried over when no new flag needs one."""
+    return save_screening(store, Screening(taken_on=today, answers=answers), conditions_of(store))
 
 
 def confirm(store: Store, today: date) -> None:
@@ -209,7 +205,7 @@ async def safety_submit(request: Request, store: StoreDep) -> Response:
     if missing:
         return _safety_page(request, answers, missing, status=422)
     today = date.today()
-    latest = save_screening(store, {k: v == "yes" for k, v in answers.items()}, today)
+    latest = save_answers(store, {k: v == "yes" for k, v in answers.items()}, today)
     if assess(latest, today, conditions=conditions_of(store)).may_plan:
         return RedirectResponse("/today", status_code=303)
     return RedirectResponse("/onboarding/verdict", status_code=303)
@@ -226,15 +222,14 @@ async def clearance_submit(request: Request, store: StoreDep) -> Response:
     form = await request.form()
     today = date.today()
     latest = store.latest_screening()
-    if latest is None:
+    refused = clearance_refused(latest)
+    if refused in ("nothing-to-clear", "out-of-date"):
         return RedirectResponse("/onboarding/safety", status_code=303)
-    verdict = assess(latest, today, conditions=conditions_of(store))
-    if verdict.out_of_date:
-        return RedirectResponse("/onboarding/safety", status_code=303)
-    if has_emergency(latest):  # however old the answers: an emergency is never cleared here
+    if refused == "emergency":
         raise HTTPException(409, "Your last answers need urgent care, not a clearance. Once you have been seen, "
                                  "please answer the safety questions again.")  # fmt: skip
     if form.get("confirm") != "yes":
+        verdict = assess(latest, today, conditions=conditions_of(store))
         return templates.TemplateResponse(request, "verdict.html", {
             "verdict": verdict, "confirm_error": "Please tick the box to confirm a clinician has cleared you.",
         }, status_code=422)  # fmt: skip
@@ -301,7 +296,7 @@ def post_screening(body: ScreeningAnswers, store: StoreDep) -> VerdictOut:
     except ScreeningError as error:
         raise HTTPException(422, [str(error)]) from None
     today = date.today()
-    latest = save_screening(store, dict(body.answers), today)
+    latest = save_answers(store, dict(body.answers), today)
     return VerdictOut.model_validate(verdict_json(latest, assess(latest, today, conditions=conditions_of(store))))
 
 
@@ -309,14 +304,13 @@ def post_screening(body: ScreeningAnswers, store: StoreDep) -> VerdictOut:
 def post_clearance(store: StoreDep) -> VerdictOut:
     """Confirm a clinician has cleared you for stretching since your latest screening's flags."""
     today = date.today()
-    latest = store.latest_screening()
-    if latest is None:
+    refused = clearance_refused(store.latest_screening())
+    if refused == "nothing-to-clear":
         raise HTTPException(409, "There is no safety check to confirm yet: POST /api/screening first.")
-    verdict = assess(latest, today, conditions=conditions_of(store))
-    if verdict.out_of_date:
+    if refused == "out-of-date":
         raise HTTPException(409, "The safety questions have changed since your last answers: answer them again "
                                  "(POST /api/screening) before confirming a clearance.")  # fmt: skip
-    if has_emergency(latest):  # however old the answers: an emergency is never cleared here
+    if refused == "emergency":
         raise HTTPException(409, "Your last answers need urgent care, not a clearance.")
     confirm(store, today)
     latest = store.latest_screening()
