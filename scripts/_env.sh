@@ -14,29 +14,11 @@ find_python() {
   if [ "$most" = 99 ]; then
     echo "backstretch needs Python 3.11 or newer; none was found on PATH (set PYTHON=/path/to/python3.11)." >&2
   else
-    echo "The tests need Python 3.11 to 3.$most (the camera extra's MediaPipe has no wheels for newer ones); none" \
-         "was found on PATH (set PYTHON=/path/to/python3.12)." >&2
+    echo "The locked dependencies need Python 3.11 to 3.$most (the camera's MediaPipe and its numpy have no wheels" \
+         "for newer ones); none was found on PATH (set PYTHON=/path/to/python3.12, or use pip install . on a newer" \
+         "Python)." >&2
   fi
   return 1
-}
-
-# remove_unlocked LOCKFILE: uninstall what that lock does not name, so the environment is the lock and nothing more.
-# Going from the tests' lock to the app's would otherwise leave MediaPipe behind, and pip would print a conflict
-# (it wants the older numpy) that is no concern of the app's.
-remove_unlocked() {
-  local extra
-  extra="$(.venv/bin/python - "$1" <<'PY'
-import re, sys
-from importlib.metadata import distributions
-norm = lambda name: re.sub(r"[-_.]+", "-", name).lower()
-locked = {norm(line.split("==")[0]) for line in open(sys.argv[1]) if re.match(r"[A-Za-z0-9]", line)}
-keep = locked | {"pip", "setuptools", "backstretch"}
-print(" ".join(sorted({norm(d.metadata["Name"]) for d in distributions()} - keep)))
-PY
-)"
-  if [ -n "$extra" ]; then
-    .venv/bin/python -m pip uninstall --quiet --yes $extra
-  fi
 }
 
 # ensure_env LOCKFILE [MAX_MINOR]: install that lock and the package itself, skipping the work when nothing changed.
@@ -50,12 +32,11 @@ ensure_env() {
     python="$(find_python "$most")"
     "$python" -m venv .venv
   fi
-  # One stamp, the lock last installed: the app's and the tests' locks pin some packages differently (numpy), so
-  # going from one to the other installs again rather than trusting a stamp of its own left from before.
+  # One stamp, the lock last installed. The tests' lock holds the app's versions and more (scripts/lock.sh), so
+  # going from one to the other only adds packages, or finds nothing to do.
   stamp=".venv/.installed-lock"
   if [ ! -f "$stamp" ] || ! cmp -s "$lock" "$stamp" || [ pyproject.toml -nt "$stamp" ]; then
     .venv/bin/python -m pip install --quiet --upgrade pip
-    remove_unlocked "$lock"
     .venv/bin/python -m pip install --quiet -r "$lock"
     .venv/bin/python -m pip install --quiet --no-deps -e .
     cp "$lock" "$stamp"
@@ -110,7 +91,8 @@ ensure_print_libs() {
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "Printing to PDF needs ${missing[*]}: install them (Debian/Ubuntu: sudo apt-get install ${missing[*]}) and run again." >&2
+    echo "Printing to PDF needs ${missing[*]} from the system (Debian/Ubuntu: sudo apt-get install ${missing[*]};" \
+         "macOS: brew install pango)." >&2
     return 1
   fi
 }

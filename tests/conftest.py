@@ -20,4 +20,17 @@ def backstretch_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the tests that need a browser or PostgreSQL by what they use, so `-m` can pick them without each test
+    saying so."""
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if fixtures & {"browser", "page"}:
+            item.add_marker(pytest.mark.browser)
+        callspec = getattr(item, "callspec", None)
+        on_postgres = callspec is not None and "postgresql" in callspec.params.values()
+        if on_postgres or "postgres_url" in fixtures:
+            item.add_marker(pytest.mark.postgres)
+
+
 pytest_plugins = ["tests.web", "tests.databases"]

@@ -21,6 +21,8 @@ from backstretch.library import load_catalogue
 from tests.helpers import backstretch
 from tests.poses import ease, stretch_series
 
+pytestmark = pytest.mark.camera
+
 REQUIRE_ENV = "BACKSTRETCH_REQUIRE_CAMERA"
 ROOT = Path(__file__).resolve().parents[1]
 POSE = Path(os.environ.get("BACKSTRETCH_TESTDATA") or ROOT.parent / "shared" / "testdata") / "pose"

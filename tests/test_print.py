@@ -27,6 +27,8 @@ from tests.helpers import backstretch
 from tests.printing_data import EASIER, PAINFUL, seed
 from tests.web import LiveServer
 
+pytestmark = pytest.mark.print
+
 PRINTS = Path(__file__).resolve().parent.parent / "build" / "prints"
 A4, LETTER = (595, 842), (612, 792)  # points, rounded
 

@@ -1,4 +1,7 @@
-"""A real server on a free port and real headless Chromium, for tests of the web app as a person uses it."""
+"""A real server on a free port and real headless Chromium, for tests of the web app as a person uses it.
+
+Playwright, uvicorn and the web app are imported where they are used, so the tests that need none of them (the
+core's, most of all) start without loading them; the conftest marks every test that opens a browser `browser`."""
 
 from __future__ import annotations
 
@@ -8,15 +11,15 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-import uvicorn
-from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from backstretch.web.app import create_app
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "build" / "screenshots"
-PHONE, DESK = {"width": 390, "height": 844}, {"width": 1280, "height": 800}
+PHONE, DESK = {"width": 390, "height": 844}, {"width": 1366, "height": 900}
 
 
 def chromium_path() -> str:
@@ -30,6 +33,10 @@ def chromium_path() -> str:
 
 class LiveServer:
     def __init__(self, database: str, multi_user: bool = False) -> None:
+        import uvicorn
+
+        from backstretch.web.app import create_app
+
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
@@ -60,6 +67,8 @@ def live_server(tmp_path: Path) -> Iterator[LiveServer]:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
+    from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=chromium_path())
         yield launched
@@ -77,7 +86,8 @@ def page(browser: Browser) -> Iterator[Page]:
 def screenshot(page: Page, name: str) -> None:
     """Save the page at phone and desk widths into build/screenshots, for people to look at."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for label, size in (("390x844", PHONE), ("1280x800", DESK)):
+    for size in (PHONE, DESK):
+        label = f"{size['width']}x{size['height']}"
         page.set_viewport_size(size)  # type: ignore[arg-type]
         page.screenshot(path=SCREENSHOTS / f"{name}-{label}.png", full_page=True)
     page.set_viewport_size(PHONE)  # type: ignore[arg-type]
@@ -85,5 +95,7 @@ def screenshot(page: Page, name: str) -> None:
 
 def past_the_warm_up(page: Page) -> None:
     """From the warm-up (the step after the checklist) on to the first stretch, as a person in a hurry would."""
+    from playwright.sync_api import expect
+
     expect(page.get_by_role("heading", name="Warm up with easy movement")).to_be_visible()
     page.get_by_role("button", name="Skip").click()

@@ -24,6 +24,7 @@ from backstretch.core.profile import Profile
 from backstretch.core.programs import Program, program_plan
 from backstretch.core.timeline import CHECKLIST
 from backstretch.core.vocab import condition_label
+from backstretch.optional import weasyprint_html
 from backstretch.store import Store
 from backstretch.store.database import SESSION_PAIN_NOTE, SessionSummary
 from backstretch.store.progress import progress_of
@@ -78,10 +79,9 @@ _ENV.filters["condition_label"] = condition_label
 
 
 def render_pdf(html: str) -> bytes:
-    """The HTML laid out as PDF. WeasyPrint is imported here: it is slow to load and only printing needs it."""
-    from weasyprint import HTML
-
-    pdf: bytes = HTML(string=html, base_url=str(TEMPLATES)).write_pdf()
+    """The HTML laid out as PDF. WeasyPrint (the print extra) is imported here: it is slow to load and only printing
+    needs it; without it this raises MissingPart."""
+    pdf: bytes = weasyprint_html()(string=html, base_url=str(TEMPLATES)).write_pdf()
     return pdf
 
 

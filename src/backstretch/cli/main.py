@@ -13,6 +13,8 @@ from backstretch import __version__
 from backstretch.cli import admin, coach, plan, player, printing, progress, remind, serve, stretches, transfer
 from backstretch.core.catalogue import CatalogueError
 from backstretch.core.safety import ScreeningError
+from backstretch.optional import MissingPart
+from backstretch.settings import SettingsError
 from backstretch.store import StoreError
 
 app = typer.Typer(
@@ -66,7 +68,7 @@ def run() -> None:
         for problem in error.problems:
             errors.print(f"  {problem}", markup=False)
         sys.exit(2)
-    except (ScreeningError, StoreError) as error:
+    except (ScreeningError, StoreError, SettingsError, MissingPart) as error:
         errors.print(f"[bold red]Error:[/] {escape(str(error))}")
         sys.exit(2)
     except KeyboardInterrupt:

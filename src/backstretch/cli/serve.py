@@ -11,9 +11,11 @@ from typing import Annotated
 
 import typer
 
+from backstretch import settings
 from backstretch.cli.plan import DbOption
 from backstretch.cli.stretches import err, fail, out
-from backstretch.store.database import URL_ENV, database_url
+from backstretch.optional import CLINIC, require
+from backstretch.store.database import database_url
 
 NETWORK_WARNING = (
     "Warning: listening on {host} lets other devices on the network open backstretch, and it has no login: anyone "
@@ -53,8 +55,10 @@ def serve_command(
     """Start the web app (the main way to use backstretch) over your local database."""
     import uvicorn  # imported here: the other commands do not need the web stack
 
-    from backstretch.web.app import MULTI_USER_ENV, create_app, tune_garbage_collector
+    from backstretch.web.app import create_app, tune_garbage_collector
 
+    if multi_user:
+        require(CLINIC)  # accounts need the clinic extra's password hashing
     try:
         with socket.create_server((host, port)):
             pass  # only a probe: a clear message beats uvicorn's traceback when the port is taken
@@ -67,7 +71,8 @@ def serve_command(
             raise fail("more than one worker needs PostgreSQL (--db postgresql+psycopg://...): each worker is a "
                        "process of its own, and they must share one database server")  # fmt: skip
         # Each worker builds its own app from the environment (uvicorn starts them from an import string).
-        os.environ[URL_ENV], os.environ[MULTI_USER_ENV] = resolved, "1" if multi_user else ""
+        os.environ[settings.variable("database_url")] = resolved
+        os.environ[settings.variable("multi_user")] = "1" if multi_user else "0"
         create_app(resolved, multi_user)  # migrate once, here, before the workers start
     announce(url, host, multi_user, open_browser)
     if workers > 1:

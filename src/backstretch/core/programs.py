@@ -3,7 +3,7 @@ clinician's attention.
 
 The program is the clinician's prescription, but the safety rules still hold for every routine: a prescribed
 stretch that the patient's profile rules out, or that they found painful in the last 14 days, is left out that day
-and the patient is told to tell their clinician (clinical-facts: contraindications, rule painful).
+and the patient is told to tell their clinician (clinical-facts: contraindication, stop).
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def check_program(program: Program, catalogue: Mapping[str, Stretch]) -> None:
         if item.stretch in seen:
             raise ProgramError(f"{stretch.name} is in the program twice.")
         seen.add(item.stretch)
-        # The stretch's own safe range, as the planner and the players check it (clinical-facts: hold time).
+        # The stretch's own safe range, as the planner and the players check it (clinical-facts: hold-time).
         low, high = stretch.hold_seconds.min, stretch.hold_seconds.max
         if not low <= item.hold_seconds <= high:
             raise ProgramError(f"{stretch.name}: hold it {low} to {high} s, not {item.hold_seconds} s.")
@@ -149,7 +149,7 @@ class Attention:
 
 def attention(program: Program | None, days: Sequence[date], pain: Trend, function: Trend, red_flag: bool,
               painful: Sequence[str], today: date) -> Attention:  # fmt: skip
-    """The flags the issue asks for: pain up by at least the important change (clinical-facts: measures), a red
+    """The flags the issue asks for: pain up by at least the important change (clinical-facts: trends), a red
     flag in the latest safety answers, stretches reported painful in the last 14 days, and no session in the last
     QUIET_DAYS days while a program is running (`days` must reach back that far)."""
     flags = []

@@ -153,7 +153,7 @@ SPINE_WORDS: dict[SpinalMovement, str] = {
 }
 
 
-# The references a stretch file may cite. Keys follow ../shared/clinical-facts.md; the last one is ours and says so.
+# The references a stretch file may cite. Keys follow docs/clinical-facts.md; the last one is ours and says so.
 SOURCES: dict[str, str] = {
     "A1": "American College of Sports Medicine, stretching and flexibility guidelines update, 2021",
     "A2": "Garber et al., ACSM Position Stand, Med Sci Sports Exerc 2011;43:1334",

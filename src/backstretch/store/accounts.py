@@ -13,9 +13,9 @@ import secrets
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cached_property
+from typing import Any
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, Row, bindparam, delete, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -33,11 +33,44 @@ from backstretch.core.accounts import (
     normal_email,
     wait_before_login,
 )
+from backstretch.optional import CLINIC, MissingPart
 from backstretch.store.models import CareRow, LinkRow, LoginFailureRow, LoginRow, PersonRow
 
-_hasher = PasswordHasher()
-# Checked when the email is unknown, so a wrong email takes as long as a wrong password.
-_NOBODY = _hasher.hash(secrets.token_urlsafe(16))
+
+class _Argon2:
+    """argon2-cffi, from the clinic extra, loaded on first use: the single-person app has no passwords and runs
+    without it."""
+
+    @cached_property
+    def _hasher(self) -> Any:
+        try:
+            from argon2 import PasswordHasher
+        except ImportError:
+            raise MissingPart(CLINIC) from None
+        return PasswordHasher()
+
+    @cached_property
+    def nobody(self) -> str:
+        """Checked when the email is unknown, so a wrong email takes as long as a wrong password."""
+        return self.hash(secrets.token_urlsafe(16))
+
+    def hash(self, password: str) -> str:
+        hashed: str = self._hasher.hash(password)
+        return hashed
+
+    def verify(self, stored: str, password: str) -> bool:
+        from argon2.exceptions import InvalidHashError, VerificationError
+
+        try:
+            return bool(self._hasher.verify(stored, password))
+        except (VerificationError, InvalidHashError):
+            return False
+
+    def check_needs_rehash(self, stored: str) -> bool:
+        return bool(self._hasher.check_needs_rehash(stored))
+
+
+_hasher = _Argon2()
 
 
 @dataclass(frozen=True)
@@ -157,12 +190,8 @@ class Accounts:
             if wait > timedelta(0):
                 raise LoginRefused(wait)
             row = s.scalars(select(PersonRow).where(PersonRow.email == account)).first()
-            stored = row.password_hash if row is not None and row.password_hash else _NOBODY
-            try:
-                _hasher.verify(stored, password)
-                ok = row is not None and stored is not _NOBODY
-            except (VerificationError, InvalidHashError):
-                ok = False
+            stored = row.password_hash if row is not None and row.password_hash else _hasher.nobody
+            ok = _hasher.verify(stored, password) and row is not None and stored is not _hasher.nobody
             if not ok or row is None:
                 s.add(LoginFailureRow(key=key, at=now))
             else:

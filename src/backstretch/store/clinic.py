@@ -50,7 +50,7 @@ from backstretch.store.models import (
 )
 
 WINDOW_DAYS = 28  # the dashboard looks at the last 4 weeks: adherence over 28 days, and trends over the same
-PAINFUL_DAYS = 14  # clinical-facts: rule painful
+PAINFUL_DAYS = 14  # clinical-facts: stop (the 14 days are our own choice)
 
 
 @dataclass

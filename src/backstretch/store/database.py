@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -15,6 +14,7 @@ from sqlalchemy.exc import ArgumentError, DatabaseError, IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 from sqlalchemy.sql.dml import ReturningInsert
 
+from backstretch import settings
 from backstretch.core.accounts import PATIENT_ROLES
 from backstretch.core.consistency import ActiveDay, active_days
 from backstretch.core.measures import Measure, MeasureKind, usual_morning_pain
@@ -23,6 +23,7 @@ from backstretch.core.profile import Profile
 from backstretch.core.programs import Program, ProgramItem
 from backstretch.core.safety import SPINE_SURGERY, Screening, validate_stored_answers
 from backstretch.core.timeline import Step, StepKind
+from backstretch.optional import CLINIC, MissingPart
 from backstretch.paths import home
 from backstretch.store.models import (
     PAINFUL_FEELINGS,
@@ -38,7 +39,6 @@ from backstretch.store.models import (
     new_plan_key,
 )
 
-URL_ENV = "BACKSTRETCH_DATABASE_URL"
 MIGRATIONS = Path(__file__).parent / "migrations"
 NEWEST_SCREENING_FIRST = (ScreeningRow.taken_on.desc(), ScreeningRow.id.desc())  # the latest is the one that counts
 
@@ -97,8 +97,9 @@ def database_url(explicit: str | None = None) -> str:
     """--db beats BACKSTRETCH_DATABASE_URL beats the SQLite file in the person's data folder."""
     if explicit:
         return explicit
-    if os.environ.get(URL_ENV):
-        return os.environ[URL_ENV]
+    configured = settings.current().database_url
+    if configured:
+        return configured
     folder = home()
     folder.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{folder / 'backstretch.sqlite3'}"
@@ -553,6 +554,10 @@ def open_store(url: str | None = None) -> Store:
     resolved = database_url(url)
     try:
         engine = create_engine(resolved)
+    except ModuleNotFoundError as error:
+        if error.name and error.name.startswith("psycopg"):
+            raise MissingPart(CLINIC) from None  # PostgreSQL's driver comes with the clinic extra
+        raise StoreError(f"{resolved!r} is not a database URL this program can open ({error})") from None
     except (ArgumentError, ImportError) as error:
         raise StoreError(f"{resolved!r} is not a database URL this program can open ({error})") from None
     if engine.dialect.name == "sqlite":

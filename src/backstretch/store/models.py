@@ -9,7 +9,7 @@ from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, 
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 MAX_ID = 2**31 - 1  # the largest Integer column value: PostgreSQL's integer is 32 bits (SQLite's 64)
-PAINFUL_FEELINGS = ("painful", "sharp")  # the reports a clinician is shown (clinical-facts: rule painful)
+PAINFUL_FEELINGS = ("painful", "sharp")  # the reports a clinician is shown (clinical-facts: stop)
 PAINFUL_REPORT = text(f"feeling IN {PAINFUL_FEELINGS!r}")
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import os
 from pathlib import Path
 
 from fastapi import Depends, FastAPI, Request
@@ -18,6 +17,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from backstretch import __version__
 from backstretch.app.routine import Routines
 from backstretch.library import load_catalogue
+from backstretch.optional import MissingPart
+from backstretch.settings import current as current_settings
 from backstretch.store import open_store
 from backstretch.store.accounts import Accounts
 from backstretch.web.auth import GoTo, csrf_cookie, guard
@@ -36,7 +37,6 @@ from backstretch.web.routes import (
 from backstretch.web.templating import templates
 
 STATIC = Path(__file__).parent / "static"
-MULTI_USER_ENV = "BACKSTRETCH_MULTI_USER"
 YOUNG_OBJECTS_BEFORE_COLLECTING = 10_000  # Python's default is 700
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CROSS_SITE = ("This request came from another website, so it was refused: backstretch only accepts changes made on "
@@ -144,6 +144,14 @@ def create_app(database: str | None = None, multi_user: bool = False) -> FastAPI
             return JSONResponse({"detail": detail}, status_code=422)
         return templates.TemplateResponse(request, "error.html", {"status": 422, "detail": detail}, status_code=422)
 
+    @app.exception_handler(MissingPart)
+    async def part_missing(request: Request, error: MissingPart) -> Response:
+        # An optional part (printing) is not installed: the rest of the app works, and this says what is missing.
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": error.page_words}, status_code=503)
+        return templates.TemplateResponse(request, "error.html", {"status": 503, "detail": error.page_words},
+                                          status_code=503)  # fmt: skip
+
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, error: RequestValidationError) -> Response:
         problems = [f"{'.'.join(str(p) for p in e['loc'][1:]) or 'request'}: {e['msg']}" for e in error.errors()]
@@ -156,9 +164,9 @@ def create_app(database: str | None = None, multi_user: bool = False) -> FastAPI
 
 
 def app_from_environment() -> FastAPI:
-    """The app for each of several workers: the database from BACKSTRETCH_DATABASE_URL, clinic mode when
-    BACKSTRETCH_MULTI_USER is set (`backstretch serve --workers N` sets both)."""
-    app = create_app(None, multi_user=bool(os.environ.get(MULTI_USER_ENV)))
+    """The app for each of several workers: the database and clinic mode from the settings, which
+    `backstretch serve --workers N` hands on through the environment."""
+    app = create_app(None, multi_user=current_settings().multi_user)
     tune_garbage_collector()
     return app
 

@@ -10,7 +10,6 @@ twice stores it once.
 
 from __future__ import annotations
 
-import os
 import threading
 import uuid
 from collections import OrderedDict
@@ -26,6 +25,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import select
 
+from backstretch import settings
 from backstretch.app.routine import Refusal, Routines, item_json, refusal_reasons
 from backstretch.core.catalogue import Catalogue
 from backstretch.core.measures import ROM_MAX_DEG, MeasureError, rom
@@ -54,7 +54,6 @@ Pain = Annotated[int, Field(ge=0, le=10)]
 NOTHING_SUITS = "There is no stretch that suits you today."
 OFFLINE_DAYS = 7  # a session done offline is saved when the page is back online, up to a week later
 MAX_ITEMS = 50  # stretches in one session, with room below the stored plan's limit for easier variants put in
-CAMERA_ENV = "BACKSTRETCH_CAMERA"  # "off": the player offers no camera coach (read per page, so every worker agrees)
 
 
 class NewSession(BaseModel):
@@ -333,7 +332,7 @@ def player_page(
             draft = draft_json(catalogue, plan.items, today)
         elif session is None:
             reasons = list(plan.warnings) or [NOTHING_SUITS]
-    camera = None if os.environ.get(CAMERA_ENV, "").strip().lower() == "off" else camera_json(catalogue)
+    camera = camera_json(catalogue) if settings.current().camera else None
     setup = {"session": session, "speed": speed, "draft": draft, "camera": camera}
     return templates.TemplateResponse(request, "player.html", {"reasons": reasons, "setup": setup})
 
