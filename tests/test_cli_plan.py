@@ -140,8 +140,8 @@ def test_bad_date_is_a_clear_error(tmp_path: Path) -> None:
     assert result.returncode == 2 and "2026-11-24" in result.stderr
 
 
-def test_readme_profile_example_plans(tmp_path: Path) -> None:
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+def test_the_user_guides_profile_example_plans(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parent.parent / "docs" / "user-guide.md").read_text()
     example = readme.split("```toml\nminutes = 8", 1)[1].split("```", 1)[0]
     file = tmp_path / "me.toml"
     file.write_text("minutes = 8" + example)

@@ -250,8 +250,8 @@ def test_browse_reads_a_stretch_by_number_then_quits() -> None:
     assert "Getting into it" in result.stdout
 
 
-def test_readme_example_stretch_adds_cleanly(tmp_path: Path) -> None:
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+def test_the_librarys_example_stretch_adds_cleanly(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parent.parent / "docs" / "stretch-library.md").read_text()
     example = readme.split('```toml\nid = "physio-door-stretch"', 1)[1].split("```", 1)[0]
     file = tmp_path / "example.toml"
     file.write_text('id = "physio-door-stretch"' + example)

@@ -21,7 +21,7 @@ from backstretch.core.motion import LANDMARK_NAMES, Landmark, LandmarkSeries, Po
 
 Image = NDArray[np.uint8]
 
-INSTALL_HINT = "the camera coach needs the camera extra: pip install 'backstretch[camera]' (see the README)"
+INSTALL_HINT = "the camera coach needs the camera extra: pip install 'backstretch[camera]' (see docs/install.md)"
 # MediaPipe's "full" landmark model, the one its wheel ships; the lite and heavy ones would be fetched at run time.
 MODEL_COMPLEXITY = 1
 

@@ -356,7 +356,7 @@ def trend_of(kind: MeasureKind, series: list[tuple[date, float]], with_slope: bo
 def theil_sen(x: list[float], y: list[float], confidence: float) -> tuple[float, float, float]:
     """The Theil-Sen slope (the median of the slopes between every two points) and its confidence range, by Sen
     (1968) equation 2.6, as scipy.stats.theilslopes computes them (a test checks they agree). Written out because
-    the dashboard computes two hundred of them, and scipy's general-purpose version takes about 0.4 ms each."""
+    the dashboard computes two hundred of them, and scipy's general-purpose version is slow for that."""
     import numpy as np  # imported here, like scipy before it: the command line starts faster without it
 
     xs, ys = np.asarray(x, dtype=float), np.asarray(y, dtype=float)

@@ -1,12 +1,9 @@
 """What a clinician's dashboard needs about all their patients at once, in a handful of queries.
 
-Reading each patient through their own Store costs several queries and their whole history each: a dashboard of a
-hundred patients with a year of sessions took 1.5 s (bench/load.py). Here every fact is one query for all the
-patients, bounded to the four weeks the dashboard shows: 41 ms for those hundred patients, page 81 ms in-process.
-With covering indexes (migration 0011) and trends without slopes: 37 ms and 51 ms. Then, side by side in one run
-on another machine: building each statement once, with the people chosen by a subquery, took this from 57 ms (29 ms
-of it in Python) to 38 ms (12 ms in Python); an index of painful reports (migration 0013) took one query from 5 ms
-to under 0.1 ms.
+Reading each patient through their own Store costs several queries and their whole history each, which is far too
+slow for a hundred patients with a year of sessions. Here every fact is one query for all the patients, bounded to
+the four weeks the dashboard shows, each statement built once, with the people chosen by a subquery; the indexes
+it reads are in migrations 0011 and 0013 (bench/load.py measures it; docs/performance.md has the figures).
 """
 
 from __future__ import annotations
@@ -69,8 +66,8 @@ Facts = defaultdict[int, PatientFacts]
 class _Queries:
     """Every query of the dashboard for one way of choosing the people, built once: each is then the same
     statement text every time, with the person or clinician, the window's first day and today as parameters. So
-    SQLAlchemy, psycopg and PostgreSQL reuse their work, where a hundred ids spelt out in each statement cost about
-    a tenth of the dashboard's time in building, rendering and parsing them (bench/load.py, side by side)."""
+    SQLAlchemy, psycopg and PostgreSQL reuse their work, where a hundred ids spelt out in each statement cost a
+    good share of the dashboard's time in building, rendering and parsing them."""
 
     def __init__(self, chosen: Select[int]) -> None:
         ids = chosen.scalar_subquery()
@@ -124,7 +121,7 @@ def _facts(engine: Engine, queries: _Queries, who: int, today: date) -> dict[int
         for row in s.scalars(queries.programs, {"who": who}):  # the newest active one wins
             facts[row.person_id].program = program_of(row)
         # The rest are plain rows, thousands of them: read on the connection itself, skipping the ORM's handling of
-        # each row (side by side, about 7 % of this function's time on the bench/load.py clinic).
+        # each row.
         c = s.connection()
         for pid, day in c.execute(queries.days, window).all():  # days with a hold done, as Store.active_days counts
             if pid is not None:

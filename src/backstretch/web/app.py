@@ -176,11 +176,9 @@ def tune_garbage_collector() -> None:
     the collector stops looking at it, and it looks at new objects less often.
 
     A dashboard or Today request makes tens of thousands of objects that live as long as the request. With Python's
-    defaults they reached the oldest generation, and its collections, each going over every object in the process,
-    paused a worker for 90 to 170 ms, 30 times in 13 s across the two workers of bench/load.py's clinic with eight
-    dashboards at a time (a gc callback timed them). Side by side, alternating, two runs each: 60 and 60 dashboards
-    a second, p99 319 and 312 ms with the defaults; 79 and 77, p99 194 and 191 ms with this; workers' memory the
-    same (127 MB). Not for tests, which build many apps in one process: frozen objects are never freed."""
+    defaults they reach the oldest generation, whose collections go over every object in the process and pause a
+    worker long enough to show in the dashboard's slowest answers (docs/performance.md). Not for tests, which build
+    many apps in one process: frozen objects are never freed."""
     gc.collect()
     gc.freeze()
     gc.set_threshold(YOUNG_OBJECTS_BEFORE_COLLECTING, *gc.get_threshold()[1:])

@@ -1,6 +1,6 @@
 """An index of just the stretches reported painful or sharp, which a clinician's dashboard looks up for every
-session of the last two weeks (bench/load.py: that query went from about 5 ms to under 0.1 ms for a hundred
-patients). It replaces the index on session_id alone, which uq_stretch_report_feeling already starts with, so
+session of the last two weeks: that query goes from milliseconds to a tenth of one for a hundred patients. It
+replaces the index on session_id alone, which uq_stretch_report_feeling already starts with, so
 writes keep the same number of indexes.
 
 Revision ID: 0013

@@ -1,6 +1,6 @@
 """Whether a session had a hold done, kept on the session: a clinician's dashboard counts days of stretching for a
-hundred patients at once, and looking through every session's steps for a done hold was its costliest query
-(bench/load.py: about 10 ms of database CPU a dashboard; 2 ms reading the mark from an index). The mark joins the
+hundred patients at once, and looking through every session's steps for a done hold was its costliest query;
+reading a mark from an index is a fraction of it. The mark joins the
 index on (person, day), which the dashboard reads alone.
 
 A trigger sets the mark as a done hold is written, whoever writes it (the player, an import), inside the same
