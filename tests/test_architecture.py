@@ -4,6 +4,8 @@ application layer no shell, the store no face, and the faces never each other.""
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -55,3 +57,13 @@ def test_the_store_serves_the_faces_and_the_faces_never_import_each_other(shell:
     crossing = {(str(path.relative_to(PACKAGE)), module) for path in _files(shell) for module in _ours(path)
                 if _layer(module) in barred}  # fmt: skip
     assert crossing <= ALLOWED, sorted(crossing - ALLOWED)
+
+
+def test_the_test_fixtures_load_nothing_heavy_until_a_test_asks() -> None:
+    # The conftest's plugins are imported for every test; the browser, the server and the web app wait for a test
+    # that uses them, so the core's tests start quickly.
+    heavy = ("playwright", "uvicorn", "fastapi", "backstretch.web")
+    probe = f"import sys, tests.conftest, tests.web, tests.databases; print(sorted(set({heavy!r}) & set(sys.modules)))"
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                            cwd=PACKAGE.parents[1])  # fmt: skip
+    assert loaded.stdout.strip() == "[]"
