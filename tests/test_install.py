@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -33,17 +34,26 @@ taken_on = {today}
 @pytest.fixture(scope="module")
 def fresh_bin(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bin folder of a new virtual environment holding the wheel and only its required dependencies, at the
-    app lock's versions."""
+    app lock's versions. uv (a development dependency) builds and installs it: the same wheel and the same
+    packages as pip would, in a fraction of pip's time; pip does it where uv is missing."""
     root = tmp_path_factory.mktemp("fresh")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
-                    "--wheel-dir", str(root / "wheels"), str(REPO)], check=True, capture_output=True)  # fmt: skip
-    subprocess.run([sys.executable, "-m", "venv", str(root / "venv")], check=True)
-    wheel = next((root / "wheels").glob("backstretch-*.whl"))
-    pip = [str(root / "venv" / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    installed = subprocess.run([*pip, str(wheel), "--constraint", str(REPO / "requirements" / "app.lock")],
-                               capture_output=True, text=True)  # fmt: skip
+    wheels, venv = root / "wheels", root / "venv"
+    uv = shutil.which("uv", path=str(Path(sys.executable).parent))
+    lock = ["--constraint", str(REPO / "requirements" / "app.lock")]
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = str(venv / "bin" / "python")
+    if uv:
+        subprocess.run([uv, "build", "--quiet", "--wheel", "--out-dir", str(wheels), str(REPO)], check=True,
+                       capture_output=True)  # fmt: skip
+        install = [uv, "pip", "install", "--quiet", "--python", python, *lock]
+    else:
+        subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(wheels),
+                        str(REPO)], check=True, capture_output=True)  # fmt: skip
+        install = [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *lock]
+    wheel = next(wheels.glob("backstretch-*.whl"))
+    installed = subprocess.run([*install, str(wheel)], capture_output=True, text=True)
     assert installed.returncode == 0, installed.stderr
-    return root / "venv" / "bin"
+    return venv / "bin"
 
 
 class Installed:
@@ -116,14 +126,14 @@ def test_the_core_journey_works_without_any_extra(installed: Installed, tmp_path
         finished = web.post(f"/api/sessions/{session['id']}/finish", json={"status": "completed", "pain_after": 2})
         assert finished.status_code == 200, finished.text
         progress = web.get("/api/progress").json()
-        assert progress["consistency"]["sessions_done"] >= 1 or progress["consistency"]["current_streak"] >= 1
+        assert progress["consistency"]["days_stretched"] == 1 and progress["consistency"]["current_streak"] == 1
 
         printed = web.get("/today/handout.pdf")
         assert printed.status_code == 503
         assert "not set up on this computer" in printed.text and "pip install" not in printed.text
 
-    history = installed.run("history")
-    assert history.returncode == 0 and "completed" in history.stdout.lower()
+    history = json.loads(installed.run("history", "--json").stdout)
+    assert [h["status"] for h in history] == ["completed"]
 
 
 def _free_port() -> int:
