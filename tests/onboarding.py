@@ -9,6 +9,8 @@ from playwright.sync_api import Page, expect
 
 from backstretch.core.safety import QUESTIONS
 
+DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
 
 def yes_no(page: Page, question: str, answer: str) -> None:
     page.get_by_role("group", name=question).get_by_label(answer, exact=True).check()
@@ -21,11 +23,13 @@ def next_step(page: Page, title: str) -> None:
 
 
 def fill_profile(page: Page, minutes: str = "10", pain: Collection[str] = ("Lower back",),
-                 kneel: str = "Yes", floor: str = "Yes", equipment: Collection[str] = ("A steady chair",)) -> None:
-    """From the first profile screen to the first safety question, answering every question."""
+                 kneel: str = "Yes", floor: str = "Yes", equipment: Collection[str] = ("A steady chair",),
+                 days: Collection[str] = DAYS) -> None:
+    """From the first profile screen to the first safety question, answering every question (every day a stretch
+    day unless ``days`` says otherwise, so whatever day the test runs has a routine)."""
     expect(page.get_by_text("Step 1 of 6")).to_be_visible()
     page.get_by_label("Minutes a day").fill(minutes)
-    for day in ("Monday", "Wednesday", "Friday"):
+    for day in days:
         page.get_by_label(day).check()
     next_step(page, "Your back")
     for area in pain:
