@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import tempfile
+from collections import defaultdict
 from datetime import date, timedelta
+from html.parser import HTMLParser
 
 from axe_playwright_python.sync_playwright import Axe
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from playwright.sync_api import Browser, Page, expect
 
 from backstretch.app.routine import Without
 from backstretch.core.planner import DayRecord, History, allowed_reason, plan_day
-from backstretch.core.profile import Profile
+from backstretch.core.profile import AgeBand, Experience, PainArea, Profile, Trimester, Weekday
 from backstretch.core.safety import QUESTIONS
+from backstretch.core.vocab import DERIVED_CONDITIONS, Condition, Equipment
 from backstretch.library import load_catalogue
 from backstretch.web.app import create_app
+from backstretch.web.routes.onboarding import STEPS, form_values
 from tests.onboarding import answer_safety, fill_profile, next_step, yes_no
 from tests.web import PHONE, LiveServer, screenshot
 
@@ -366,3 +373,75 @@ def test_trimester_is_dropped_without_pregnancy_and_checked_by_the_api(database_
     assert wrong.status_code == 422
     assert "'1', '2', '3' or 'not-known'" in wrong.json()["detail"][0]
     assert client.put("/api/profile", json={"conditions": ["pregnancy"], "pregnancy_trimester": "1"}).status_code == 200
+
+
+class _Form(HTMLParser):
+    """What a page's form would send as it stands: hidden fields, ticked boxes and chosen radios, typed values."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.sent: dict[str, list[str]] = defaultdict(list)
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        name, kind = a.get("name"), a.get("type")
+        if tag != "input" or not name or name in ("csrf_token", "step"):
+            return
+        if kind in ("checkbox", "radio") and "checked" not in a:
+            return
+        self.sent[name].append(a.get("value") or "")
+
+
+def _normal(sent: dict[str, list[str]]) -> dict[str, list[str]]:
+    return {k: sorted(v) for k, v in sent.items() if any(v)}
+
+
+form_profiles = st.builds(
+    Profile,
+    minutes=st.integers(3, 30),
+    pain_areas=st.lists(st.sampled_from(list(PainArea)), max_size=3, unique=True).map(tuple),
+    sits_most_of_day=st.booleans(),
+    equipment=st.lists(st.sampled_from([e for e in Equipment if e is not Equipment.NONE]), unique=True).map(tuple),
+    can_get_to_floor=st.booleans(),
+    can_kneel=st.booleans(),
+    conditions=st.lists(st.sampled_from([c for c in Condition if c not in DERIVED_CONDITIONS
+                                         and c is not Condition.PREGNANCY]), max_size=4, unique=True).map(tuple),
+    age_band=st.sampled_from(list(AgeBand)),
+    experience=st.sampled_from(list(Experience)),
+    likes_yoga=st.booleans(),
+    stretch_days=st.lists(st.sampled_from(list(Weekday)), min_size=1, unique=True).map(tuple),
+) | st.builds(Profile, conditions=st.just((Condition.PREGNANCY,)), pregnancy_trimester=st.sampled_from(list(Trimester)),
+              can_kneel=st.booleans(), stretch_days=st.just((Weekday.SAT,)))  # fmt: skip
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(form_profiles)
+def test_back_and_next_keep_every_answer_and_the_last_step_saves_exactly_them(wanted: Profile) -> None:
+    """For any profile the form can express: answering each screen in turn, pressing Back once on every screen
+    (each time finding the screen before exactly as it was answered), saves exactly that profile."""
+    target = {k: v if isinstance(v, list) else [v] for k, v in form_values(wanted).items()}
+    with tempfile.TemporaryDirectory() as folder:
+        client = TestClient(create_app(f"sqlite:///{folder}/p.sqlite3"))
+        page = client.get("/onboarding/profile").text
+        for n, step in enumerate(STEPS, start=1):
+            sent = _Form(page).sent
+            for name in step.fields:  # the person answers this screen's questions (its part of a shared group)
+                shown = step.only.get(name)
+                sent[name] = [v for v in sent[name] if shown is not None and v not in shown]
+                sent[name] += [v for v in target[name] if shown is None or v in shown]
+            answered = _normal(sent)
+            if n > 1:
+                back = client.post("/onboarding/profile", data={**sent, "step": str(n), "go": "back"})
+                assert back.status_code == 200 and f"Step {n - 1} of" in back.text
+                assert _normal(_Form(back.text).sent) == answered, f"Back from step {n} lost an answer"
+                page = client.post("/onboarding/profile", data={**_Form(back.text).sent, "step": str(n - 1),
+                                                                "go": "next"}).text  # fmt: skip
+                assert f"Step {n} of" in page and _normal(_Form(page).sent) == answered
+            response = client.post("/onboarding/profile", data={**sent, "step": str(n), "go": "next"},
+                                   follow_redirects=False)  # fmt: skip
+            assert response.status_code in (200, 303), response.text
+            page = response.text
+        assert response.status_code == 303 and response.headers["location"] == "/onboarding/safety"
+        saved = {k: sorted(v) if isinstance(v, list) else v for k, v in client.get("/api/profile").json().items()}
+        assert saved == {k: sorted(v) if isinstance(v, list) else v for k, v in wanted.model_dump(mode="json").items()}
