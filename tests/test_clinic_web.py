@@ -30,6 +30,7 @@ from backstretch.store.accounts import Accounts
 from backstretch.store.models import PersonRow
 from backstretch.web.app import YOUNG_OBJECTS_BEFORE_COLLECTING, create_app
 from tests.helpers import backstretch
+from tests.onboarding import answer_safety, fill_profile
 from tests.web import LiveServer, screenshot
 
 PASSWORD = "a long clinic password"
@@ -153,10 +154,8 @@ def test_from_the_admins_link_to_a_patients_first_session(browser: Browser, tmp_
         sam.get_by_label("The same password again").fill(PASSWORD)
         sam.get_by_role("button", name="Join").click()
         sam.wait_for_url("**/onboarding/profile")
-        sam.get_by_role("button", name="Save and continue").click()
-        for question in sam.locator("fieldset.yes-no").all():
-            question.get_by_label("No").check()
-        sam.get_by_role("button", name="Save my answers").click()
+        fill_profile(sam, minutes="3")
+        answer_safety(sam)
         sam.goto(f"{server.url}/player?minutes=3&speed=100")
         sam.locator("#before").get_by_role("button", name="2", exact=True).click()
         sam.wait_for_url("**/player?session=*")

@@ -16,6 +16,7 @@ from backstretch.core.safety import (
     QUESTIONS,
     RESCREEN_AFTER,
     SPINE_SURGERY,
+    WHY_ASKED,
     Screening,
     Urgency,
     assess,
@@ -154,6 +155,9 @@ def test_every_question_asks_one_thing_with_yes_the_worrying_answer_and_names_it
         assert not re.search(r"\bnot\b|n't\b|\bno longer\b", q.text), f"{q.id} is phrased negatively"
         assert q.source and set(q.source.split(", ")) <= known, q.id
         assert q.topic, q.id
+        why = WHY_ASKED[q.id]  # the page says why it asks, in a sentence or two, never as a diagnosis
+        assert 30 < len(why) < 220 and why.endswith(".") and "you have" not in why.lower(), q.id
+    assert set(WHY_ASKED) == {q.id for q in QUESTIONS}
     leg = QUESTION_BY_ID["leg-weakness"]
     assert "new or getting worse" in leg.text and leg.urgency is Urgency.EMERGENCY
     inflammatory = QUESTION_BY_ID["inflammatory"]

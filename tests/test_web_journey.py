@@ -20,6 +20,7 @@ from backstretch.core.safety import QUESTIONS, Screening
 from backstretch.store import Store, open_store
 from backstretch.store.models import ReportRow, StepRow
 from backstretch.web.app import create_app
+from tests.onboarding import answer_safety, fill_profile
 from tests.web import LiveServer, screenshot
 
 
@@ -96,12 +97,9 @@ def test_a_new_person_onboards_stretches_and_sees_it_on_progress(
 ) -> None:
     page.goto(live_server.url)
     page.get_by_role("link", name="Get started").click()
-    page.get_by_label("Minutes a day").fill("3")
-    page.get_by_role("button", name="Save and continue").click()
+    fill_profile(page, minutes="3")
     expect(page).to_have_url(f"{live_server.url}/onboarding/safety")
-    for q in QUESTIONS:
-        page.locator(f"#q-{q.id}").get_by_label("No").check()
-    page.get_by_role("button", name="Save my answers").click()
+    answer_safety(page)
 
     expect(page).to_have_url(f"{live_server.url}/today")
     expect(page.locator("#routine .step").first).to_be_visible()

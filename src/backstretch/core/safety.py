@@ -122,6 +122,55 @@ QUESTIONS: tuple[Question, ...] = (
              "joints, or a painful swelling where a tendon meets the bone."),
 )  # fmt: skip
 
+# Why each question is asked, in a sentence or two of plain words, shown beside it (clinical-facts: red-flag). Our
+# own wording of the reasons the sources give; none of it is a diagnosis.
+WHY_ASKED: dict[str, str] = {
+    "urine-difficulty": "The nerves at the bottom of the spine also work the bladder. New trouble passing urine can "
+    "mean they are being squeezed, and a doctor should check that the same day.",
+    "bladder-bowel": "Losing control of the bladder or bowels since the pain began can mean the nerves at the base "
+    "of the spine are squeezed. It is rare, and treatment works best when it is quick.",
+    "toilet-feeling": "A change in how it feels to pass urine or open your bowels can be an early sign that the "
+    "nerves at the base of the spine are under pressure.",
+    "bladder-fullness": "Not feeling when your bladder is full is another early sign of pressure on the nerves at "
+    "the base of the spine.",
+    "saddle-numbness": "This skin gets its feeling from the same nerves as the bladder and bowels, so new numbness "
+    "there is a sign doctors want to see straight away.",
+    "sexual-problems": "The same nerves serve the genitals, so a new change in sex can be an early sign that they "
+    "are under pressure. We ask only for that reason.",
+    "both-legs": "Back pain usually reaches one leg at most. Both legs at once can mean several nerves are "
+    "squeezed together.",
+    "leg-weakness": "A leg that is getting weaker can mean a nerve is being squeezed harder. That needs a doctor, "
+    "not stretching.",
+    "walking-change": "Tripping, feeling unsteady or legs giving way can mean the nerves to the legs are not "
+    "working as they should.",
+    "cancer": "Rarely, back pain comes from a cancer that has spread to the spine, even years later. A doctor can "
+    "rule this out.",
+    "weight-loss": "Losing weight without trying can be a sign of an illness elsewhere in the body that also "
+    "causes back pain.",
+    "fever": "Fever with back pain can mean an infection in or near the spine, which needs treatment, not "
+    "stretching.",
+    "weak-immunity": "With a weakened immune system an infection of the spine is more likely and easier to miss.",
+    "infection": "Bacteria from an infection elsewhere in the body can, now and then, settle in the spine.",
+    "injected-drugs": "Injecting can carry bacteria into the blood, and they can settle in the spine. We ask only "
+    "for that reason.",
+    "new-pain-age": "Back pain that first starts before 20 or after 50 more often has a cause other than an "
+    "ordinary strain, so it is worth a check.",
+    "trauma": "After a fall, an accident or a blow, a doctor should make sure nothing is broken before you "
+    "stretch.",
+    "minor-trauma": "With thin bones, long-term steroids or at 70 or over, even a small knock or twist can crack a "
+    "bone in the spine.",
+    "no-improvement": "Most ordinary back pain gets at least a little better within a month. Pain that does not is "
+    "worth a check.",
+    "night-pain": "Ordinary back pain usually eases once you find a comfortable position. Pain that never eases at "
+    "night can have another cause.",
+    "lying-down-pain": "Ordinary back pain is usually easier lying down. Pain that is worse then is worth a "
+    "doctor's look.",
+    "deformity": "A new change in the shape of the back can mean a problem with the bones of the spine.",
+    "getting-worse": "Symptoms that keep getting worse point to something more than ordinary back pain.",
+    "inflammatory": "This pattern can be inflammation of the joints of the spine, which has its own treatments. "
+    "Stretching may still help once it has been checked.",
+}
+
 # clinical-facts: honesty. Said on every face: advice, not a diagnosis.
 DISCLAIMER = (
     "General advice, not a diagnosis. Move slowly, never bounce, and stop if it hurts. "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -13,6 +15,7 @@ from starlette.datastructures import FormData
 from backstretch.app.screening import clearance_refused, save_screening
 from backstretch.core.errors import field_messages
 from backstretch.core.profile import (
+    MINUTES_DEFAULT,
     MINUTES_MAX,
     MINUTES_MIN,
     TRIMESTER_LABELS,
@@ -25,7 +28,7 @@ from backstretch.core.profile import (
 )
 from backstretch.core.safety import (
     QUESTIONS,
-    Question,
+    WHY_ASKED,
     Screening,
     ScreeningError,
     Verdict,
@@ -52,12 +55,21 @@ CHOICES: dict[str, list[str]] = {
     "experience": [e.value for e in Experience],
     "pregnancy_trimester": [t.value for t in Trimester],
 }
-# Plain words for the choices whose values are vocabulary terms.
+# Plain words for every choice: the values are vocabulary terms and never reach the page.
 CHOICE_LABELS: dict[str, dict[str, str]] = {
     "conditions": {c.value: label for c, label in CONDITION_LABELS.items()},
     "pregnancy_trimester": {t.value: label for t, label in TRIMESTER_LABELS.items()},
-}
+    "pain_areas": {"lower-back": "Lower back", "upper-back": "Upper back", "neck": "Neck", "hips": "Hips",
+                   "leg": "Down a leg (sciatica)"},
+    "equipment": {"chair": "A steady chair", "wall": "A bit of clear wall", "strap": "A strap, belt or towel",
+                  "mat": "A mat", "cushion": "A cushion", "back-stretcher": "A back stretcher"},
+    "stretch_days": {"mon": "Monday", "tue": "Tuesday", "wed": "Wednesday", "thu": "Thursday", "fri": "Friday",
+                     "sat": "Saturday", "sun": "Sunday"},
+    "age_band": {"under-35": "Under 35", "35-49": "35 to 49", "50-64": "50 to 64", "65-plus": "65 or older"},
+    "experience": {"new": "No, I am new to it", "some": "Yes, some"},
+}  # fmt: skip
 LABELS = {
+    "minutes": "Minutes a day",
     "pain_areas": "Where does it hurt?",
     "equipment": "What do you have at hand?",
     "conditions": "Do any of these apply to you?",
@@ -67,7 +79,49 @@ LABELS = {
     "can_kneel": "Can you kneel comfortably?",
     "likes_yoga": "Do you enjoy yoga?",
     "pregnancy_trimester": "If you are pregnant: how far along are you?",
+    "age_band": "How old are you?",
+    "experience": "Have you stretched regularly before?",
 }
+# What a blank answer is told: every question is the person's own answer, never a default.
+BLANK = {**{f: "please answer yes or no" for f in YES_NO}, "age_band": "please choose your age",
+         "experience": "please choose one", "minutes": f"please write how many minutes, from {MINUTES_MIN} to "
+         f"{MINUTES_MAX}"}  # fmt: skip
+BACK_CONDITIONS = (Condition.FLEXION_INTOLERANT.value, Condition.EXTENSION_INTOLERANT.value)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One short screen of the profile: its fields, and for a several-values field shown in parts, which choices
+    this screen shows (the others travel with the form, so going back and forth loses nothing)."""
+
+    title: str
+    intro: str
+    fields: tuple[str, ...]
+    only: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    legends: Mapping[str, str] = field(default_factory=dict)
+    hints: Mapping[str, str] = field(default_factory=dict)
+    words: Mapping[str, str] = field(default_factory=dict)  # plainer words for some choices on this screen
+    ids: Mapping[str, str] = field(default_factory=dict)  # a field shown in parts has one id per part
+
+
+STEPS: tuple[Step, ...] = (
+    Step("Your time", "A few minutes on most days helps more than a long session now and then.",
+         ("minutes", "stretch_days"), hints={"minutes": "Most people start with 5 to 10; you can change it any day."}),
+    Step("Your back", "So the routine works on the places that need it.", ("pain_areas", "conditions"),
+         only={"conditions": BACK_CONDITIONS}, legends={"conditions": "Does your back pain get worse with either?"},
+         words={BACK_CONDITIONS[0]: "Bending forward, or sitting", BACK_CONDITIONS[1]: "Bending backward, or standing"},
+         ids={"conditions": "back-conditions"},
+         hints={"pain_areas": "Tick all that apply.",
+                "conditions": "Tick one, both or neither. Stretches that move your back that way are left out."}),
+    Step("Your health", "Stretches that are not safe with these are left out.", ("conditions", "pregnancy_trimester"),
+         only={"conditions": tuple(c for c in CHOICES["conditions"] if c not in BACK_CONDITIONS)},
+         hints={"conditions": "Tick any that apply, or none."}),
+    Step("How you move", "So every stretch starts in a position you can get into and out of.",
+         ("can_get_to_floor", "can_kneel", "age_band", "experience")),
+    Step("Your day", "Last few questions before the safety check.", ("sits_most_of_day", "equipment", "likes_yoga"),
+         hints={"equipment": "A mat is never needed: a carpet or a folded blanket does the same."}),
+)  # fmt: skip
+SAFETY_STEP = len(STEPS) + 1  # the safety questions come last, after the profile is saved
 
 
 def form_values(profile: Profile) -> dict[str, Any]:
@@ -76,6 +130,12 @@ def form_values(profile: Profile) -> dict[str, Any]:
     values = {k: ("yes" if v else "no") if k in YES_NO else list(v) if k in MANY else str(v) for k, v in data.items()}
     values["pregnancy_trimester"] = data["pregnancy_trimester"] or ""
     return values
+
+
+def blank_values() -> dict[str, Any]:
+    """A new person's form: a suggested number of minutes, and every question still to answer."""
+    return {"minutes": str(MINUTES_DEFAULT), **{name: [] for name in MANY},
+            **{name: "" for name in ("age_band", "experience", "pregnancy_trimester", *YES_NO)}}  # fmt: skip
 
 
 def _read_form(form: FormData) -> dict[str, Any]:
@@ -101,11 +161,43 @@ def _profile_data(values: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _profile_page(request: Request, values: dict[str, Any], errors: dict[str, str], status: int = 200) -> Response:
+def _checked(values: dict[str, Any]) -> tuple[Profile | None, dict[str, str]]:
+    """The profile the answers make, or what is wrong with them by field (a blank answer is named, never guessed)."""
+    errors = {name: message for name, message in BLANK.items() if not values[name]}
+    profile = None
+    try:
+        profile = Profile.model_validate(_profile_data(values))
+    except ValidationError as error:
+        for field, message in field_messages(error):
+            errors.setdefault(field.split(".")[0], message)
+    trimester = _trimester_error(values)
+    if trimester:
+        errors.setdefault("pregnancy_trimester", trimester)
+    return (None if errors else profile), errors
+
+
+def _hidden(values: dict[str, Any], step: Step) -> list[tuple[str, str]]:
+    """The answers this screen does not show, as hidden fields, so they go on with the form."""
+    pairs: list[tuple[str, str]] = []
+    for name, value in values.items():
+        shown = step.only.get(name) if name in step.fields else ()
+        if name in MANY:
+            pairs += [(name, v) for v in value if shown is not None and v not in shown]
+        elif name not in step.fields:
+            pairs.append((name, value))
+    return pairs
+
+
+def _profile_page(request: Request, values: dict[str, Any], errors: dict[str, str], status: int = 200,
+                  step: int | None = None) -> Response:  # fmt: skip
+    """One step of the profile (``step`` from 1), or every question on one page to edit a saved profile."""
+    shown = STEPS[step - 1] if step else None
+    ordered = sorted(errors.items(), key=lambda e: list(LABELS).index(e[0]) if e[0] in LABELS else len(LABELS))
     return templates.TemplateResponse(request, "profile.html", {
-        "values": values, "errors": errors, "choices": CHOICES, "labels": LABELS, "yes_no": YES_NO,
-        "choice_labels": CHOICE_LABELS,
-        "minutes_min": MINUTES_MIN, "minutes_max": MINUTES_MAX,
+        "values": values, "errors": dict(ordered), "choices": CHOICES, "labels": LABELS, "yes_no": YES_NO,
+        "choice_labels": CHOICE_LABELS, "minutes_min": MINUTES_MIN, "minutes_max": MINUTES_MAX,
+        "steps": STEPS, "step": step, "shown": shown, "total": SAFETY_STEP,
+        "hidden": _hidden(values, shown) if shown else [],
     }, status_code=status)  # fmt: skip
 
 
@@ -125,16 +217,6 @@ def confirm(store: Store, today: date) -> None:
     store.confirm_clearance(today, spine_surgery=Condition.RECENT_SPINE_SURGERY in conditions_of(store))
 
 
-def topics(questions: tuple[Question, ...]) -> list[tuple[str, int, list[Question]]]:
-    """The questions in their topics, in order, each with the number its first question has on the page."""
-    found: list[tuple[str, int, list[Question]]] = []
-    for n, question in enumerate(questions, start=1):
-        if not found or found[-1][0] != question.topic:
-            found.append((question.topic, n, []))
-        found[-1][2].append(question)
-    return found
-
-
 def verdict_json(screening: Screening | None, verdict: Verdict) -> dict[str, Any]:
     return {
         "screening": None if screening is None else {
@@ -151,7 +233,9 @@ def verdict_json(screening: Screening | None, verdict: Verdict) -> dict[str, Any
 
 @pages.get("/", response_class=HTMLResponse)
 def welcome(request: Request, store: StoreDep) -> Response:
-    return templates.TemplateResponse(request, "welcome.html", {"has_profile": store.load_profile() is not None})
+    return templates.TemplateResponse(request, "welcome.html", {
+        "has_profile": store.load_profile() is not None, "question_count": len(QUESTIONS),
+    })  # fmt: skip
 
 
 @pages.get("/start")
@@ -159,24 +243,47 @@ def start() -> Response:
     return RedirectResponse("/onboarding/profile", status_code=303)
 
 
+def _number(raw: object, last: int) -> int | None:
+    """A step or question number from the form (1 to ``last``), or None when there is none or it is not one."""
+    text = str(raw) if raw is not None else ""
+    return int(text) if text.isdigit() and 1 <= int(text) <= last else None
+
+
 @pages.get("/onboarding/profile", response_class=HTMLResponse)
 def profile_page(request: Request, store: StoreDep) -> Response:
-    return _profile_page(request, form_values(store.load_profile() or Profile()), {})
+    """A new person's first step; with a profile saved, every answer on one page to edit (or ?step= for one step,
+    which is where Back from the safety questions goes)."""
+    saved = store.load_profile()
+    step = _number(request.query_params.get("step"), len(STEPS))
+    values = form_values(saved) if saved is not None else blank_values()
+    if step is None and saved is not None:
+        return _profile_page(request, values, {})
+    return _profile_page(request, values, {}, step=step or 1)
 
 
 @pages.post("/onboarding/profile", response_class=HTMLResponse)
 async def profile_submit(request: Request, store: StoreDep) -> Response:
-    values = _read_form(await request.form())
-    errors: dict[str, str] = {}
-    try:
-        profile = Profile.model_validate(_profile_data(values))  # a blank answer is an error, never a default
-    except ValidationError as error:
-        for field, message in field_messages(error):
-            errors.setdefault(field.split(".")[0], message)
-    trimester = _trimester_error(values)
-    if trimester:
-        errors.setdefault("pregnancy_trimester", trimester)
-    if errors:
+    """A step's Back or Next (nothing saved until the last step), or the whole form at once (the edit page)."""
+    form = await request.form()
+    values = _read_form(form)
+    step = _number(form.get("step"), len(STEPS))
+    if step is not None and form.get("go") == "back":
+        if step == 1:
+            return RedirectResponse("/", status_code=303)
+        return _profile_page(request, values, {}, step=step - 1)
+    profile, errors = _checked(values)
+    if step is not None:
+        here = {k: v for k, v in errors.items() if k in STEPS[step - 1].fields}
+        if here:
+            return _profile_page(request, values, here, status=422, step=step)
+        if step < len(STEPS):
+            return _profile_page(request, values, {}, step=step + 1)
+        # The last step: an answer from an earlier step can only be wrong if the form was altered; show that step.
+        first = next((n for n, s in enumerate(STEPS, start=1) if set(errors) & set(s.fields)), None)
+        if first is not None:
+            return _profile_page(request, values, {k: v for k, v in errors.items() if k in STEPS[first - 1].fields},
+                                 status=422, step=first)  # fmt: skip
+    if profile is None:
         return _profile_page(request, values, errors, status=422)
     store.save_profile(profile)
     verdict = assess(store.latest_screening(), date.today(), conditions=profile.conditions)
@@ -186,24 +293,41 @@ async def profile_submit(request: Request, store: StoreDep) -> Response:
     return RedirectResponse(where, status_code=303)
 
 
-def _safety_page(request: Request, answers: dict[str, str], missing: list[str], status: int = 200) -> Response:
+def _safety_page(request: Request, store: Store, answers: dict[str, str], at: int, missing: bool = False) -> Response:
+    """Question ``at`` (from 1) on its own screen, the other answers so far going on with the form."""
+    question = QUESTIONS[at - 1]
     return templates.TemplateResponse(request, "screening.html", {
-        "topics": topics(QUESTIONS), "answers": answers, "missing": missing,
-    }, status_code=status)  # fmt: skip
+        "q": question, "at": at, "count": len(QUESTIONS), "answer": answers.get(question.id, ""),
+        "why": WHY_ASKED[question.id], "missing": missing,
+        "hidden": [(k, v) for k, v in answers.items() if k != question.id and v in ("yes", "no")],
+        # A first screening is the last step of onboarding; a later one is the safety check on its own.
+        "onboarding": store.latest_screening() is None, "step": SAFETY_STEP, "steps": STEPS, "total": SAFETY_STEP,
+        "topic_start": at == 1 or QUESTIONS[at - 2].topic != question.topic,
+    }, status_code=422 if missing else 200)  # fmt: skip
 
 
 @pages.get("/onboarding/safety", response_class=HTMLResponse)
-def safety_page(request: Request) -> Response:
-    return _safety_page(request, {}, [])
+def safety_page(request: Request, store: StoreDep) -> Response:
+    return _safety_page(request, store, {}, 1)
 
 
 @pages.post("/onboarding/safety", response_class=HTMLResponse)
 async def safety_submit(request: Request, store: StoreDep) -> Response:
+    """One question's Back or Next (nothing saved until the last one is answered), or every answer at once."""
     form = await request.form()
     answers = {q.id: str(form.get(q.id, "")) for q in QUESTIONS}
-    missing = [q.id for q in QUESTIONS if answers[q.id] not in ("yes", "no")]
+    at = _number(form.get("at"), len(QUESTIONS))
+    if at is not None and form.get("go") == "back":
+        if at == 1:
+            return RedirectResponse(f"/onboarding/profile?step={len(STEPS)}", status_code=303)
+        return _safety_page(request, store, answers, at - 1)
+    if at is not None and answers[QUESTIONS[at - 1].id] not in ("yes", "no"):
+        return _safety_page(request, store, answers, at, missing=True)
+    if at is not None and at < len(QUESTIONS):
+        return _safety_page(request, store, answers, at + 1)
+    missing = [n for n, q in enumerate(QUESTIONS, start=1) if answers[q.id] not in ("yes", "no")]
     if missing:
-        return _safety_page(request, answers, missing, status=422)
+        return _safety_page(request, store, answers, missing[0], missing=True)
     today = date.today()
     latest = save_answers(store, {k: v == "yes" for k, v in answers.items()}, today)
     if assess(latest, today, conditions=conditions_of(store)).may_plan:
