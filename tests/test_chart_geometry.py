@@ -31,6 +31,8 @@ def _inside(c: Chart) -> None:
         width = chart.text_width(t.label, c.font)
         start = {"start": t.at, "middle": t.at - width / 2, "end": t.at - width}[t.anchor]
         assert start >= 0 and start + width <= c.width, t
+    spans = [chart._extent(t) for t in c.x_ticks]
+    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False)), "x labels run into each other"
     for t in c.y_ticks:
         assert c.top - 1e-9 <= t.at <= c.bottom + 1e-9 and chart.text_width(t.label, c.font) <= c.left
     assert chart.text_width(c.y_title, c.font) <= c.width, c.y_title

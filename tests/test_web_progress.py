@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, time, timedelta
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from playwright.sync_api import Page, expect
 
 from backstretch.app.reminders import build_reminders, calendar_bytes
 from backstretch.core import measures as m
+from backstretch.core.chart import day_words
 from backstretch.core.consistency import consistency
 from backstretch.core.measures import MEASURES, MeasureKind, trend
 from backstretch.core.profile import Profile
@@ -174,7 +176,7 @@ def test_seeded_progress_shows_the_core_trends_and_charts(page: Page, live_serve
 def test_the_empty_page_says_so_in_plain_words(tmp_path: Path) -> None:
     client = TestClient(create_app(f"sqlite:///{tmp_path / 'empty.sqlite3'}"))
     text = client.get("/progress").text
-    assert "No pain readings yet." in text and "Nothing logged yet" in text
+    assert "No pain readings yet: " in text and "No reach readings yet: " in text and "<svg" not in text
     assert "backstretch" not in text.split("<main", 1)[1].lower(), "no command line on the page"
 
 
@@ -352,3 +354,160 @@ def test_reach_form_explains_a_minus_number(page: Page, live_server: LiveServer,
     page.set_viewport_size({"width": 1366, "height": 900})
     page.locator("#log-reach").scroll_into_view_if_needed()
     screenshot(page, "progress-reach-form")
+
+
+def _chart_text_px(page: Page, selector: str) -> float:
+    """The smallest rendered size of a chart's text: its font size in the drawing's units, scaled to the screen."""
+    return float(page.locator(selector).evaluate(
+        "svg => Math.min(...[...svg.querySelectorAll('text')].map(t => parseFloat(getComputedStyle(t).fontSize)"
+        " * svg.getBoundingClientRect().width / svg.viewBox.baseVal.width))"))  # fmt: skip
+
+
+def _row(page: Page, kind: str, day_text: str) -> object:
+    page.locator(f"#card-{kind} summary").click()
+    return page.locator(f"#readings-{kind} tbody tr", has_text=day_text)
+
+
+def test_log_change_delete_and_undo_each_measure_on_a_phone(page: Page, live_server: LiveServer,
+                                                             tmp_path: Path) -> None:  # fmt: skip
+    """At 390 x 844: the log form is at the top, each measure is logged, changed (a bad value refused with the value
+    kept), deleted and put back with Undo, and the reading comes back exactly as it was."""
+    store = open_store(_db(tmp_path))
+    store.save_profile(Profile())
+    today = date.today()
+    today_words = day_words(today, today)
+    page.goto(f"{live_server.url}/progress")
+    form = page.locator("#log-pain").bounding_box()
+    assert form is not None and form["y"] < 844, "the log form is on the first screen of a phone"
+
+    # Pain
+    page.get_by_label("Pain, 0 (none) to 10").fill("6")
+    page.get_by_role("button", name="Save pain").click()
+    expect(page.get_by_role("status")).to_have_text("Saved your pain reading. Thank you.")
+    (pain_id,) = [e.id for e in store.logged_measures(MeasureKind.PAIN)]
+    row = _row(page, "pain", today_words)
+    expect(row).to_contain_text("6 out of 10")
+    row.get_by_role("link", name=re.compile("Change")).click()
+    expect(page.get_by_role("heading", name="Change your pain reading")).to_be_visible()
+    page.get_by_label("Pain, 0 (none) to 10").evaluate("input => { input.max = '20'; }")
+    page.get_by_label("Pain, 0 (none) to 10").fill("12")
+    page.get_by_role("button", name="Save the change").click()
+    expect(page.locator("#edit-error")).to_have_text("pain is a whole number from 0 to 10, not 12")
+    expect(page.get_by_label("Pain, 0 (none) to 10")).to_have_value("12")  # what was typed, kept
+    assert [x.value for x in store.measures(MeasureKind.PAIN)] == [6]
+    page.get_by_label("Pain, 0 (none) to 10").fill("3")
+    page.get_by_role("button", name="Save the change").click()
+    expect(page.get_by_role("status")).to_have_text(f"Changed your pain reading of {today_words}.")
+    assert [(e.id, e.measure.value) for e in store.logged_measures(MeasureKind.PAIN)] == [(pain_id, 3)]
+    page.locator(f'#readings-pain tr[data-measure="{pain_id}"]').get_by_role("button", name=re.compile("Delete")).click()
+    expect(page.get_by_role("status")).to_contain_text(f"Deleted your pain reading of {today_words}.")
+    assert store.measures(MeasureKind.PAIN) == []
+    page.get_by_role("button", name="Undo").click()
+    expect(page.get_by_role("status")).to_have_text(f"Put back your pain reading of {today_words}.")
+    assert [(e.id, e.measure.value) for e in store.logged_measures(MeasureKind.PAIN)] == [(pain_id, 3)]
+    _no_violations(page)
+
+    # Function
+    page.get_by_role("link", name="Function", exact=True).click()
+    page.get_by_label("What you find hard").first.fill("putting on socks")
+    page.get_by_label("Score, 0 (cannot do it)").first.fill("4")
+    page.get_by_role("button", name="Save function").click()
+    expect(page.get_by_role("status")).to_have_text("Saved your function reading. Thank you.")
+    (function_id,) = [e.id for e in store.logged_measures(MeasureKind.FUNCTION)]
+    _row(page, "function", today_words).get_by_role("link", name=re.compile("Change")).click()
+    expect(page.get_by_label("What you find hard").first).to_have_value("putting on socks")
+    page.get_by_label("Score, 0 (cannot do it)").first.fill("7")
+    page.get_by_role("button", name="Save the change").click()
+    expect(page.get_by_role("status")).to_have_text(f"Changed your function reading of {today_words}.")
+    assert [x.value for x in store.measures(MeasureKind.FUNCTION)] == [7]
+    page.locator(f'tr[data-measure="{function_id}"]').get_by_role("button", name=re.compile("Delete")).click()
+    expect(page.get_by_role("status")).to_contain_text("Deleted your function reading")
+    page.get_by_role("button", name="Undo").click()
+    expect(page.get_by_role("status")).to_contain_text("Put back your function reading")
+    assert [x.activities[0].score for x in store.measures(MeasureKind.FUNCTION)] == [7]
+
+    # Reach: two readings of one day, one past the floor, both shown as they are.
+    page.get_by_role("link", name="Reach", exact=True).click()
+    expect(page.locator("#reach-hint")).to_contain_text("a minus number, such as -3: it means 3 cm past the floor")
+    page.get_by_label("Fingertip to floor").fill("12")
+    page.get_by_role("button", name="Save reach").click()
+    page.get_by_role("link", name="Reach", exact=True).click()
+    page.get_by_label("Fingertip to floor").fill("-4")
+    page.get_by_role("button", name="Save reach").click()
+    expect(page.get_by_role("status")).to_have_text("Saved your reach reading. Thank you.")
+    chart = page.locator("#chart-reach")
+    expect(chart.locator("circle.dot")).to_have_count(2)
+    expect(chart.locator("circle.dot title")).to_have_text([f"{today_words}: 12 cm above the floor",
+                                                            f"{today_words}: 4 cm past the floor"])  # fmt: skip
+    expect(chart.locator("desc")).to_contain_text("1 reading past the floor, standing on a step")
+    expect(chart.locator(".floor-label")).to_have_text("floor")
+    expect(page.locator("#card-reach .basis")).to_contain_text("on the 1 day with more than one reading, the middle")
+    page.locator("#card-reach summary").click()
+    expect(page.locator("#readings-reach tbody tr")).to_have_count(2)
+    expect(page.locator("#readings-reach")).to_contain_text("4 cm past the floor")
+    past_id = next(e.id for e in store.logged_measures(MeasureKind.REACH) if e.measure.value < 0)
+    before = store.logged_measures(MeasureKind.REACH)
+    page.locator(f'tr[data-measure="{past_id}"]').get_by_role("link", name=re.compile("Change")).click()
+    expect(page.locator("#reach-hint")).to_contain_text("-3 is 3 cm past the floor")
+    page.get_by_label("Fingertip to floor in cm").fill("-50")
+    page.get_by_role("button", name="Save the change").click()
+    expect(page.locator("#edit-error")).to_have_text("reach is measured from -40 to 80 cm, not -50 cm")
+    expect(page.get_by_label("Fingertip to floor in cm")).to_have_value("-50")
+    page.get_by_role("link", name="Cancel").click()
+    page.locator("#card-reach summary").click()
+    page.locator(f'tr[data-measure="{past_id}"]').get_by_role("button", name=re.compile("Delete")).click()
+    expect(page.locator("#chart-reach circle.dot")).to_have_count(1)
+    page.get_by_role("button", name="Undo").click()
+    expect(page.locator("#chart-reach circle.dot")).to_have_count(2)
+    assert store.logged_measures(MeasureKind.REACH) == before
+
+    for kind in ("pain", "function", "reach"):  # real text sizes on a phone
+        assert _chart_text_px(page, f"#chart-{kind}") >= 14
+    _no_violations(page)
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0
+
+
+def test_no_command_lines_or_iso_dates_on_the_page(page: Page, live_server: LiveServer, tmp_path: Path) -> None:
+    page.goto(f"{live_server.url}/progress")
+    text = page.locator("main").inner_text()
+    assert "backstretch " not in text and "`" not in text
+    _seed(_db(tmp_path))
+    page.goto(f"{live_server.url}/progress")
+    for details in page.locator("main details").all():
+        details.evaluate("d => { d.open = true; }")
+    text = page.locator("main").inner_text()
+    assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", text), "an ISO date on the page"
+    assert "backstretch log" not in text
+
+
+def _screens(page: Page, url: str, name: str) -> None:
+    page.goto(url)
+    screenshot(page, name)
+
+
+def test_progress_screenshots(page: Page, live_server: LiveServer, tmp_path: Path) -> None:
+    """Empty, a few readings, and many (a year of them): saved at phone and desk sizes to look at."""
+    url = _db(tmp_path)
+    _screens(page, f"{live_server.url}/progress", "progress-empty")
+    store = open_store(url)
+    today = date.today()
+    for n, value in enumerate((5, 4, 4)):
+        store.add_measure(m.pain(value, today - timedelta(days=3 * n)))
+    store.add_measure(m.reach(12, today))
+    store.add_measure(m.reach(-4, today))
+    _screens(page, f"{live_server.url}/progress", "progress-few")
+    for n in range(365):
+        day = today - timedelta(days=n)
+        store.add_measure(m.pain(max(0, min(10, 3 + (n // 40) % 4 - (n % 3 == 0))), day))
+        if n % 2 == 0:
+            record_session(store, day, 8)
+        if n % 7 == 0:
+            store.add_measure(m.reach(round(20 - (365 - n) / 20, 1), day))
+            store.add_measure(m.function([("putting on socks", 3 + (365 - n) // 60)], day))
+    _screens(page, f"{live_server.url}/progress", "progress-many")
+    for kind in ("pain", "function", "reach"):
+        assert _chart_text_px(page, f"#chart-{kind}") >= 14
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.screenshot(path=Path(__file__).resolve().parent.parent / "build" / "screenshots" / "progress-many-1366x900.png",
+                    full_page=True)  # fmt: skip

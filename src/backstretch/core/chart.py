@@ -19,7 +19,7 @@ from backstretch.core.measures import MEASURES, Measure, MeasureKind, Trend, dai
 WIDTH, HEIGHT = 320.0, 220.0
 FONT = 15.0  # text size in viewBox units; at WIDTH px wide or more that is 15 px or more
 LEFT, RIGHT, TOP, BOTTOM = 36.0, 10.0, 30.0, 52.0  # room for y labels, a margin, the y title, x labels and title
-DOT_RADIUS = 5.0
+DOT_RADIUS, MIN_DOT_RADIUS = 5.0, 2.0
 DAY_SLOT_SHARE = 0.8  # the share of a day's width its dots may spread over
 MIN_WINDOW_DAYS = 14  # a lone reading still sits on a two-week axis
 MAX_X_TICKS = 4  # dates like "28 Nov" at FONT size: four fit across WIDTH
@@ -143,12 +143,36 @@ def y_range(kind: MeasureKind, values: Sequence[float]) -> tuple[float, float, f
 
 
 def _date_ticks(start: date, end: date, left: float, right: float) -> tuple[Tick, ...]:
+    """Evenly spaced dates ending on today: as many as fit without their labels running into each other."""
     days = (end - start).days + 1
-    step = max(1, math.ceil(days / MAX_X_TICKS))
-    if step >= 7:
-        step = 7 * math.ceil(step / 7)  # whole weeks, ending on today
-    ticks = [end - timedelta(days=i) for i in range(0, days, step)][::-1]
-    return tuple(_x_tick(_x(t, start, days, left, right), short_day(t)) for t in ticks)
+    ticks: tuple[Tick, ...] = ()
+    for most in range(MAX_X_TICKS, 1, -1):
+        step = max(1, math.ceil(days / most))
+        if step >= 7:
+            step = 7 * math.ceil(step / 7)  # whole weeks
+        dates = [end - timedelta(days=i) for i in range(0, days, step)][::-1]
+        ticks = tuple(_x_tick(_x(t, start, days, left, right), short_day(t)) for t in dates)
+        if _apart(ticks) == ticks:
+            return ticks
+    return _apart(ticks)
+
+
+def _extent(tick: Tick) -> tuple[float, float]:
+    width = text_width(tick.label)
+    start = {"start": tick.at, "middle": tick.at - width / 2, "end": tick.at - width}[tick.anchor]
+    return start, start + width
+
+
+TICK_GAP = 6.0
+
+
+def _apart(ticks: tuple[Tick, ...]) -> tuple[Tick, ...]:
+    """The labels that do not run into each other, keeping the last (today's) and going back from it."""
+    kept: list[Tick] = []
+    for tick in reversed(ticks):
+        if not kept or _extent(tick)[1] + TICK_GAP <= _extent(kept[-1])[0]:
+            kept.append(tick)
+    return tuple(reversed(kept))
 
 
 def _x(day: date, start: date, days: int, left: float, right: float) -> float:
@@ -169,13 +193,14 @@ def measure_chart(kind: MeasureKind, readings: Sequence[Measure], today: date, f
     left, top, right, bottom = _plot()
     low, high, step = y_range(kind, [m.value for m in mine])
     slot = (right - left) / days * DAY_SLOT_SHARE
+    radius = max(MIN_DOT_RADIUS, min(DOT_RADIUS, slot * 0.6))  # smaller dots over long spans, so days stay apart
     by_day: dict[date, list[Measure]] = {}
     for m in mine:
         by_day.setdefault(m.on, []).append(m)
     dots = []
     for day, todays in by_day.items():
         centre = _x(day, start, days, left, right)
-        spread = min(slot, (len(todays) - 1) * DOT_RADIUS * 1.6)
+        spread = min(slot, (len(todays) - 1) * radius * 1.6)
         for n, m in enumerate(todays):
             offset = 0.0 if len(todays) == 1 else spread * (n / (len(todays) - 1) - 0.5)
             dots.append(Dot(centre + offset, _y(m.value, low, high, top, bottom), day, m.value,
@@ -198,7 +223,7 @@ def measure_chart(kind: MeasureKind, readings: Sequence[Measure], today: date, f
         title=f"{info.title} over time", desc=_desc(info.title, mine, today, start, reach), y_title=y_title,
         x_title=_x_title(start, end), left=left, top=top, right=right, bottom=bottom,
         x_ticks=_date_ticks(start, end, left, right), y_ticks=y_ticks, dots=tuple(dots), trend=line,
-        floor_y=_y(0.0, low, high, top, bottom) if reach else None,
+        floor_y=_y(0.0, low, high, top, bottom) if reach else None, dot_radius=radius,
     )  # fmt: skip
 
 
@@ -237,8 +262,8 @@ def weeks_chart(weeks: Sequence[tuple[date, int]], today: date) -> Chart:
         bars.append(Bar(left + n * width + width * 0.15, y, width * 0.7, bottom - y,
                         f"Week of {day_words(monday, today)}: {stretched} day{'s' if stretched != 1 else ''}"))
     every = max(1, math.ceil(count / MAX_X_TICKS))
-    ticks = tuple(_x_tick(left + (n + 0.5) * width, short_day(monday))
-                  for n, (monday, _) in enumerate(weeks) if (count - 1 - n) % every == 0)  # fmt: skip
+    ticks = _apart(tuple(_x_tick(left + (n + 0.5) * width, short_day(monday))
+                         for n, (monday, _) in enumerate(weeks) if (count - 1 - n) % every == 0))  # fmt: skip
     total = sum(s for _, s in weeks)
     desc = (f"Days stretched in each of the last {len(weeks)} weeks: {total} in all." if weeks
             else "No stretching days yet.")  # fmt: skip
