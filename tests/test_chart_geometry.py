@@ -4,6 +4,7 @@ axes are labelled, every reading of a day is its own dot, and reach past the flo
 from __future__ import annotations
 
 from datetime import date, timedelta
+from itertools import pairwise
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -32,7 +33,7 @@ def _inside(c: Chart) -> None:
         start = {"start": t.at, "middle": t.at - width / 2, "end": t.at - width}[t.anchor]
         assert start >= 0 and start + width <= c.width, t
     spans = [chart._extent(t) for t in c.x_ticks]
-    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False)), "x labels run into each other"
+    assert all(a[1] <= b[0] for a, b in pairwise(spans)), "x labels run into each other"
     for t in c.y_ticks:
         assert c.top - 1e-9 <= t.at <= c.bottom + 1e-9 and chart.text_width(t.label, c.font) <= c.left
     assert chart.text_width(c.y_title, c.font) <= c.width, c.y_title
