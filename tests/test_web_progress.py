@@ -26,7 +26,7 @@ from backstretch.store import Store, open_store
 from backstretch.store.transfer import export_data
 from backstretch.web.app import create_app
 from tests.helpers import backstretch, record_session
-from tests.web import LiveServer, screenshot
+from tests.web import SCREENSHOTS, LiveServer, screenshot
 
 
 def _no_violations(page: Page) -> None:
@@ -399,7 +399,7 @@ def test_log_change_delete_and_undo_each_measure_on_a_phone(page: Page, live_ser
     page.get_by_role("button", name="Save the change").click()
     expect(page.get_by_role("status")).to_have_text(f"Changed your pain reading of {today_words}.")
     assert [(e.id, e.measure.value) for e in store.logged_measures(MeasureKind.PAIN)] == [(pain_id, 3)]
-    page.locator(f'#readings-pain tr[data-measure="{pain_id}"]').get_by_role("button", name=re.compile("Delete")).click()
+    page.locator(f'tr[data-measure="{pain_id}"]').get_by_role("button", name=re.compile("Delete")).click()
     expect(page.get_by_role("status")).to_contain_text(f"Deleted your pain reading of {today_words}.")
     assert store.measures(MeasureKind.PAIN) == []
     page.get_by_role("button", name="Undo").click()
@@ -509,5 +509,4 @@ def test_progress_screenshots(page: Page, live_server: LiveServer, tmp_path: Pat
     for kind in ("pain", "function", "reach"):
         assert _chart_text_px(page, f"#chart-{kind}") >= 14
     page.set_viewport_size({"width": 1366, "height": 900})
-    page.screenshot(path=Path(__file__).resolve().parent.parent / "build" / "screenshots" / "progress-many-1366x900.png",
-                    full_page=True)  # fmt: skip
+    page.screenshot(path=SCREENSHOTS / "progress-many-1366x900.png", full_page=True)
