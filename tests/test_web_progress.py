@@ -453,10 +453,12 @@ def test_log_change_delete_and_undo_each_measure_on_a_phone(page: Page, live_ser
     page.get_by_role("button", name="Save the change").click()
     expect(page.locator("#edit-error")).to_have_text("reach is measured from -40 to 80 cm, not -50 cm")
     expect(page.get_by_label("Fingertip to floor in cm")).to_have_value("-50")
+    screenshot(page, "progress-change-reach")
     page.get_by_role("link", name="Cancel").click()
     page.locator("#card-reach summary").click()
     page.locator(f'tr[data-measure="{past_id}"]').get_by_role("button", name=re.compile("Delete")).click()
     expect(page.locator("#chart-reach circle.dot")).to_have_count(1)
+    screenshot(page, "progress-deleted-undo")
     page.get_by_role("button", name="Undo").click()
     expect(page.locator("#chart-reach circle.dot")).to_have_count(2)
     assert store.logged_measures(MeasureKind.REACH) == before

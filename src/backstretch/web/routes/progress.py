@@ -157,10 +157,10 @@ class Card:
     rows: list[tuple[int | None, str, str, str]]  # id (None: given before a session), day, reading, note
 
 
-def _cards(p: Progress, entries: list[LoggedMeasure], refused: str | None) -> list[Card]:
+def _cards(p: Progress, entries: list[LoggedMeasure], refused: str | None, notice_card: str = "") -> list[Card]:
     cards = []
     for t in p.trends:
-        if t.kind is MeasureKind.REACH and refused and not t.points:
+        if t.kind is MeasureKind.REACH and refused and not t.points and notice_card != t.kind.value:
             continue  # the reach test is not for this person, and there is nothing from before to show
         mine = [e for e in entries if e.measure.kind is t.kind and e.measure.on <= p.today]
         rows = [(e.id, day_words(e.measure.on, p.today), reading_words(e.measure), e.measure.note)
@@ -173,13 +173,14 @@ def _cards(p: Progress, entries: list[LoggedMeasure], refused: str | None) -> li
 FORMS = ("pain", "function", "reach")
 
 
-def _notice(store: Store, request: Request) -> tuple[str, int | None]:
-    """The confirmation to show, from what the store holds (never text from the address), and the id that Undo puts
-    back when a reading was just deleted."""
+def _notice(store: Store, request: Request) -> tuple[str, int | None, str]:
+    """The confirmation to show, from what the store holds (never text from the address), the id that Undo puts
+    back when a reading was just deleted, and the measure whose card shows it (where the person just was; blank:
+    at the top, by the log form)."""
     query = request.query_params
     logged = next((k for k in MEASURES if k.value == query.get("logged")), None)
     if logged is not None:
-        return f"Saved your {MEASURES[logged].title.lower()} reading. Thank you.", None
+        return f"Saved your {MEASURES[logged].title.lower()} reading. Thank you.", None, ""
     for key in ("edited", "restored", "deleted"):
         text = query.get(key, "")
         if not text.isdigit() or not 0 < int(text) <= MAX_ID:
@@ -189,9 +190,9 @@ def _notice(store: Store, request: Request) -> tuple[str, int | None]:
             continue
         what = f"{MEASURES[found.kind].title.lower()} reading of {day_words(found.on, date.today())}"
         if key == "deleted":
-            return f"Deleted your {what}.", int(text)
-        return (f"Changed your {what}." if key == "edited" else f"Put back your {what}."), None
-    return "", None
+            return f"Deleted your {what}.", int(text), found.kind.value
+        return (f"Changed your {what}." if key == "edited" else f"Put back your {what}."), None, found.kind.value
+    return "", None, ""
 
 
 def _page(request: Request, store: Store, errors: dict[str, str] | None = None,
@@ -202,15 +203,16 @@ def _page(request: Request, store: Store, errors: dict[str, str] | None = None,
     activities = [*activities, *[""] * FUNCTION_MAX_ACTIVITIES][:FUNCTION_MAX_ACTIVITIES]
     scores = [*(given.get("score") or []), *[""] * FUNCTION_MAX_ACTIVITIES][:FUNCTION_MAX_ACTIVITIES]
     reach_refused = reach_refusal(store)
-    notice, undo = _notice(store, request)
+    notice, undo, notice_card = _notice(store, request)
     asked = request.query_params.get("log") or request.query_params.get("logged")
     chosen = next(iter(errors or {}), None) or (asked if asked in FORMS else "pain")
     weeks = [(w.starts, w.days_stretched) for w in p.summary.weeks]
     return templates.TemplateResponse(request, "progress.html", {
         "p": p, "c": p.summary, "measures": MEASURES, "kinds": MeasureKind, "errors": errors or {},
         "values": given, "activities": activities, "scores": scores, "today": p.today.isoformat(),
-        "notice": notice, "undo": undo, "chosen": chosen, "forms": FORMS,
-        "cards": _cards(p, store.logged_measures(), reach_refused), "weeks_chart": weeks_chart(weeks, p.today),
+        "notice": notice, "undo": undo, "notice_card": notice_card, "chosen": chosen, "forms": FORMS,
+        "cards": _cards(p, store.logged_measures(), reach_refused, notice_card),
+        "weeks_chart": weeks_chart(weeks, p.today),
         "rom": rom_lines(p.readings, catalogue_of(request)),
         "recent": recent_sessions(store, catalogue_of(request), RECENT_ON_PAGE), "reach_refused": reach_refused,
     }, status_code=status)  # fmt: skip
