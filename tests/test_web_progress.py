@@ -74,7 +74,7 @@ def test_logging_measures_through_the_forms(page: Page, live_server: LiveServer,
     assert [(x.kind, x.value, x.morning, x.note, x.on) for x in stored] == [
         (MeasureKind.PAIN, 4, True, "stiff", date.today())
     ]
-    expect(page.locator('.trend[data-kind="pain"]')).to_contain_text("1 reading over 0 days")
+    expect(page.locator('.trend[data-kind="pain"]')).to_contain_text("readings on 1 day)")
 
     # Out of range, past the browser's own check: the message is by the form, the value kept, nothing stored.
     page.locator("#pain-value").evaluate("input => { input.max = '20'; }")

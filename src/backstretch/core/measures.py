@@ -405,7 +405,9 @@ def _important_share(info: MeasureInfo, baseline: float, change: float) -> bool:
 
 
 def _too_few(info: MeasureInfo, points: int, span: int) -> str:
-    have = "no readings yet" if points == 0 else f"{points} reading{'s' if points != 1 else ''} over {span} days"
+    # Counted in days: several readings of one day are one point of a trend, so "2 readings" of one day would mislead.
+    days = f"readings on {points} day{'s' if points != 1 else ''}"
+    have = "no readings yet" if points == 0 else days if span == 0 else f"{days}, spread over {span} days"
     return (f"{info.title}: not enough data for a trend yet ({have}). A trend needs at least {MIN_POINTS} readings "
             f"on different days spread over {MIN_SPAN_DAYS // 7} weeks.")  # fmt: skip
 
