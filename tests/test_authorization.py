@@ -14,6 +14,7 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from backstretch.core.accounts import Role
+from backstretch.core.measures import pain
 from backstretch.core.profile import Profile
 from backstretch.core.programs import Program, ProgramItem
 from backstretch.core.safety import QUESTIONS, Screening
@@ -65,6 +66,7 @@ class Clinic:
         with store.session() as s, s.begin():
             s.add(CareRow(clinician_id=self.people["clinician"].id, patient_id=self.people["patient"].id))
         self.session = self._session(store.for_person(self.people["patient"].id))
+        self.measure = store.for_person(self.people["patient"].id).add_measure(pain(3, date.today()))
         self._session(store.for_person(self.people["patient-b"].id))
 
     def _session(self, store: Store) -> int:
@@ -87,7 +89,7 @@ class Clinic:
         return client
 
     def call(self, client: TestClient, method: str, path: str) -> int:
-        ids = {"session_id": self.session, "patient_id": self.people["patient"].id}
+        ids = {"session_id": self.session, "patient_id": self.people["patient"].id, "measure_id": self.measure}
         target = path.format(**ids)
         bodies: dict[str, Any] = {
             "/api/sessions/{session_id}/steps": {"index": 0, "seconds": 1, "outcome": "done"},
@@ -95,6 +97,7 @@ class Clinic:
             "/api/sessions/{session_id}/finish": {"status": "completed"},
             "/api/sessions/{session_id}/easier": {"stretch": self.stretch},
             "/api/sessions/{session_id}/rom": {"stretch": "standing-forward-fold", "degrees": 60},
+            "/api/measures/{measure_id}": {"value": 0},
         }
         if path == "/player":
             target = f"/player?session={self.session}"
@@ -115,6 +118,10 @@ KNOWN = {
     ("POST", "/clinic/patients/{patient_id}/reset"), ("GET", "/clinic/patients/{patient_id}"),
     ("POST", "/clinic/patients/{patient_id}/program"), ("GET", "/clinic/patients/{patient_id}/chart.svg"),
     ("GET", "/clinic/patients/{patient_id}/handout.pdf"), ("GET", "/clinic/patients/{patient_id}/report.pdf"),
+    ("GET", "/progress/measures/{measure_id}"), ("POST", "/progress/measures/{measure_id}"),
+    ("POST", "/progress/measures/{measure_id}/delete"), ("POST", "/progress/measures/{measure_id}/restore"),
+    ("PATCH", "/api/measures/{measure_id}"), ("DELETE", "/api/measures/{measure_id}"),
+    ("POST", "/api/measures/{measure_id}/restore"),
 }  # fmt: skip
 # Who may call each route (the patient for the rest).
 OWNER = {path: "clinician" for _, path in KNOWN if path.startswith("/clinic/")}
@@ -145,6 +152,10 @@ def test_the_owner_reaches_it(clinic: Clinic) -> None:
     assert clinic.call(patient, "GET", "/api/sessions/{session_id}") == 200
     assert clinic.call(patient, "GET", "/player") == 200
     assert clinic.call(patient, "POST", "/api/sessions/{session_id}/steps") == 200
+    assert clinic.call(patient, "GET", "/progress/measures/{measure_id}") == 200
+    assert clinic.call(patient, "PATCH", "/api/measures/{measure_id}") == 200
+    assert clinic.call(patient, "DELETE", "/api/measures/{measure_id}") == 200
+    assert clinic.call(patient, "POST", "/api/measures/{measure_id}/restore") == 200
     # Reached: saved when the planned session holds the fold, else refused for that reason (not hidden).
     assert clinic.call(patient, "POST", "/api/sessions/{session_id}/rom") in (200, 422)
     assert clinic.call(clinician, "POST", "/clinic/patients/{patient_id}/reset") == 200

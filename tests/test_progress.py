@@ -69,8 +69,9 @@ def test_eight_weeks_of_streaks_weekly_figures_and_trends(eight_weeks: str) -> N
     assert reach["statement"].startswith("Reach is down 6 cm since you started (25 → 19 cm): more than measuring "
                                          "error.")  # fmt: skip
     assert not function["enough"]
-    assert function["statement"] == ("Function: not enough data for a trend yet (2 readings over 49 days). A trend "
-                                     "needs at least 4 readings on different days spread over 2 weeks.")  # fmt: skip
+    assert function["statement"] == ("Function: not enough data for a trend yet (readings on 2 days, spread over 49 "
+                                     "days). A trend needs at least 4 readings on different days spread over 2 "
+                                     "weeks.")  # fmt: skip
 
 
 def test_a_missed_day_ends_the_run_but_keeps_the_history(eight_weeks: str) -> None:

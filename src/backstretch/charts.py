@@ -42,7 +42,7 @@ MIN_WINDOW_DAYS = 14  # a lone reading still sits on a two-week axis, so the cha
 TERMINAL_DAYS = 56  # the terminal chart shows the last eight weeks
 
 STRETCHING_LABEL = "stretching day"
-NO_MEASURES = "No measures logged yet — try `backstretch log pain 3`"
+NO_MEASURES = "No measures logged yet"  # drawn on pages and in the printed report too: no command line
 
 # Okabe–Ito colours: told apart by people with the common kinds of colour blindness.
 COLOURS = {MeasureKind.PAIN: "#D55E00", MeasureKind.FUNCTION: "#0072B2", MeasureKind.REACH: "#009E73"}

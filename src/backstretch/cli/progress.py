@@ -10,9 +10,18 @@ from typing import Annotated, Any, Literal
 import typer
 from rich.table import Table
 
-from backstretch.app.progress import progress_json
+from backstretch.app.progress import (
+    MeasureChange,
+    MeasureNotFound,
+    ReachRefused,
+    delete_measure,
+    edit_measure,
+    progress_json,
+    restore_measure,
+)
 from backstretch.cli.plan import REFUSED_EXIT, DbOption
 from backstretch.cli.stretches import fail, out
+from backstretch.core.chart import day_words, reading_words
 from backstretch.core.consistency import Consistency
 from backstretch.core.measures import (
     MEASURES,
@@ -32,6 +41,7 @@ from backstretch.core.measures import (
 from backstretch.core.safety import DISCLAIMER
 from backstretch.library import load_catalogue
 from backstretch.store import Store, open_store
+from backstretch.store.models import MAX_ID
 from backstretch.store.progress import WEEKS, progress_of
 
 app = typer.Typer(help="Log a measure: pain now, your own function scale, or how far you reach.", no_args_is_help=True)
@@ -138,6 +148,87 @@ def log_reach(
         raise fail(f"reach is a distance such as 12 or 12.5, not {value!r}") from None
     measure = _save(store, lambda: reach(number, day, unit=unit, note=note))
     out.print(f"Logged reach {measure.value:g} cm for {day.isoformat()}.")
+
+
+IdArgument = Annotated[int, typer.Argument(min=1, max=MAX_ID, help="The reading's number, from `backstretch log list`.",
+                                           show_default=False)]  # fmt: skip
+
+
+VALUE_HELP = "Pain (0-10, whole) or reach (a minus number is past the floor, standing on a step)."
+ACTIVITY_HELP = 'Function: each activity as "ACTIVITY=SCORE", all of them (the ones not given are dropped).'
+
+
+def _described(measure: Measure) -> str:
+    return f"{MEASURES[measure.kind].title.lower()} {reading_words(measure)} on {day_words(measure.on, date.today())}"
+
+
+@app.command("list")
+def list_readings(
+    kind: Annotated[MeasureKind | None, typer.Option("--kind", help="Only this measure.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Your readings with their numbers, to change or delete one."""
+    entries = open_store(db).logged_measures(kind)
+    if not entries:
+        out.print("No readings yet.")
+        return
+    table = Table(title="Your readings, oldest first", title_justify="left")
+    for column in ("number", "day", "measure", "reading", "note"):
+        table.add_column(column, overflow="fold")
+    for e in entries:
+        m = e.measure
+        table.add_row("-" if e.id is None else str(e.id), day_words(m.on, date.today()), MEASURES[m.kind].title
+                      if m.kind in MEASURES else "Range of motion", reading_words(m), m.note)  # fmt: skip
+    out.print(table)
+    if any(e.id is None for e in entries):
+        out.print("[dim]A reading without a number was given before a session and belongs to it.[/]")
+
+
+@app.command("change", context_settings={"ignore_unknown_options": False})
+def change_reading(
+    measure_id: IdArgument,
+    value: Annotated[float | None, typer.Option("--value", help=VALUE_HELP)] = None,
+    unit: Annotated[Literal["cm", "in"], typer.Option("--unit", help="The unit of a new reach value.")] = "cm",
+    activities: Annotated[list[str] | None, typer.Option("--activity", help=ACTIVITY_HELP)] = None,
+    morning: Annotated[bool | None, typer.Option("--morning/--not-morning", help="Pain: on waking or not.")] = None,
+    on: DateOption = None,
+    note: Annotated[str | None, typer.Option("--note", help="A new note (an empty one removes it).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Change one of your readings; what you do not give stays as it is."""
+    day = _day(on) if on is not None else None
+    try:
+        pairs = tuple(parse_activity(a) for a in activities) if activities else None
+        change = MeasureChange(value=value, unit=unit, activities=pairs, morning=morning, on=day, note=note)
+        changed = edit_measure(open_store(db), measure_id, change, date.today())
+    except MeasureNotFound as error:
+        raise fail(str(error)) from None
+    except ReachRefused as error:
+        raise fail(str(error), code=REFUSED_EXIT) from None
+    except MeasureError as error:
+        raise fail(f"{error}; nothing was changed") from None
+    out.print(f"Changed reading {measure_id}: now {_described(changed)}.")
+
+
+@app.command("delete")
+def delete_reading(measure_id: IdArgument, db: DbOption = None) -> None:
+    """Delete one of your readings; `backstretch log undo` puts it back within a day."""
+    try:
+        deleted = delete_measure(open_store(db), measure_id)
+    except MeasureNotFound as error:
+        raise fail(str(error)) from None
+    out.print(f"Deleted reading {measure_id} ({_described(deleted)}). To put it back within a day: "
+              f"backstretch log undo {measure_id}")  # fmt: skip
+
+
+@app.command("undo")
+def undo_delete(measure_id: IdArgument, db: DbOption = None) -> None:
+    """Put back a reading you deleted in the last day, exactly as it was."""
+    try:
+        restored = restore_measure(open_store(db), measure_id)
+    except MeasureNotFound as error:
+        raise fail(str(error)) from None
+    out.print(f"Put back reading {measure_id} ({_described(restored)}).")
 
 
 def progress_command(

@@ -323,6 +323,21 @@ def daily_values(readings: list[Measure], kind: MeasureKind) -> list[tuple[date,
     return [(day, float(median(values))) for day, values in sorted(by_day.items())]
 
 
+def trend_basis(readings: list[Measure], kind: MeasureKind) -> str:
+    """What the trend of a measure is computed from, in words: one value a day, so several readings of one day are
+    said to be taken together there (and only there: charts and tables show each reading)."""
+    per_day: dict[date, int] = {}
+    for m in readings:
+        if m.kind is kind:
+            per_day[m.on] = per_day.get(m.on, 0) + 1
+    several = sum(1 for n in per_day.values() if n > 1)
+    if not several:
+        return "The trend uses one reading a day; the chart and the table show every reading."
+    days = f"{several} day{'s' if several != 1 else ''}"
+    return (f"The trend uses one value a day: on the {days} with more than one reading, the middle of that day's "
+            f"readings. The chart and the table show every reading as it is.")  # fmt: skip
+
+
 def trend(readings: list[Measure], kind: MeasureKind) -> Trend:
     return trend_of(kind, daily_values(readings, kind))
 
@@ -390,7 +405,9 @@ def _important_share(info: MeasureInfo, baseline: float, change: float) -> bool:
 
 
 def _too_few(info: MeasureInfo, points: int, span: int) -> str:
-    have = "no readings yet" if points == 0 else f"{points} reading{'s' if points != 1 else ''} over {span} days"
+    # Counted in days: several readings of one day are one point of a trend, so "2 readings" of one day would mislead.
+    days = f"readings on {points} day{'s' if points != 1 else ''}"
+    have = "no readings yet" if points == 0 else days if span == 0 else f"{days}, spread over {span} days"
     return (f"{info.title}: not enough data for a trend yet ({have}). A trend needs at least {MIN_POINTS} readings "
             f"on different days spread over {MIN_SPAN_DAYS // 7} weeks.")  # fmt: skip
 

@@ -27,6 +27,7 @@ from backstretch.optional import CLINIC, MissingPart
 from backstretch.paths import home
 from backstretch.store.models import (
     PAINFUL_FEELINGS,
+    DeletedMeasureRow,
     LoginRow,
     MeasureRow,
     PersonRow,
@@ -382,22 +383,82 @@ class Store:
 
     def measures(self, kind: MeasureKind | None = None, since: date | None = None) -> list[Measure]:
         """Logged measures, oldest first, plus the pain ratings taken before sessions (they are pain-now too)."""
+        return [entry.measure for entry in self.logged_measures(kind, since)]
+
+    def logged_measures(self, kind: MeasureKind | None = None, since: date | None = None) -> list[LoggedMeasure]:
+        """What measures() gives, each with the id that edits and deletes it: None for the pain given before a
+        guided session, which belongs to the session and is changed there, not here."""
         with self.session() as s:
             query = select(MeasureRow).where(MeasureRow.person_id == self.person_id)
             if kind is not None:
                 query = query.where(MeasureRow.kind == kind.value)
             if since is not None:
                 query = query.where(MeasureRow.taken_on >= since)
-            found = [_measure(row) for row in s.scalars(query.order_by(MeasureRow.taken_on, MeasureRow.id))]
+            rows = s.scalars(query.order_by(MeasureRow.taken_on, MeasureRow.id))
+            found = [LoggedMeasure(row.id, _measure(row)) for row in rows]
             if kind in (None, MeasureKind.PAIN):
                 sessions = select(SessionRow.day, SessionRow.pain_before).where(
                     SessionRow.person_id == self.person_id, SessionRow.pain_before.is_not(None)
                 )
                 if since is not None:
                     sessions = sessions.where(SessionRow.day >= since)
-                found += [Measure(kind=MeasureKind.PAIN, on=day, value=pain, note=SESSION_PAIN_NOTE)
+                found += [LoggedMeasure(None, Measure(kind=MeasureKind.PAIN, on=day, value=pain,
+                                                      note=SESSION_PAIN_NOTE))
                           for day, pain in s.execute(sessions)]  # fmt: skip
-        return sorted(found, key=lambda m: m.on)
+        return sorted(found, key=lambda entry: entry.measure.on)
+
+    def logged_measure(self, measure_id: int) -> Measure | None:
+        """One of the person's logged readings; None when there is no such reading or it is someone else's."""
+        with self.session() as s:
+            row = s.get(MeasureRow, measure_id)
+            return _measure(row) if row is not None and row.person_id == self.person_id else None
+
+    def update_measure(self, measure_id: int, measure: Measure) -> bool:
+        """Change one of the person's readings in place (same id, same time logged); False when it is not theirs.
+        The kind of a reading never changes: a pain reading stays pain."""
+        with self.session() as s, s.begin():
+            row = s.get(MeasureRow, measure_id)
+            if row is None or row.person_id != self.person_id or row.kind != measure.kind.value:
+                return False
+            row.taken_on, row.value, row.morning, row.note = measure.on, measure.value, measure.morning, measure.note
+            row.activities = [a.model_dump() for a in measure.activities]
+            return True
+
+    def delete_measure(self, measure_id: int) -> bool:
+        """Delete one of the person's readings, keeping it for a day so it can be put back; False when not theirs."""
+        now = datetime.now()
+        with self.session() as s, s.begin():
+            row = s.get(MeasureRow, measure_id)
+            if row is None or row.person_id != self.person_id:
+                return False
+            s.execute(delete(DeletedMeasureRow).where(DeletedMeasureRow.person_id == self.person_id,
+                                                      DeletedMeasureRow.deleted_at < now - UNDO_WINDOW))  # fmt: skip
+            s.execute(delete(DeletedMeasureRow).where(DeletedMeasureRow.id == row.id))
+            s.add(DeletedMeasureRow(**{c: getattr(row, c) for c in MEASURE_COLUMNS}, deleted_at=now))
+            s.delete(row)
+            return True
+
+    def deleted_measure(self, measure_id: int) -> Measure | None:
+        """A reading the person deleted in the last day and can still put back; None otherwise."""
+        with self.session() as s:
+            row = s.get(DeletedMeasureRow, measure_id)
+            if row is None or row.person_id != self.person_id or row.deleted_at < datetime.now() - UNDO_WINDOW:
+                return None
+            return _measure(row)
+
+    def restore_measure(self, measure_id: int) -> Measure | None:
+        """Put back a reading the person deleted in the last day, exactly as it was; None when there is none."""
+        with self.session() as s, s.begin():
+            row = s.get(DeletedMeasureRow, measure_id)
+            if row is None or row.person_id != self.person_id or row.deleted_at < datetime.now() - UNDO_WINDOW:
+                return None
+            if s.get(MeasureRow, measure_id) is not None:  # put back already (a second click on Undo)
+                return None
+            restored = MeasureRow(**{c: getattr(row, c) for c in MEASURE_COLUMNS})
+            s.add(restored)
+            s.delete(row)
+            s.flush()
+            return _measure(restored)
 
     def active_days(self, since: date | None = None) -> list[ActiveDay]:
         """Days with at least one hold done, and the minutes spent in sessions on them."""
@@ -436,7 +497,7 @@ class Store:
         sessions = select(SessionRow.id).where(SessionRow.person_id == self.person_id)
         s.execute(delete(ReportRow).where(ReportRow.session_id.in_(sessions)))
         s.execute(delete(StepRow).where(StepRow.session_id.in_(sessions)))
-        for table in (SessionRow, ScreeningRow, MeasureRow, ProfileRow, ProgramRow):
+        for table in (SessionRow, ScreeningRow, MeasureRow, DeletedMeasureRow, ProfileRow, ProgramRow):
             s.execute(delete(table).where(table.person_id == self.person_id))
 
     def delete_all(self) -> None:
@@ -501,12 +562,25 @@ def _local_person(engine: Engine) -> int:
         return row.id
 
 
+UNDO_WINDOW = timedelta(days=1)  # how long a deleted measure can be put back
+MEASURE_COLUMNS = ("id", "person_id", "kind", "taken_on", "value", "activities", "morning", "note", "recorded_at",
+                   "stretch")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class LoggedMeasure:
+    """A reading with the id that edits and deletes it (None: the pain given before a session)."""
+
+    id: int | None
+    measure: Measure
+
+
 def _check_pain(value: int | None) -> None:
     if value is not None and not 0 <= value <= 10:
         raise ValueError(f"pain is rated from 0 to 10, not {value}")
 
 
-def _measure(row: MeasureRow) -> Measure:
+def _measure(row: MeasureRow | DeletedMeasureRow) -> Measure:
     return Measure.model_validate(
         {
             "kind": row.kind,

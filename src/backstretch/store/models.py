@@ -167,6 +167,26 @@ class MeasureRow(Base):
     stretch: Mapped[str] = mapped_column(String(60), nullable=False, default="", server_default="")
 
 
+class DeletedMeasureRow(Base):
+    """A measure the person deleted, kept whole (its id and when it was logged too) so Undo puts back exactly what
+    was there; the store forgets it a day after the deletion. Apart from ``measure``, so no reading of measures has
+    to leave deleted ones out."""
+
+    __tablename__ = "deleted_measure"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)  # the id it had, and gets back
+    person_id: Mapped[int | None] = _owner()
+    kind: Mapped[str] = mapped_column(String(20), nullable=False)
+    taken_on: Mapped[date] = mapped_column(Date, nullable=False)
+    value: Mapped[float] = mapped_column(Float, nullable=False)
+    activities: Mapped[list[dict[str, object]]] = mapped_column(JSON, nullable=False)
+    morning: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    note: Mapped[str] = mapped_column(String(500), nullable=False)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+    stretch: Mapped[str] = mapped_column(String(60), nullable=False)
+    deleted_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+
+
 class LoginRow(Base):
     """A signed-in browser in clinic mode: the cookie holds a random token, the table only its SHA-256."""
 

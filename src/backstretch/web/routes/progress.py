@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from backstretch.app.progress import progress_json
+from backstretch.app.progress import (
+    MeasureChange,
+    MeasureNotFound,
+    ReachRefused,
+    delete_measure,
+    edit_measure,
+    progress_json,
+    reach_refusal,
+    restore_measure,
+)
 from backstretch.core.catalogue import Catalogue
+from backstretch.core.chart import Chart, day_words, measure_chart, reading_words, weeks_chart
 from backstretch.core.measures import (
     FUNCTION_MAX_ACTIVITIES,
     MEASURES,
@@ -24,11 +34,12 @@ from backstretch.core.measures import (
     pain,
     parse_activity,
     reach,
-    reach_test_refusal,
     rom_lines,
+    trend_basis,
 )
 from backstretch.store import Store
-from backstretch.store.database import SessionSummary
+from backstretch.store.database import LoggedMeasure, SessionSummary
+from backstretch.store.models import MAX_ID
 from backstretch.store.progress import WEEKS, Progress, progress_of
 from backstretch.web.deps import StoreDep, catalogue_of
 from backstretch.web.templating import templates
@@ -38,25 +49,26 @@ api = APIRouter(tags=["progress"])
 
 CALENDAR_WEEKS = 26
 RECENT_SESSIONS = 10
+RECENT_ON_PAGE = 5  # the Progress page shows fewer: on a phone each is a card of its own
 STATUS_WORDS = {"completed": "Completed", "partial": "Ended early", "stopped": "Stopped for safety",
                 "in-progress": "Not finished"}  # fmt: skip
 EARLIEST = date(1970, 1, 1)  # progress as it stood before then has nothing to show, and far back overflows
 
 
 def _day(text: str | None) -> date:
-    """The day a measure was taken: blank is today; never in the future (as `backstretch log --date`)."""
+    """The day a measure was taken (a date field sends it as 2026-11-24): blank is today; never in the future."""
     if not text or not text.strip():
         return date.today()
     try:
         day = date.fromisoformat(text.strip())
     except ValueError:
-        raise MeasureError(f"the date must look like 2026-11-24, not {text.strip()!r}") from None
+        raise MeasureError("the day is not a date: choose it in the day field") from None
     return _not_future(day)
 
 
 def _not_future(day: date) -> date:
     if day > date.today():
-        raise MeasureError(f"{day.isoformat()} is in the future; log measures on the day you take them")
+        raise MeasureError(f"{day_words(day, date.today())} is in the future; log measures on the day you take them")
     return day
 
 
@@ -103,31 +115,6 @@ def _last_activities(readings: list[Measure]) -> list[str]:
     return [a.activity for a in last[-1].activities] if last else []
 
 
-def _alt_chart(p: Progress) -> str:
-    if not p.readings:
-        return "Chart of your measures over time: no measures logged yet."
-    parts = []
-    for t in p.trends:
-        if not t.points:
-            continue
-        info = MEASURES[t.kind]
-        unit = "" if info.unit == "points" else f" {info.unit}"
-        values = [m.value for m in p.readings if m.kind is t.kind]
-        level = (f"from {t.baseline:g} to {t.current:g}{unit}" if t.baseline is not None and t.current is not None
-                 else f"latest {values[-1]:g}{unit}")  # fmt: skip
-        parts.append(f"{info.title}: {t.points} reading{'s' if t.points != 1 else ''}, {level}.")
-    return f"Chart of your measures over time, with stretching days marked along the bottom. {' '.join(parts)}"
-
-
-def _alt_calendar(p: Progress) -> str:
-    since = p.today.toordinal() - (p.today.weekday() + 7 * (CALENDAR_WEEKS - 1))
-    count = sum(1 for d in p.days if d.on.toordinal() >= since)
-    c = p.summary
-    return (f"Calendar of the last {CALENDAR_WEEKS} weeks, one square a day, darker for more minutes: "
-            f"{count} stretching day{'s' if count != 1 else ''}. Current run {c.current_streak}, "
-            f"longest run {c.longest_streak}.")  # fmt: skip
-
-
 @dataclass(frozen=True)
 class RecentSession:
     """One row of the Recent sessions table, in plain words."""
@@ -157,6 +144,57 @@ def recent_sessions(store: Store, catalogue: Catalogue, count: int = RECENT_SESS
             for h in found]  # fmt: skip
 
 
+@dataclass(frozen=True)
+class Card:
+    """One measure on the page: what its trend says and from what, every reading drawn, and the readings as a table
+    (newest first) with a way to edit or delete each one logged here."""
+
+    kind: MeasureKind
+    title: str
+    statement: str
+    basis: str
+    chart: Chart
+    rows: list[tuple[int | None, str, str, str]]  # id (None: given before a session), day, reading, note
+
+
+def _cards(p: Progress, entries: list[LoggedMeasure], refused: str | None, notice_card: str = "") -> list[Card]:
+    cards = []
+    for t in p.trends:
+        if t.kind is MeasureKind.REACH and refused and not t.points and notice_card != t.kind.value:
+            continue  # the reach test is not for this person, and there is nothing from before to show
+        mine = [e for e in entries if e.measure.kind is t.kind and e.measure.on <= p.today]
+        rows = [(e.id, day_words(e.measure.on, p.today), reading_words(e.measure), e.measure.note)
+                for e in reversed(mine)]  # fmt: skip
+        cards.append(Card(t.kind, MEASURES[t.kind].title, t.statement, trend_basis(p.readings, t.kind),
+                          measure_chart(t.kind, p.readings, p.today, t), rows))  # fmt: skip
+    return cards
+
+
+FORMS = ("pain", "function", "reach")
+
+
+def _notice(store: Store, request: Request) -> tuple[str, int | None, str]:
+    """The confirmation to show, from what the store holds (never text from the address), the id that Undo puts
+    back when a reading was just deleted, and the measure whose card shows it (where the person just was; blank:
+    at the top, by the log form)."""
+    query = request.query_params
+    logged = next((k for k in MEASURES if k.value == query.get("logged")), None)
+    if logged is not None:
+        return f"Saved your {MEASURES[logged].title.lower()} reading. Thank you.", None, ""
+    for key in ("edited", "restored", "deleted"):
+        text = query.get(key, "")
+        if not text.isdigit() or not 0 < int(text) <= MAX_ID:
+            continue
+        found = store.deleted_measure(int(text)) if key == "deleted" else store.logged_measure(int(text))
+        if found is None:
+            continue
+        what = f"{MEASURES[found.kind].title.lower()} reading of {day_words(found.on, date.today())}"
+        if key == "deleted":
+            return f"Deleted your {what}.", int(text), found.kind.value
+        return (f"Changed your {what}." if key == "edited" else f"Put back your {what}."), None, found.kind.value
+    return "", None, ""
+
+
 def _page(request: Request, store: Store, errors: dict[str, str] | None = None,
           values: dict[str, Any] | None = None, status: int = 200) -> Response:  # fmt: skip
     p = progress_of(store)
@@ -164,25 +202,20 @@ def _page(request: Request, store: Store, errors: dict[str, str] | None = None,
     activities = given.get("activity") or _last_activities(p.readings)
     activities = [*activities, *[""] * FUNCTION_MAX_ACTIVITIES][:FUNCTION_MAX_ACTIVITIES]
     scores = [*(given.get("score") or []), *[""] * FUNCTION_MAX_ACTIVITIES][:FUNCTION_MAX_ACTIVITIES]
-    logged = request.query_params.get("logged", "")
-    reach_refused = _reach_refusal(store)
-    kind = next((k for k in MEASURES if k.value == logged), None)
+    reach_refused = reach_refusal(store)
+    notice, undo, notice_card = _notice(store, request)
+    asked = request.query_params.get("log") or request.query_params.get("logged")
+    chosen = next(iter(errors or {}), None) or (asked if asked in FORMS else "pain")
+    weeks = [(w.starts, w.days_stretched) for w in p.summary.weeks]
     return templates.TemplateResponse(request, "progress.html", {
         "p": p, "c": p.summary, "measures": MEASURES, "kinds": MeasureKind, "errors": errors or {},
         "values": given, "activities": activities, "scores": scores, "today": p.today.isoformat(),
-        # Only a known code comes from the address, so a link cannot make up a confirmation.
-        "logged": kind.value if kind else "", "logged_text": f"your {MEASURES[kind].title.lower()} reading" if kind
-        else "",
-        "alt_chart": _alt_chart(p), "alt_calendar": _alt_calendar(p),
+        "notice": notice, "undo": undo, "notice_card": notice_card, "chosen": chosen, "forms": FORMS,
+        "cards": _cards(p, store.logged_measures(), reach_refused, notice_card),
+        "weeks_chart": weeks_chart(weeks, p.today),
         "rom": rom_lines(p.readings, catalogue_of(request)),
-        "recent": recent_sessions(store, catalogue_of(request)), "reach_refused": reach_refused,
+        "recent": recent_sessions(store, catalogue_of(request), RECENT_ON_PAGE), "reach_refused": reach_refused,
     }, status_code=status)  # fmt: skip
-
-
-def _reach_refusal(store: Store) -> str | None:
-    """Rule reach-safety, from the stored profile (no profile: nothing known that bars the test)."""
-    profile = store.load_profile()
-    return reach_test_refusal(profile.effective_conditions()) if profile is not None else None
 
 
 @pages.get("/progress", response_class=HTMLResponse)
@@ -230,7 +263,7 @@ def log_reach(request: Request, store: StoreDep, value: Annotated[str, Form()] =
     values = {"reach_value": value, "reach_unit": unit, "reach_on": on, "reach_note": note}
 
     def build() -> Measure:
-        refused = _reach_refusal(store)
+        refused = reach_refusal(store)
         if refused:
             raise MeasureError(f"{refused} {REACH_NOT_SAVED}")
         if unit not in ("cm", "in"):
@@ -238,6 +271,90 @@ def log_reach(request: Request, store: StoreDep, value: Annotated[str, Form()] =
         return reach(_reach_value(value), _day(on), unit="in" if unit == "in" else "cm", note=note.strip())
 
     return _save(request, store, MeasureKind.REACH, build, values)
+
+
+MeasureId = Annotated[int, Path(ge=1, le=MAX_ID, description="The reading's id, as logging it returned.")]
+
+
+def _edit_page(request: Request, measure_id: int, measure: Measure, error: str = "",
+               values: dict[str, Any] | None = None, status: int = 200) -> Response:  # fmt: skip
+    """The form for one reading, filled with what is stored, or with what was typed when it could not be saved."""
+    typed = values or {}
+    names = typed.get("activity") or [a.activity for a in measure.activities]
+    marks = typed.get("score") or [str(a.score) for a in measure.activities]
+    return templates.TemplateResponse(request, "progress_edit.html", {
+        "id": measure_id, "m": measure, "info": MEASURES[measure.kind], "kinds": MeasureKind, "error": error,
+        "day_words": day_words(measure.on, date.today()), "today": date.today().isoformat(),
+        "value": typed.get("value", f"{measure.value:g}"), "on": typed.get("on", measure.on.isoformat()),
+        "note": typed.get("note", measure.note), "morning": typed.get("morning", measure.morning),
+        "activities": [*names, *[""] * FUNCTION_MAX_ACTIVITIES][:FUNCTION_MAX_ACTIVITIES],
+        "scores": [*marks, *[""] * FUNCTION_MAX_ACTIVITIES][:FUNCTION_MAX_ACTIVITIES],
+    }, status_code=status)  # fmt: skip
+
+
+def _not_found(request: Request) -> Response:
+    return templates.TemplateResponse(request, "progress_edit.html", {"id": None, "m": None}, status_code=404)
+
+
+def _back(request: Request, key: str, measure_id: int, kind: MeasureKind) -> RedirectResponse:
+    target = request.url_for("progress_page").include_query_params(**{key: measure_id})
+    return RedirectResponse(f"{target.path}?{target.query}#card-{kind.value}", status_code=303)
+
+
+@pages.get("/progress/measures/{measure_id}", response_class=HTMLResponse)
+def edit_measure_page(request: Request, store: StoreDep, measure_id: MeasureId) -> Response:
+    measure = store.logged_measure(measure_id)
+    return _not_found(request) if measure is None else _edit_page(request, measure_id, measure)
+
+
+@pages.post("/progress/measures/{measure_id}")
+def edit_measure_form(request: Request, store: StoreDep, measure_id: MeasureId, value: Annotated[str, Form()] = "",
+                      unit: Annotated[str, Form()] = "cm", morning: Annotated[bool, Form()] = False,
+                      activity: Annotated[list[str] | None, Form()] = None,
+                      score: Annotated[list[str] | None, Form()] = None, on: Annotated[str, Form()] = "",
+                      note: Annotated[str, Form()] = "") -> Response:  # fmt: skip
+    """Save a changed reading, or show the form again with what was typed and what to fix (nothing changed)."""
+    old = store.logged_measure(measure_id)
+    if old is None:
+        return _not_found(request)
+    given = max(len(activity or []), len(score or []), FUNCTION_MAX_ACTIVITIES)
+    names, marks = [*(activity or []), *[""] * given][:given], [*(score or []), *[""] * given][:given]
+    typed = {"value": value, "on": on, "note": note, "morning": morning, "activity": names, "score": marks}
+    try:
+        if unit not in ("cm", "in"):
+            raise MeasureError(f"reach is measured in cm or in, not {unit!r}")
+        change = MeasureChange(on=_day(on), note=note, morning=morning if old.kind is MeasureKind.PAIN else None,
+                               unit="in" if unit == "in" else "cm")  # fmt: skip
+        if old.kind is MeasureKind.PAIN:
+            change = replace(change, value=_whole_pain(value))
+        elif old.kind is MeasureKind.REACH:
+            change = replace(change, value=_reach_value(value))
+        elif old.kind is MeasureKind.FUNCTION:
+            change = replace(change, activities=tuple(_activities(names, marks)))
+        edit_measure(store, measure_id, change, date.today())
+    except MeasureNotFound:
+        return _not_found(request)
+    except MeasureError as error:
+        return _edit_page(request, measure_id, old, str(error), typed, status=422)
+    return _back(request, "edited", measure_id, old.kind)
+
+
+@pages.post("/progress/measures/{measure_id}/delete")
+def delete_measure_form(request: Request, store: StoreDep, measure_id: MeasureId) -> Response:
+    try:
+        deleted = delete_measure(store, measure_id)
+    except MeasureNotFound:
+        return _not_found(request)
+    return _back(request, "deleted", measure_id, deleted.kind)
+
+
+@pages.post("/progress/measures/{measure_id}/restore")
+def restore_measure_form(request: Request, store: StoreDep, measure_id: MeasureId) -> Response:
+    try:
+        restored = restore_measure(store, measure_id)
+    except MeasureNotFound:
+        return _not_found(request)
+    return _back(request, "restored", measure_id, restored.kind)
 
 
 def _svg(data: bytes) -> Response:
@@ -344,7 +461,7 @@ def post_measure(body: MeasureIn, store: StoreDep) -> Response:
     """Log one reading; 422 with a plain message (and nothing stored) when it cannot be stored; 409 for a reach
     reading from a person whose profile bars forward bends (Rule reach-safety)."""
     if body.kind is MeasureKind.REACH:
-        refused = _reach_refusal(store)
+        refused = reach_refusal(store)
         if refused:
             return JSONResponse({"detail": f"{refused} {REACH_NOT_SAVED}"}, status_code=409)
     try:
@@ -357,5 +474,89 @@ def post_measure(body: MeasureIn, store: StoreDep) -> Response:
 
 @api.get("/measures")
 def list_measures(store: StoreDep, kind: MeasureKind | None = None, since: date | None = None) -> list[dict[str, Any]]:
-    """Logged readings oldest first, including the pain given before each guided session."""
-    return [_measure_json(m) for m in store.measures(kind, since)]
+    """Logged readings oldest first, each with the `id` that changes or deletes it, including the pain given before
+    each guided session (its `id` is null: it belongs to the session)."""
+    return [{"id": e.id, **_measure_json(e.measure)} for e in store.logged_measures(kind, since)]
+
+
+class Problem(BaseModel):
+    """Why a request did nothing, in plain words."""
+
+    detail: str
+
+
+class MeasureOut(BaseModel):
+    """A stored reading. `value` is what trends use: pain 0-10, function the mean of its activities, reach in cm
+    (a minus number is past the floor, standing on a step)."""
+
+    id: int | None
+    kind: MeasureKind
+    date_: date = Field(alias="date")
+    value: float
+    activities: list[ActivityIn]
+    morning: bool
+    note: str
+
+
+class MeasurePatch(BaseModel):
+    """What to change in a reading; a field left out keeps what is stored. The kind of a reading never changes."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    value: float | None = Field(default=None, allow_inf_nan=False, description="Pain 0-10 (whole) or reach.")
+    unit: Literal["cm", "in"] = Field(default="cm", description="The unit of a new reach value.")
+    activities: list[ActivityIn] | None = Field(default=None, max_length=10, description="Function: 1 to 3.")
+    morning: bool | None = None
+    on: date | None = Field(default=None, alias="date")
+    note: str | None = Field(default=None, max_length=2000)
+
+
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": Problem, "description": "No such reading of yours (or it was deleted)"}}
+CHANGE_ANSWERS: dict[int | str, dict[str, Any]] = {
+    200: {"model": MeasureOut}, **NOT_FOUND,
+    409: {"model": Problem, "description": "A reach reading of a person the reach test is not for"},
+    422: {"model": Problem, "description": "A value that cannot be stored, with what to fix; nothing changed"},
+}  # fmt: skip
+
+
+def _answer(measure_id: int, measure: Measure, status: int = 200) -> JSONResponse:
+    return JSONResponse({"id": measure_id, **_measure_json(measure)}, status_code=status)
+
+
+def _missing(error: MeasureNotFound) -> JSONResponse:
+    return JSONResponse({"detail": str(error)}, status_code=404)
+
+
+@api.patch("/measures/{measure_id}", responses=CHANGE_ANSWERS)
+def patch_measure(measure_id: MeasureId, body: MeasurePatch, store: StoreDep) -> Response:
+    """Change one of your readings in place (the same id); only the fields given change."""
+    change = MeasureChange(value=body.value, unit=body.unit, morning=body.morning, on=body.on, note=body.note,
+                           activities=None if body.activities is None else
+                           tuple((a.activity, a.score) for a in body.activities))  # fmt: skip
+    try:
+        return _answer(measure_id, edit_measure(store, measure_id, change, date.today()))
+    except MeasureNotFound as error:
+        return _missing(error)
+    except ReachRefused as error:
+        return JSONResponse({"detail": str(error)}, status_code=409)
+    except MeasureError as error:
+        return JSONResponse({"detail": str(error)}, status_code=422)
+
+
+@api.delete("/measures/{measure_id}", responses={200: {"model": MeasureOut}, **NOT_FOUND})
+def delete_measure_api(measure_id: MeasureId, store: StoreDep) -> Response:
+    """Delete one of your readings; the answer is the reading deleted. For a day it can be put back with
+    `POST /api/measures/{id}/restore`."""
+    try:
+        return _answer(measure_id, delete_measure(store, measure_id))
+    except MeasureNotFound as error:
+        return _missing(error)
+
+
+@api.post("/measures/{measure_id}/restore", responses={200: {"model": MeasureOut}, **NOT_FOUND})
+def restore_measure_api(measure_id: MeasureId, store: StoreDep) -> Response:
+    """Undo a delete of the last day: the reading comes back exactly as it was, with the same id."""
+    try:
+        return _answer(measure_id, restore_measure(store, measure_id))
+    except MeasureNotFound as error:
+        return _missing(error)
