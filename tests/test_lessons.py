@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ import tomli_w
 from hypothesis import given
 from hypothesis import strategies as st
 
+from backstretch.app.lessons import UnknownLesson, lesson_list, mark_read, todays_lesson
 from backstretch.core.lessons import (
     FACT_RULES,
     FACT_SECTIONS,
@@ -23,6 +25,8 @@ from backstretch.core.lessons import (
     parse_lessons,
 )
 from backstretch.library import load_lessons
+from backstretch.store import Store, open_store
+from backstretch.store.models import PersonRow
 
 ROOT = Path(__file__).resolve().parents[1]
 FACTS = (ROOT / "docs" / "clinical-facts.md").read_text()
@@ -138,3 +142,42 @@ def test_any_citation_outside_the_facts_is_refused(ref: str) -> None:
     data = _good()
     data["cites"][0]["ref"] = ref
     assert any("field 'cites.0.ref'" in p for p in _problems(data))
+
+
+def test_todays_lesson_goes_through_them_in_order_one_read_at_a_time(database_url: str) -> None:
+    lessons = load_lessons()
+    store = open_store(database_url)
+    monday, tuesday = date(2026, 11, 23), date(2026, 11, 24)
+    first = todays_lesson(lessons, store, monday)
+    assert first.lesson is not None and first.lesson.number == 1 and first.read_today is None
+    assert (first.read, first.total) == (0, len(lessons))
+    marked = mark_read(lessons, store, lessons[0].slug, monday)
+    assert marked.newly and marked.entry.read_on == monday and marked.next is not None and marked.next.number == 2
+    after = todays_lesson(lessons, store, monday)
+    assert after.lesson is not None and after.lesson.lesson == lessons[1]
+    assert after.read_today is not None and after.read_today.lesson == lessons[0] and after.read == 1
+    assert todays_lesson(lessons, store, tuesday).read_today is None, "yesterday's reading is not today's"
+    again = mark_read(lessons, store, "1", tuesday)  # by number; the first day stays
+    assert not again.newly and again.entry.read_on == monday
+    mark_read(lessons, store, lessons[2].slug, tuesday)  # read ahead: today's is still the first one not read
+    entries = lesson_list(lessons, store)
+    assert [e.number for e in entries if e.today] == [2]
+    assert [e.read_on for e in entries[:3]] == [monday, None, tuesday]
+    other = store.for_person(_another_person(store))
+    assert todays_lesson(lessons, other, tuesday).read == 0, "one person's reading is theirs alone"
+    for entry in lessons:
+        mark_read(lessons, store, entry.slug, tuesday)
+    done = todays_lesson(lessons, store, tuesday)
+    assert done.lesson is None and done.read == done.total
+    with pytest.raises(UnknownLesson, match="numbered 1 to 15"):
+        mark_read(lessons, store, "no-such-lesson", tuesday)
+    store.delete_all()
+    assert store.lessons_read() == {}
+
+
+def _another_person(store: Store) -> int:
+    with store.session() as s, s.begin():
+        row = PersonRow(role="patient", email="b@example.org", name="B", created_at=datetime(2026, 11, 1))
+        s.add(row)
+        s.flush()
+        return row.id

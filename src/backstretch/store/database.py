@@ -27,6 +27,7 @@ from backstretch.optional import CLINIC, MissingPart
 from backstretch.paths import home
 from backstretch.store.models import (
     PAINFUL_FEELINGS,
+    LessonReadRow,
     LoginRow,
     MeasureRow,
     PersonRow,
@@ -431,12 +432,27 @@ class Store:
                              items=[{"stretch": i.stretch, "hold_seconds": i.hold_seconds, "reps": i.reps}
                                     for i in program.items]))  # fmt: skip
 
+    def lessons_read(self) -> dict[str, date]:
+        """Each lesson this person has read, with the day they marked it."""
+        with self.session() as s:
+            found = select(LessonReadRow.slug, LessonReadRow.read_on).where(LessonReadRow.person_id == self.person_id)
+            return {slug: day for slug, day in s.execute(found)}
+
+    def mark_lesson_read(self, slug: str, on: date) -> bool:
+        """Record a lesson as read on a day; False when it was read before (the first day stays)."""
+        try:
+            with self.session() as s, s.begin():
+                s.add(LessonReadRow(person_id=self.person_id, slug=slug, read_on=on, read_at=datetime.now()))
+        except IntegrityError:
+            return False  # read already, perhaps by another request a moment ago
+        return True
+
     def delete_data(self, s: Session) -> None:
         """Everything of this person's, children first, in the caller's transaction (the person stays)."""
         sessions = select(SessionRow.id).where(SessionRow.person_id == self.person_id)
         s.execute(delete(ReportRow).where(ReportRow.session_id.in_(sessions)))
         s.execute(delete(StepRow).where(StepRow.session_id.in_(sessions)))
-        for table in (SessionRow, ScreeningRow, MeasureRow, ProfileRow, ProgramRow):
+        for table in (SessionRow, ScreeningRow, MeasureRow, ProfileRow, ProgramRow, LessonReadRow):
             s.execute(delete(table).where(table.person_id == self.person_id))
 
     def delete_all(self) -> None:

@@ -232,3 +232,16 @@ class ProgramRow(Base):
     note: Mapped[str] = mapped_column(String(1000), nullable=False, default="")
     items: Mapped[list[dict[str, object]]] = mapped_column(JSON, nullable=False)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False)
+
+
+class LessonReadRow(Base):
+    """A lesson a person has read, and the day they marked it read; one row per person and lesson."""
+
+    __tablename__ = "lesson_read"
+    __table_args__ = (Index("uq_lesson_read_person_slug", "person_id", "slug", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), nullable=False)
+    slug: Mapped[str] = mapped_column(String(60), nullable=False)
+    read_on: Mapped[date] = mapped_column(Date, nullable=False)
+    read_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
