@@ -47,6 +47,12 @@ class TodaysLesson:
     read: int
     total: int
 
+    @property
+    def to_show(self) -> LessonEntry | None:
+        """The one lesson of the day: the one read today, once there is one, else the next to read (None when all
+        are read and none was read today)."""
+        return self.read_today or self.lesson
+
 
 @dataclass(frozen=True)
 class MarkedRead:
