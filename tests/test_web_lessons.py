@@ -3,6 +3,7 @@ marks itself read and the next one becomes today's, the library links to them, a
 
 from __future__ import annotations
 
+import html
 from datetime import date
 
 from axe_playwright_python.sync_playwright import Axe
@@ -80,3 +81,37 @@ def test_a_lesson_page_read_before_keeps_its_day_and_the_last_one_says_all_are_r
     done = client.post(f"/lessons/{lessons[-1].slug}/read", follow_redirects=True)
     assert done.url.path == f"/lessons/{lessons[-1].slug}" and "You have read every lesson." in done.text
     assert "You have read them all." in client.get("/lessons").text
+
+
+def test_a_clinician_assigns_lessons_which_come_first_for_their_patient(database_url: str) -> None:
+    from tests.test_clinic_web import _clinic_with_two_patients, _signed_in_as
+
+    lessons = load_lessons()
+    app, accounts, doc, amy, ben = _clinic_with_two_patients(database_url)
+    clinic = _signed_in_as(app, accounts, doc.id)
+    page = clinic.get(f"/clinic/patients/{amy}")
+    assert page.status_code == 200 and f"0 of {len(lessons)} read" in page.text and lessons[13].title in page.text
+    chosen = [lessons[13].slug, lessons[10].slug]
+    refused = clinic.post(f"/clinic/patients/{amy}/lessons", data={"lesson": [*chosen, "no-such-lesson"]})
+    assert refused.status_code == 422 and "no lesson 'no-such-lesson'" in html.unescape(refused.text)
+    assert not any(x["assigned"] for x in _signed_in_as(app, accounts, amy).get("/api/lessons").json()), "none saved"
+    saved = clinic.post(f"/clinic/patients/{amy}/lessons", data={"lesson": chosen}, follow_redirects=False)
+    assert saved.status_code == 303 and saved.headers["location"].endswith("?lessons=1#lessons")
+    assert "The lessons are assigned." in clinic.get(saved.headers["location"]).text
+
+    amy_client = _signed_in_as(app, accounts, amy)
+    today = amy_client.get("/api/lessons/today").json()
+    assert today["lesson"]["slug"] == lessons[10].slug, "the assigned lessons come first, in their order"
+    assert [x["slug"] for x in amy_client.get("/api/lessons").json() if x["assigned"]] == [lessons[10].slug,
+                                                                                           lessons[13].slug]
+    assert "From your clinician" in amy_client.get("/lessons").text
+    amy_client.post(f"/api/lessons/{lessons[10].slug}/read")
+    assert amy_client.get("/api/lessons/today").json()["lesson"]["slug"] == lessons[13].slug
+    amy_client.post(f"/api/lessons/{lessons[13].slug}/read")
+    assert amy_client.get("/api/lessons/today").json()["lesson"]["slug"] == lessons[0].slug, "then the rest in order"
+    ben_client = _signed_in_as(app, accounts, ben)
+    assert ben_client.get("/api/lessons/today").json()["lesson"]["slug"] == lessons[0].slug, "Amy's alone"
+    assert "2 of" in clinic.get(f"/clinic/patients/{amy}").text
+    cleared = clinic.post(f"/clinic/patients/{amy}/lessons", data={}, follow_redirects=False)
+    assert cleared.status_code == 303 and not any(x["assigned"] for x in amy_client.get("/api/lessons").json())
+    assert clinic.get("/api/lessons").status_code == 403, "a clinician has no lessons of their own to mark"

@@ -2,12 +2,13 @@
 
 Decided once here for Today, the lessons pages, the API and the command line. Today's lesson is the first one not
 read yet, in the lessons' order, so a person goes through them one by one until all are read; whether one was read
-today comes with it, so Today can offer one a day and say when today's is done.
+today comes with it, so Today can offer one a day and say when today's is done. In clinic mode a clinician may
+assign lessons to a patient: those not read yet come first, in their order.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
@@ -22,6 +23,10 @@ class LessonRecords(Protocol):
 
     def mark_lesson_read(self, slug: str, on: date) -> bool: ...
 
+    def assigned_lessons(self) -> frozenset[str]: ...
+
+    def assign_lessons(self, slugs: Collection[str], clinician_id: int | None, on: date) -> None: ...
+
 
 class UnknownLesson(LookupError):
     """No lesson by that name or number; the message lists what there is."""
@@ -29,12 +34,14 @@ class UnknownLesson(LookupError):
 
 @dataclass(frozen=True)
 class LessonEntry:
-    """One lesson in the list: its number in the order, when it was read (None: not yet), and whether it is today's."""
+    """One lesson in the list: its number in the order, when it was read (None: not yet), whether it is today's, and
+    whether a clinician assigned it."""
 
     number: int
     lesson: Lesson
     read_on: date | None
     today: bool
+    assigned: bool = False
 
 
 @dataclass(frozen=True)
@@ -62,10 +69,12 @@ class MarkedRead:
 
 
 def lesson_list(lessons: Sequence[Lesson], records: LessonRecords) -> list[LessonEntry]:
-    """Every lesson in order, with when each was read and which is today's (the first not read yet)."""
-    read = records.lessons_read()
-    first_unread = next((lesson.slug for lesson in lessons if lesson.slug not in read), None)
-    return [LessonEntry(n, lesson, read.get(lesson.slug), lesson.slug == first_unread)
+    """Every lesson in order, with when each was read and which is today's: the first assigned one not read yet, or
+    else the first not read yet."""
+    read, assigned = records.lessons_read(), records.assigned_lessons()
+    unread = [lesson.slug for lesson in lessons if lesson.slug not in read]
+    first = next((slug for slug in unread if slug in assigned), unread[0] if unread else None)
+    return [LessonEntry(n, lesson, read.get(lesson.slug), lesson.slug == first, lesson.slug in assigned)
             for n, lesson in enumerate(lessons, start=1)]  # fmt: skip
 
 
@@ -94,3 +103,12 @@ def mark_read(lessons: Sequence[Lesson], records: LessonRecords, key: str, today
     newly = records.mark_lesson_read(entry.lesson.slug, today)
     after = lesson_list(lessons, records)
     return MarkedRead(after[entry.number - 1], newly, next((e for e in after if e.today), None))
+
+
+def assign(lessons: Sequence[Lesson], records: LessonRecords, keys: Collection[str], clinician_id: int | None,
+           today: date) -> list[LessonEntry]:  # fmt: skip
+    """A clinician's choice of lessons for a patient, replacing the one before; every key is checked first, so an
+    unknown one changes nothing. The patient's list as it is now."""
+    slugs = {find_lesson(lessons, records, key).lesson.slug for key in keys}
+    records.assign_lessons(slugs, clinician_id, today)
+    return lesson_list(lessons, records)

@@ -86,6 +86,7 @@ class LessonOut(BaseModel):
     citations: list[CitationOut]
     read_on: date | None
     today: bool
+    assigned: bool
 
 
 class TodayOut(BaseModel):
@@ -106,6 +107,7 @@ def lesson_out(entry: LessonEntry) -> LessonOut:
     return LessonOut(number=entry.number, slug=lesson.slug, title=lesson.title, summary=lesson.summary,
                      body=[b if isinstance(b, str) else list(b) for b in lesson.body], try_this=lesson.try_this,
                      reading_seconds=lesson.reading_seconds, read_on=entry.read_on, today=entry.today,
+                     assigned=entry.assigned,
                      citations=[CitationOut(ref=c.ref, source=c.source, supports=c.supports) for c in lesson.cites])
 
 
