@@ -27,6 +27,9 @@ PUBLIC = {
     "/library/{stretch_id}": "the stretch library is the same for everyone",
     "/figures/{stretch_id}.svg": "a stretch's figure is part of the library",
     "/api/stretches/{stretch_id}": "the stretch library is the same for everyone",
+    "/lessons/{slug}": "a lesson is the same for everyone; its read mark is the signed-in person's own",
+    "/lessons/{slug}/read": "marks a lesson read for the signed-in person only",
+    "/api/lessons/{slug}/read": "marks a lesson read for the signed-in person only",
 }
 ID_QUERIES = ("session",)  # query parameters that name someone's record
 
@@ -115,6 +118,7 @@ KNOWN = {
     ("POST", "/clinic/patients/{patient_id}/reset"), ("GET", "/clinic/patients/{patient_id}"),
     ("POST", "/clinic/patients/{patient_id}/program"), ("GET", "/clinic/patients/{patient_id}/chart.svg"),
     ("GET", "/clinic/patients/{patient_id}/handout.pdf"), ("GET", "/clinic/patients/{patient_id}/report.pdf"),
+    ("POST", "/clinic/patients/{patient_id}/lessons"),
 }  # fmt: skip
 # Who may call each route (the patient for the rest).
 OWNER = {path: "clinician" for _, path in KNOWN if path.startswith("/clinic/")}
@@ -150,6 +154,7 @@ def test_the_owner_reaches_it(clinic: Clinic) -> None:
     assert clinic.call(clinician, "POST", "/clinic/patients/{patient_id}/reset") == 200
     assert clinic.call(clinician, "GET", "/clinic/patients/{patient_id}") == 200
     assert clinic.call(clinician, "GET", "/clinic/patients/{patient_id}/chart.svg") == 200
+    assert clinic.call(clinician, "POST", "/clinic/patients/{patient_id}/lessons") == 303
     assert clinic.call(clinician, "GET", "/clinic/patients/{patient_id}/report.pdf") == 200
     assert clinic.call(clinician, "GET", "/clinic/patients/{patient_id}/handout.pdf") == 409  # no program yet
     store = open_store(clinic.url).for_person(clinic.people["patient"].id)
