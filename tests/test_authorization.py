@@ -28,6 +28,9 @@ PUBLIC = {
     "/library/{stretch_id}": "the stretch library is the same for everyone",
     "/figures/{stretch_id}.svg": "a stretch's figure is part of the library",
     "/api/stretches/{stretch_id}": "the stretch library is the same for everyone",
+    "/lessons/{slug}": "a lesson is the same for everyone; its read mark is the signed-in person's own",
+    "/lessons/{slug}/read": "marks a lesson read for the signed-in person only",
+    "/api/lessons/{slug}/read": "marks a lesson read for the signed-in person only",
 }
 ID_QUERIES = ("session",)  # query parameters that name someone's record
 
@@ -122,6 +125,7 @@ KNOWN = {
     ("POST", "/progress/measures/{measure_id}/delete"), ("POST", "/progress/measures/{measure_id}/restore"),
     ("PATCH", "/api/measures/{measure_id}"), ("DELETE", "/api/measures/{measure_id}"),
     ("POST", "/api/measures/{measure_id}/restore"),
+    ("POST", "/clinic/patients/{patient_id}/lessons"),
 }  # fmt: skip
 # Who may call each route (the patient for the rest).
 OWNER = {path: "clinician" for _, path in KNOWN if path.startswith("/clinic/")}
@@ -161,6 +165,7 @@ def test_the_owner_reaches_it(clinic: Clinic) -> None:
     assert clinic.call(clinician, "POST", "/clinic/patients/{patient_id}/reset") == 200
     assert clinic.call(clinician, "GET", "/clinic/patients/{patient_id}") == 200
     assert clinic.call(clinician, "GET", "/clinic/patients/{patient_id}/chart.svg") == 200
+    assert clinic.call(clinician, "POST", "/clinic/patients/{patient_id}/lessons") == 303
     assert clinic.call(clinician, "GET", "/clinic/patients/{patient_id}/report.pdf") == 200
     assert clinic.call(clinician, "GET", "/clinic/patients/{patient_id}/handout.pdf") == 409  # no program yet
     store = open_store(clinic.url).for_person(clinic.people["patient"].id)

@@ -21,6 +21,7 @@ from pypdf import PdfReader
 
 from backstretch.core.programs import Program, ProgramItem
 from backstretch.fhir import measures_from_bundle
+from backstretch.library import load_lessons
 from backstretch.store import open_store
 from backstretch.web.app import create_app
 from tests.helpers import backstretch
@@ -264,3 +265,23 @@ def test_print_buttons_in_the_browser(page: Page, live_server: LiveServer, tmp_p
     data = json.loads(Path(got.value.path()).read_text("utf-8"))
     assert Bundle.model_validate(data).type == "collection"
     assert measures_from_bundle(data) == open_store(f"sqlite:///{tmp_path / 'web.sqlite3'}").measures()
+
+
+def test_every_lesson_prints_from_the_command_line_and_the_web_app(tmp_path: Path) -> None:
+    lessons = load_lessons()
+    out = tmp_path / "lessons.pdf"
+    made = backstretch("lessons", "print", "-o", out, "--paper", "letter")
+    assert made.returncode == 0, made.stderr
+    text = _text(out)
+    assert _size(PdfReader(out)) == LETTER
+    for n, lesson in enumerate(lessons, start=1):
+        assert f"{n}.{lesson.title}" in text.replace(f"{n}. ", f"{n}."), lesson.title
+        assert lesson.cites[0].source.split(",")[0] in text
+    assert "Where this comes from".upper() in text.upper() and "General advice, not a diagnosis" in text
+    look(out, "lessons-letter")
+    client = TestClient(create_app(None))
+    assert 'action="/lessons/print.pdf"' in client.get("/lessons").text
+    sheet = client.get("/lessons/print.pdf")
+    assert sheet.status_code == 200 and sheet.headers["content-type"] == "application/pdf"
+    assert _size(PdfReader(io.BytesIO(sheet.content))) == A4 and lessons[-1].title in _text(sheet.content)
+    assert client.get("/lessons/print.pdf?paper=a3").status_code == 422

@@ -1,10 +1,12 @@
-"""Loading the stretch library (the files shipped in the package and the person's own) and changing their own."""
+"""Loading the stretch library (the files shipped in the package and the person's own) and changing their own, and
+the lessons shipped beside it."""
 
 from __future__ import annotations
 
 import os
 import tempfile
 import tomllib
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,7 @@ from backstretch.core.catalogue import (
     parse_stretch,
     stretch_from_data,
 )
+from backstretch.core.lessons import Lesson, parse_lessons
 from backstretch.paths import user_stretches_dir
 
 BUILTIN_PACKAGE = "backstretch.data"
@@ -27,13 +30,21 @@ SET_KEY = "stretches"  # an exported set is a TOML file with an array of [[stret
 Loaded = dict[str, tuple[Stretch, str]]
 
 
-def _read_builtin() -> list[tuple[str, str, str]]:
-    folder = resources.files(BUILTIN_PACKAGE).joinpath("stretches")
+def _read_builtin(kind: str = "stretches") -> list[tuple[str, str, str]]:
+    """(file name without .toml, where it is, text) of each shipped file of a kind: stretches or lessons."""
+    folder = resources.files(BUILTIN_PACKAGE).joinpath(kind)
     found = []
     for entry in folder.iterdir():
         if entry.name.endswith(".toml"):
-            found.append((entry.name.removesuffix(".toml"), f"stretches/{entry.name}", entry.read_text("utf-8")))
+            found.append((entry.name.removesuffix(".toml"), f"{kind}/{entry.name}", entry.read_text("utf-8")))
     return sorted(found)
+
+
+@cache
+def load_lessons() -> tuple[Lesson, ...]:
+    """The shipped lessons in their order, checked (LessonError names every file and field at fault). Read once:
+    they are part of the package and never change while it runs."""
+    return parse_lessons([(f"{stem}.toml", text, source) for stem, source, text in _read_builtin("lessons")])
 
 
 def _read_folder(folder: Path) -> list[tuple[str, str, str]]:

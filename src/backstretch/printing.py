@@ -8,6 +8,7 @@ Nothing is fetched: the fonts are the system's (DejaVu, installed by scripts/_en
 from __future__ import annotations
 
 import base64
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
@@ -18,6 +19,7 @@ import jinja2
 from backstretch.core.catalogue import Catalogue, Stretch
 from backstretch.core.consistency import Consistency
 from backstretch.core.figure import render_svg
+from backstretch.core.lessons import Lesson
 from backstretch.core.measures import MEASURES, Measure, MeasureInfo, Trend
 from backstretch.core.planner import History, Plan, PlanItem
 from backstretch.core.profile import Profile
@@ -97,6 +99,12 @@ def handout_html(plan: Plan, catalogue: Catalogue, paper: Paper = Paper.A4, name
         plan=plan, stretches=stretches, paper=PAGE_SIZE[paper], name=name.strip(), checklist=CHECKLIST,
         stop_signs=STOP_SIGNS, not_advice=NOT_ADVICE, minutes=_minutes(plan.total_seconds), days=days,
     )  # fmt: skip
+
+
+def lessons_html(lessons: Sequence[Lesson], paper: Paper = Paper.A4) -> str:
+    """Every lesson on paper, in order, each with where its facts come from: to read away from a screen."""
+    return _ENV.get_template("print/lessons.html").render(lessons=lessons, paper=PAGE_SIZE[paper],
+                                                          not_advice=NOT_ADVICE)  # fmt: skip
 
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")

@@ -10,8 +10,9 @@ from rich.console import Console
 from rich.markup import escape
 
 from backstretch import __version__
-from backstretch.cli import admin, coach, plan, player, printing, progress, remind, serve, stretches, transfer
+from backstretch.cli import admin, coach, lessons, plan, player, printing, progress, remind, serve, stretches, transfer
 from backstretch.core.catalogue import CatalogueError
+from backstretch.core.lessons import LessonError
 from backstretch.core.safety import ScreeningError
 from backstretch.optional import MissingPart
 from backstretch.settings import SettingsError
@@ -24,6 +25,7 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 app.add_typer(stretches.app, name="stretches")
+app.add_typer(lessons.app, name="lessons")
 app.command("browse")(stretches.browse)
 app.command("serve")(serve.serve_command)
 app.command("profile")(plan.profile_command)
@@ -63,8 +65,9 @@ def run() -> None:
     """Entry point: problems in data files are reported plainly, never as a traceback."""
     try:
         app()
-    except CatalogueError as error:
-        errors.print("[bold red]Some stretch data has problems:[/]")
+    except (CatalogueError, LessonError) as error:
+        kind = "lesson" if isinstance(error, LessonError) else "stretch"
+        errors.print(f"[bold red]Some {kind} data has problems:[/]")
         for problem in error.problems:
             errors.print(f"  {problem}", markup=False)
         sys.exit(2)

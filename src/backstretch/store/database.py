@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -28,6 +29,8 @@ from backstretch.paths import home
 from backstretch.store.models import (
     PAINFUL_FEELINGS,
     DeletedMeasureRow,
+    LessonAssignedRow,
+    LessonReadRow,
     LoginRow,
     MeasureRow,
     PersonRow,
@@ -492,12 +495,44 @@ class Store:
                              items=[{"stretch": i.stretch, "hold_seconds": i.hold_seconds, "reps": i.reps}
                                     for i in program.items]))  # fmt: skip
 
+    def lessons_read(self) -> dict[str, date]:
+        """Each lesson this person has read, with the day they marked it."""
+        with self.session() as s:
+            found = select(LessonReadRow.slug, LessonReadRow.read_on).where(LessonReadRow.person_id == self.person_id)
+            return {slug: day for slug, day in s.execute(found)}
+
+    def mark_lesson_read(self, slug: str, on: date) -> bool:
+        """Record a lesson as read on a day; False when it was read before (the first day stays)."""
+        try:
+            with self.session() as s, s.begin():
+                s.add(LessonReadRow(person_id=self.person_id, slug=slug, read_on=on, read_at=datetime.now()))
+        except IntegrityError:
+            return False  # read already, perhaps by another request a moment ago
+        return True
+
+    def assigned_lessons(self) -> frozenset[str]:
+        """The lessons this person's clinician asked them to read (clinic mode)."""
+        with self.session() as s:
+            found = select(LessonAssignedRow.slug).where(LessonAssignedRow.person_id == self.person_id)
+            return frozenset(s.scalars(found))
+
+    def assign_lessons(self, slugs: Collection[str], clinician_id: int | None, on: date) -> None:
+        """Make these the person's assigned lessons, all in one transaction: those left out are no longer assigned,
+        and one assigned before keeps its first day."""
+        with self.session() as s, s.begin():
+            mine = LessonAssignedRow.person_id == self.person_id
+            s.execute(delete(LessonAssignedRow).where(mine, LessonAssignedRow.slug.not_in(list(slugs))))
+            kept = set(s.scalars(select(LessonAssignedRow.slug).where(mine)))
+            s.add_all(LessonAssignedRow(person_id=self.person_id, slug=slug, clinician_id=clinician_id,
+                                        assigned_on=on) for slug in sorted(set(slugs) - kept))  # fmt: skip
+
     def delete_data(self, s: Session) -> None:
         """Everything of this person's, children first, in the caller's transaction (the person stays)."""
         sessions = select(SessionRow.id).where(SessionRow.person_id == self.person_id)
         s.execute(delete(ReportRow).where(ReportRow.session_id.in_(sessions)))
         s.execute(delete(StepRow).where(StepRow.session_id.in_(sessions)))
-        for table in (SessionRow, ScreeningRow, MeasureRow, DeletedMeasureRow, ProfileRow, ProgramRow):
+        for table in (SessionRow, ScreeningRow, MeasureRow, DeletedMeasureRow, ProfileRow, ProgramRow, LessonReadRow,
+                      LessonAssignedRow):
             s.execute(delete(table).where(table.person_id == self.person_id))
 
     def delete_all(self) -> None:

@@ -252,3 +252,30 @@ class ProgramRow(Base):
     note: Mapped[str] = mapped_column(String(1000), nullable=False, default="")
     items: Mapped[list[dict[str, object]]] = mapped_column(JSON, nullable=False)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False)
+
+
+class LessonReadRow(Base):
+    """A lesson a person has read, and the day they marked it read; one row per person and lesson."""
+
+    __tablename__ = "lesson_read"
+    __table_args__ = (Index("uq_lesson_read_person_slug", "person_id", "slug", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), nullable=False)
+    slug: Mapped[str] = mapped_column(String(60), nullable=False)
+    read_on: Mapped[date] = mapped_column(Date, nullable=False)
+    read_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+
+
+class LessonAssignedRow(Base):
+    """A lesson a clinician asked a patient to read (clinic mode); assigned lessons come first in the patient's
+    order."""
+
+    __tablename__ = "lesson_assigned"
+    __table_args__ = (Index("uq_lesson_assigned_person_slug", "person_id", "slug", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), nullable=False)
+    slug: Mapped[str] = mapped_column(String(60), nullable=False)
+    clinician_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"), nullable=True)
+    assigned_on: Mapped[date] = mapped_column(Date, nullable=False)

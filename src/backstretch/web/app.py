@@ -16,7 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from backstretch import __version__
 from backstretch.app.routine import Routines
-from backstretch.library import load_catalogue
+from backstretch.library import load_catalogue, load_lessons
 from backstretch.optional import MissingPart
 from backstretch.settings import current as current_settings
 from backstretch.store import open_store
@@ -26,6 +26,7 @@ from backstretch.web.routes import (
     accounts,
     clinic,
     desk,
+    lessons,
     library,
     onboarding,
     player,
@@ -101,13 +102,14 @@ def create_app(database: str | None = None, multi_user: bool = False) -> FastAPI
     app.state.multi_user = multi_user
     app.state.accounts = Accounts(app.state.store.engine)
     app.state.catalogue = load_catalogue()
+    app.state.lessons = load_lessons()
     app.state.routines = Routines(app.state.catalogue)
     app.state.read_sessions = player.ReadSessions()
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     app.add_middleware(SameOriginWrites)
 
-    for area in (onboarding, today, player, progress, library, desk, settings):
+    for area in (onboarding, today, player, progress, library, lessons, desk, settings):
         app.include_router(area.pages)
         app.include_router(area.api, prefix="/api")
     app.include_router(printouts.pages)

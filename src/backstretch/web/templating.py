@@ -28,8 +28,8 @@ templates.env.filters["region_words"] = lambda region: REGION_WORDS[Region(regio
 templates.env.filters["position_words"] = lambda position: POSITION_WORDS[Position(position)]
 templates.env.filters["source_name"] = lambda ref: SOURCES[ref]  # the citation, never the key
 templates.env.filters["spine_words"] = lambda movement: SPINE_WORDS[SpinalMovement(movement)]
-PERSONAL = [("/today", "Today"), ("/library", "Library"), ("/progress", "Progress"), ("/desk", "Desk breaks"),
-            ("/settings", "Settings")]  # fmt: skip
+PERSONAL = [("/today", "Today"), ("/library", "Library"), ("/lessons", "Lessons"), ("/progress", "Progress"),
+            ("/desk", "Desk breaks"), ("/settings", "Settings")]  # fmt: skip
 STAFF = [("/clinic", "Patients"), ("/library", "Library")]
 
 

@@ -18,6 +18,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi import Path as FastAPIPath
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from backstretch.app.lessons import UnknownLesson, assign, lesson_list
 from backstretch.core.accounts import AccountError, Role, normal_email
 from backstretch.core.catalogue import Catalogue
 from backstretch.core.measures import MeasureKind, trend_of
@@ -167,7 +168,8 @@ def _patient_page(request: Request, catalogue: Catalogue, patient_id: int, value
         "p": progress_of(store, today), "recent": recent_sessions(store, catalogue), "catalogue": catalogue,
         "values": values or _form_values(program, catalogue), "weekdays": list(enumerate(WEEKDAY_NAMES)),
         "error": error, "saved": request.query_params.get("saved") == "1", "profile": store.load_profile(),
-        "weeks": WINDOW_DAYS // 7,
+        "weeks": WINDOW_DAYS // 7, "lessons": lesson_list(request.app.state.lessons, store),
+        "lessons_saved": request.query_params.get("lessons") == "1", "today": today,
     }, status_code=status)  # fmt: skip
 
 
@@ -220,6 +222,18 @@ async def assign_program(request: Request, patient_id: PersonId, catalogue: Cata
         return _patient_page(request, catalogue, patient_id, values, str(error), 422)
     store.assign_program(program, _me(request).id)
     return RedirectResponse(f"/clinic/patients/{patient_id}?saved=1#program", status_code=303)
+
+
+@pages.post("/clinic/patients/{patient_id}/lessons")
+def assign_lessons(request: Request, patient_id: PersonId,
+                   lesson: Annotated[list[str], Form(max_length=100)] = []) -> Response:  # noqa: B006  # fmt: skip
+    """Assign the lessons ticked (none ticked: none assigned); they come first in the patient's order."""
+    _, store = _patient(request, patient_id)
+    try:
+        assign(request.app.state.lessons, store, lesson, _me(request).id, date.today())
+    except UnknownLesson as error:
+        raise HTTPException(422, f"{str(error)[0].upper()}{str(error)[1:]}.") from None
+    return RedirectResponse(f"/clinic/patients/{patient_id}?lessons=1#lessons", status_code=303)
 
 
 @pages.get("/clinic/patients/{patient_id}/chart.svg")
