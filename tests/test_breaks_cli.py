@@ -275,3 +275,14 @@ def test_idle_time_read_from_each_platform_s_answer() -> None:
     assert parse_ioreg('    |   "HIDIdleTime" = 7000000000\n') == pytest.approx(7.0)
     assert parse_mutter("(uint64 4500,)\n") == pytest.approx(4.5)
     assert parse_mutter("Error: no such name") is None
+
+
+def test_a_desktop_that_shows_no_notification_is_told_once_and_the_loop_goes_on(desk: Desk) -> None:
+    def refuse(n: int, shown: Shown) -> str | None:
+        raise breaks.NotificationsUnavailable("no notification service answered")
+
+    desk.notifier.press = refuse
+    out = desk.run("--every", "30m", "--work-days", ALL_DAYS)
+    assert out.count("Could not show a desktop notification (no notification service answered)") == 1
+    assert len(desk.notifier.shown) == 15, "tried at every break, 09:30 to 16:30"
+    assert break_history(desk.store, TODAY)[0].offered == 0, "none counted as offered"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import queue
 import socket
 import subprocess
@@ -64,6 +65,10 @@ class IdleSource(Protocol):
     def seconds(self) -> float | None: ...
 
 
+class NotificationsUnavailable(RuntimeError):
+    """This desktop cannot show notifications; the message says why."""
+
+
 class SystemClock:
     def now(self) -> datetime:
         return datetime.now()
@@ -80,6 +85,7 @@ class LoopState:
     before: str | None = None  # ... and of the one before it, so a snooze brings the same stretch back
     showing: str | None = None
     silent: tuple[str, ...] = ()  # why breaks are silent today, said once
+    failing: bool = False  # the last notification could not be shown (said once until one can)
 
 
 @dataclass
@@ -164,7 +170,16 @@ class BreakLoop:
         message = (f"{stretch.name}: hold {stretch.hold_seconds.default} seconds{sides}. {stretch.summary} "
                    "Move slowly and stop if it hurts.")  # fmt: skip
         buttons = {START: "Start", SNOOZE: f"Snooze {SNOOZE_MINUTES} min", SKIP: "Skip"}
-        self.notifier.show("Time for a short desk break", message, buttons, self._answer(stretch.id))
+        try:
+            self.notifier.show("Time for a short desk break", message, buttons, self._answer(stretch.id))
+        except NotificationsUnavailable as error:
+            self.state.showing = None
+            if not self.state.failing:
+                self.say(f"Could not show a desktop notification ({error}); trying again at the next break. The "
+                         "web app's desk page shows breaks in the browser instead.")  # fmt: skip
+            self.state.failing = True
+            return
+        self.state.failing = False
         self.store.add_break_event("offered", stretch.id, now)
 
     def run(self) -> None:
@@ -173,10 +188,6 @@ class BreakLoop:
             wait = self.step()
             self.clock.wait(wait, self.wake)
             self.wake.clear()
-
-
-class NotificationsUnavailable(RuntimeError):
-    """This desktop cannot show notifications; the message says why."""
 
 
 class DesktopNotifications:
@@ -191,6 +202,8 @@ class DesktopNotifications:
         self._loop = asyncio.new_event_loop()
         threading.Thread(target=self._loop.run_forever, name="notifications", daemon=True).start()
         self._notifier = DesktopNotifier(app_name="backstretch")
+        # It logs each failure with a traceback; the loop says it once, in words, instead.
+        logging.getLogger("desktop_notifier").propagate = False
         self._current: str | None = None
 
     def _run(self, work: Any) -> Any:
@@ -204,13 +217,16 @@ class DesktopNotifications:
             return lambda: answer(action)
 
         pressed = [Button(title=label, on_pressed=press(action)) for action, label in buttons.items()]
+        dispatched = threading.Event()
         try:
-            self._current = self._run(self._notifier.send(title, message, buttons=pressed,
-                                                          on_clicked=lambda: answer(START),
-                                                          on_dismissed=lambda: answer(SKIP)))  # fmt: skip
-        except Exception as error:  # no session bus, no notification server, no permission
-            why = str(error) or type(error).__name__
-            raise NotificationsUnavailable(f"this desktop cannot show notifications ({why})") from None
+            current = self._run(self._notifier.send(title, message, buttons=pressed, on_dispatched=dispatched.set,
+                                                    on_clicked=lambda: answer(START),
+                                                    on_dismissed=lambda: answer(SKIP)))  # fmt: skip
+        except Exception as error:  # the notifier's own thread stopped or timed out
+            raise NotificationsUnavailable(str(error) or type(error).__name__) from None
+        if not dispatched.is_set():  # desktop-notifier logs a failure rather than raising it
+            raise NotificationsUnavailable("no notification service answered")
+        self._current = current
 
     def close(self) -> None:
         if self._current is not None:
@@ -336,9 +352,6 @@ def breaks_command(
     except KeyboardInterrupt:
         notifier.close()
         _say("Desk breaks stopped.")
-    except NotificationsUnavailable as error:
-        raise fail(f"{error}; the desk page of the web app (backstretch serve) shows breaks in the browser "
-                   "instead") from None
 
 
 @app.command("pause")
