@@ -9,17 +9,31 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Protocol
 
-from backstretch.app.routine import desk_stretches, item_json, refusal_reasons
+from backstretch.app.routine import PersonData, desk_stretches, item_json, refusal_reasons
 from backstretch.core.breaks import BreakSettings
 from backstretch.core.catalogue import Stretch
 from backstretch.core.planner import PlanItem, item_seconds, painful_recently
 from backstretch.core.reminders import BREAK_MINUTES
-from backstretch.core.timeline import StepKind, build_timeline
-from backstretch.store import Store
+from backstretch.core.timeline import Step, StepKind, build_timeline
 
 NOTHING_SUITS = "No desk stretch in the library suits your profile today, so there is nothing to suggest in a break."
 WEEK_DAYS, MONTH_DAYS = 7, 30
+
+
+class BreakRecords(PersonData, Protocol):
+    """What desk breaks need of a person's stored data; the store gives it."""
+
+    def load_break_settings(self) -> tuple[BreakSettings | None, datetime | None]: ...
+
+    def break_history_rows(self, since: date) -> list[tuple[date, str]]: ...
+
+    def start_session(self, day: date, plan: dict[str, object], pain_before: int | None) -> int: ...
+
+    def record_step(self, session_id: int, step: Step, seconds: float, outcome: str) -> bool: ...
+
+    def finish_session(self, session_id: int, status: str) -> bool: ...
 
 
 class BreakRefused(Exception):
@@ -30,19 +44,20 @@ class BreakRefused(Exception):
         self.reasons = reasons
 
 
-def break_settings(store: Store) -> tuple[BreakSettings, datetime | None]:
+def break_settings(store: BreakRecords) -> tuple[BreakSettings, datetime | None]:
     """The person's work hours and interval (the defaults until they choose), and the end of a pause, if any."""
     chosen, paused_until = store.load_break_settings()
     return chosen or BreakSettings(), paused_until
 
 
-def rotation(store: Store, catalogue: Mapping[str, Stretch], today: date) -> list[Stretch]:
+def rotation(store: BreakRecords, catalogue: Mapping[str, Stretch], today: date) -> list[Stretch]:
     """The desk stretches this person may do, in the order breaks take them (none that hurt lately)."""
     painful = painful_recently(store.planner_history(today), today)
     return desk_stretches(catalogue, store.load_profile(), painful)
 
 
-def next_stretch(store: Store, catalogue: Mapping[str, Stretch], today: date, after: str | None = None) -> Stretch:
+def next_stretch(store: BreakRecords, catalogue: Mapping[str, Stretch], today: date,
+                 after: str | None = None) -> Stretch:  # fmt: skip
     """The stretch for the next break: the one after ``after`` in the rotation, so consecutive breaks differ; or
     BreakRefused while the safety answers (or the profile) say no."""
     reasons = refusal_reasons(store, today)
@@ -71,7 +86,7 @@ class BreakDone:
     seconds: float
 
 
-def save_done_break(store: Store, catalogue: Mapping[str, Stretch], stretch_id: str, seconds: float,
+def save_done_break(store: BreakRecords, catalogue: Mapping[str, Stretch], stretch_id: str, seconds: float,
                     today: date) -> BreakDone:  # fmt: skip
     """Record a finished break as a completed one-stretch session, so it counts toward the day; ValueError for an
     unknown stretch, BreakRefused when breaks are off today or the stretch is not one of the person's desk stretches."""
@@ -108,7 +123,7 @@ class BreakPeriod:
     skipped: int  # ... skipped or closed
 
 
-def break_history(store: Store, today: date | None = None) -> list[BreakPeriod]:
+def break_history(store: BreakRecords, today: date | None = None) -> list[BreakPeriod]:
     """The last week and the last month (today included) of breaks taken, snoozed and skipped beside sessions:
     what `backstretch progress` shows, and the Progress page can."""
     today = today or date.today()

@@ -43,7 +43,7 @@ SERVER_WAIT_SECONDS = 20.0
 START, SNOOZE, SKIP = "start", "snooze", "skip"
 EVENT_OF = {START: "started", SNOOZE: "snoozed", SKIP: "skipped"}
 
-app = typer.Typer(help="Desk breaks as desktop notifications, in your work hours.", no_args_is_help=False)
+app = typer.Typer(no_args_is_help=False)
 
 
 class Clock(Protocol):
