@@ -24,6 +24,7 @@ from backstretch.cli.main import app
 from backstretch.core.profile import Profile
 from backstretch.core.safety import QUESTIONS, Screening
 from backstretch.library import load_catalogue
+from backstretch.optional import MissingPart
 from backstretch.store import Store, open_store
 from backstretch.store.progress import progress_of
 from backstretch.web.app import create_app
@@ -286,3 +287,12 @@ def test_a_desktop_that_shows_no_notification_is_told_once_and_the_loop_goes_on(
     assert out.count("Could not show a desktop notification (no notification service answered)") == 1
     assert len(desk.notifier.shown) == 15, "tried at every break, 09:30 to 16:30"
     assert break_history(desk.store, TODAY)[0].offered == 0, "none counted as offered"
+
+
+def test_without_the_breaks_extra_it_says_what_to_install(desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(breaks, "make_notifier", breaks.DesktopNotifications)
+    monkeypatch.setitem(sys.modules, "desktop_notifier", None)  # as if not installed: importing it fails
+    result = CliRunner().invoke(app, ["breaks", "--db", desk.url])
+    assert isinstance(result.exception, MissingPart)
+    assert str(result.exception) == ("Desk breaks as desktop notifications needs backstretch's breaks extra: "
+                                     "pip install 'backstretch[breaks]'")  # fmt: skip
