@@ -27,6 +27,7 @@ PUBLIC = {
     "/library/{stretch_id}": "the stretch library is the same for everyone",
     "/figures/{stretch_id}.svg": "a stretch's figure is part of the library",
     "/api/stretches/{stretch_id}": "the stretch library is the same for everyone",
+    "/api/desk/breaks/{stretch_id}": "a stretch of the library, checked against the signed-in person's own profile",
 }
 ID_QUERIES = ("session",)  # query parameters that name someone's record
 

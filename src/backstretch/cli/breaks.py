@@ -185,9 +185,9 @@ class BreakLoop:
     def run(self) -> None:
         """Until interrupted (Ctrl-C, logging out, or a test's clock running out)."""
         while True:
+            self.wake.clear()  # before the step, so an answer that comes during it cuts the wait short
             wait = self.step()
             self.clock.wait(wait, self.wake)
-            self.wake.clear()
 
 
 class DesktopNotifications:

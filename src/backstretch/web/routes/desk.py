@@ -111,14 +111,14 @@ def next_break(
     return break_json(_offer(store, catalogue, after))
 
 
-@api.get("/desk/breaks/{stretch}")
-def one_break(stretch: str, store: StoreDep, catalogue: CatalogueDep) -> dict[str, Any]:
+@api.get("/desk/breaks/{stretch_id}")
+def one_break(stretch_id: str, store: StoreDep, catalogue: CatalogueDep) -> dict[str, Any]:
     """The break a desktop notification offered (its Start opens /desk?break=...), if it still suits today."""
     _offer(store, catalogue, None)  # refused while the safety answers say no
     suits = {s.id: s for s in rotation(store, catalogue, date.today())}
-    if stretch not in suits:
-        raise HTTPException(404, [f"{stretch!r} is not a desk stretch that suits you today."])
-    return break_json(suits[stretch])
+    if stretch_id not in suits:
+        raise HTTPException(404, [f"{stretch_id!r} is not a desk stretch that suits you today."])
+    return break_json(suits[stretch_id])
 
 
 @api.post("/desk/breaks", status_code=201)
