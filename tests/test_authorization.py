@@ -31,6 +31,7 @@ PUBLIC = {
     "/lessons/{slug}": "a lesson is the same for everyone; its read mark is the signed-in person's own",
     "/lessons/{slug}/read": "marks a lesson read for the signed-in person only",
     "/api/lessons/{slug}/read": "marks a lesson read for the signed-in person only",
+    "/api/desk/breaks/{stretch_id}": "a stretch of the library, checked against the signed-in person's own profile",
 }
 ID_QUERIES = ("session",)  # query parameters that name someone's record
 

@@ -20,6 +20,7 @@ class Part:
 PRINT = Part("print", "Printing to PDF", "WeasyPrint")
 CLINIC = Part("clinic", "Clinic mode", "the PostgreSQL driver and password hashing")
 CAMERA = Part("camera", "The camera coach in the terminal", "MediaPipe and OpenCV")
+BREAKS = Part("breaks", "Desk breaks as desktop notifications", "desktop-notifier")
 
 PANGO = (
     "the Pango text library from your system (Debian or Ubuntu: sudo apt-get install libpango-1.0-0 "
@@ -52,7 +53,8 @@ class MissingPart(RuntimeError):
 
 def installed(part: Part) -> bool:
     """Whether the part's Python packages are there (cheap: nothing is imported)."""
-    modules = {PRINT: ("weasyprint",), CLINIC: ("argon2", "psycopg"), CAMERA: ("cv2", "mediapipe")}[part]
+    modules = {PRINT: ("weasyprint",), CLINIC: ("argon2", "psycopg"), CAMERA: ("cv2", "mediapipe"),
+               BREAKS: ("desktop_notifier",)}[part]
     return all(importlib.util.find_spec(name) is not None for name in modules)
 
 

@@ -10,7 +10,20 @@ from rich.console import Console
 from rich.markup import escape
 
 from backstretch import __version__
-from backstretch.cli import admin, coach, lessons, plan, player, printing, progress, remind, serve, stretches, transfer
+from backstretch.cli import (
+    admin,
+    breaks,
+    coach,
+    lessons,
+    plan,
+    player,
+    printing,
+    progress,
+    remind,
+    serve,
+    stretches,
+    transfer,
+)
 from backstretch.core.catalogue import CatalogueError
 from backstretch.core.lessons import LessonError
 from backstretch.core.safety import ScreeningError
@@ -36,6 +49,7 @@ app.command("history")(player.history_command)
 app.command("export")(transfer.export_command)
 app.command("import")(transfer.import_command)
 app.command("remind")(remind.remind_command)
+app.add_typer(breaks.app, name="breaks")
 app.command("handout")(printing.handout_command)
 app.command("report")(printing.report_command)
 app.add_typer(progress.app, name="log")

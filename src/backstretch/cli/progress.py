@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 import typer
 from rich.table import Table
 
+from backstretch.app.breaks import BreakPeriod, break_history
 from backstretch.app.progress import (
     MeasureChange,
     MeasureNotFound,
@@ -243,7 +244,8 @@ def progress_command(
 ) -> None:
     """Your consistency, and whether pain, function and reach are changing, said honestly."""
     today = _day(on)
-    p = progress_of(open_store(db), today, weeks)
+    store = open_store(db)
+    p = progress_of(store, today, weeks)
     days, readings, summary, trends = p.days, p.readings, p.summary, p.trends
     rom = rom_lines(readings, load_catalogue())
     formats: tuple[tuple[Path | None, Literal["svg", "png"]], ...] = ((svg, "svg"), (png, "png"))
@@ -262,6 +264,7 @@ def progress_command(
     _print_consistency(summary)
     _print_trends(trends, readings)
     _print_rom(rom)
+    _print_breaks(break_history(store, today))
     from backstretch import charts
 
     since = today - timedelta(weeks=weeks)
@@ -284,6 +287,21 @@ def _print_consistency(c: Consistency) -> None:
     if c.planned_share is not None:
         out.print(f"Since you started: {c.planned_days_done} of {c.planned_days} planned days "
                   f"({c.planned_share:.0%}), {c.total_minutes:g} minutes in all.")  # fmt: skip
+
+
+def _print_breaks(periods: list[BreakPeriod]) -> None:
+    """Desk breaks beside sessions, once there are any breaks (from the desk page or desktop notifications)."""
+    if not any(p.done or p.offered for p in periods):
+        return
+    table = Table(title="Desk breaks and sessions", title_justify="left")
+    for column in ("", "sessions", "breaks done", "offered", "started", "snoozed", "skipped"):
+        table.add_column(column, justify="left" if not column else "right", no_wrap=True)
+    for p in periods:
+        table.add_row(p.label, str(p.sessions), str(p.done), str(p.offered), str(p.started), str(p.snoozed),
+                      str(p.skipped))  # fmt: skip
+    out.print(table)
+    out.print("[dim]Breaks offered, started, snoozed and skipped are the desktop notifications' (backstretch breaks); "
+              "a break done counts toward the day like any stretching.[/]")  # fmt: skip
 
 
 def _print_rom(lines: list[RomLine]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from sqlalchemy.sql.dml import ReturningInsert
 
 from backstretch import settings
 from backstretch.core.accounts import PATIENT_ROLES
+from backstretch.core.breaks import BreakSettings
 from backstretch.core.consistency import ActiveDay, active_days
 from backstretch.core.measures import Measure, MeasureKind, usual_morning_pain
 from backstretch.core.planner import DayRecord, History, MorningPain
@@ -28,6 +29,8 @@ from backstretch.optional import CLINIC, MissingPart
 from backstretch.paths import home
 from backstretch.store.models import (
     PAINFUL_FEELINGS,
+    BreakEventRow,
+    BreakSettingsRow,
     DeletedMeasureRow,
     LessonAssignedRow,
     LessonReadRow,
@@ -526,13 +529,69 @@ class Store:
             s.add_all(LessonAssignedRow(person_id=self.person_id, slug=slug, clinician_id=clinician_id,
                                         assigned_on=on) for slug in sorted(set(slugs) - kept))  # fmt: skip
 
+    def _break_row(self, s: Session) -> BreakSettingsRow | None:
+        return s.scalars(select(BreakSettingsRow).where(BreakSettingsRow.person_id == self.person_id)).first()
+
+    def load_break_settings(self) -> tuple[BreakSettings | None, datetime | None]:
+        """The person's desk-break hours (None until they chose some) and the end of a pause, if one was asked for."""
+        with self.session() as s:
+            row = self._break_row(s)
+            if row is None:
+                return None, None
+            return BreakSettings(row.every, time.fromisoformat(row.work_from), time.fromisoformat(row.work_to),
+                                 frozenset(row.days)), row.paused_until  # fmt: skip
+
+    def save_break_settings(self, settings: BreakSettings) -> None:
+        values = {"every": settings.every, "work_from": f"{settings.start:%H:%M}", "work_to": f"{settings.end:%H:%M}",
+                  "days": sorted(settings.days), "updated_at": datetime.now()}  # fmt: skip
+        with self.session() as s, s.begin():
+            row = self._break_row(s)
+            if row is None:
+                s.add(BreakSettingsRow(person_id=self.person_id, **values))
+            else:
+                for name, value in values.items():
+                    setattr(row, name, value)
+
+    def pause_breaks(self, until: datetime | None) -> None:
+        """Pause desk breaks until a moment (None resumes them); the hours stay as chosen, or the defaults."""
+        with self.session() as s, s.begin():
+            row = self._break_row(s)
+            if row is None:
+                d = BreakSettings()
+                row = BreakSettingsRow(person_id=self.person_id, every=d.every, work_from=f"{d.start:%H:%M}",
+                                       work_to=f"{d.end:%H:%M}", days=sorted(d.days))  # fmt: skip
+                s.add(row)
+            row.paused_until, row.updated_at = until, datetime.now()
+
+    def add_break_event(self, kind: str, stretch: str, at: datetime) -> None:
+        if kind not in BREAK_EVENTS:
+            raise ValueError(f"a break event is one of {', '.join(BREAK_EVENTS)}, not {kind!r}")
+        with self.session() as s, s.begin():
+            s.add(BreakEventRow(person_id=self.person_id, day=at.date(), at=at, kind=kind, stretch=stretch[:60]))
+
+    def break_history_rows(self, since: date) -> list[tuple[date, str]]:
+        """Since a day, each desk-break event as (day, kind); each desk break done (a completed one-stretch session,
+        from the web page) as (day, "done"); and each other session with stretching in it as (day, "session")."""
+        events = select(BreakEventRow.day, BreakEventRow.kind).where(BreakEventRow.person_id == self.person_id,
+                                                                     BreakEventRow.day >= since)  # fmt: skip
+        sessions = select(SessionRow.day, SessionRow.plan, SessionRow.status).where(
+            SessionRow.person_id == self.person_id, SessionRow.day >= since, SessionRow.stretched.is_(True))
+        with self.session() as s:
+            found = [(day, str(kind)) for day, kind in s.execute(events)]
+            for day, plan, status in s.execute(sessions):
+                if not plan.get("desk_break"):
+                    found.append((day, "session"))
+                elif status == "completed":
+                    found.append((day, "done"))
+        return found
+
     def delete_data(self, s: Session) -> None:
         """Everything of this person's, children first, in the caller's transaction (the person stays)."""
         sessions = select(SessionRow.id).where(SessionRow.person_id == self.person_id)
         s.execute(delete(ReportRow).where(ReportRow.session_id.in_(sessions)))
         s.execute(delete(StepRow).where(StepRow.session_id.in_(sessions)))
         for table in (SessionRow, ScreeningRow, MeasureRow, DeletedMeasureRow, ProfileRow, ProgramRow, LessonReadRow,
-                      LessonAssignedRow):
+                      LessonAssignedRow, BreakSettingsRow, BreakEventRow):
             s.execute(delete(table).where(table.person_id == self.person_id))
 
     def delete_all(self) -> None:
@@ -559,6 +618,7 @@ class Store:
 
 
 FEELINGS = ("just-a-stretch", "uncomfortable", "painful", "sharp")
+BREAK_EVENTS = ("offered", "started", "snoozed", "skipped")
 HISTORY_DAYS_FOR_PLANNER = 28
 SESSION_PAIN_NOTE = "before a session"  # the note on the pain reading a guided session starts with
 

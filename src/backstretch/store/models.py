@@ -279,3 +279,32 @@ class LessonAssignedRow(Base):
     slug: Mapped[str] = mapped_column(String(60), nullable=False)
     clinician_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"), nullable=True)
     assigned_on: Mapped[date] = mapped_column(Date, nullable=False)
+class BreakSettingsRow(Base):
+    """A person's desk-break hours and interval, and a pause they asked for: one row per person, read by the web
+    page and the desktop notifier alike (migration 0017)."""
+
+    __tablename__ = "break_settings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), nullable=False, unique=True)
+    every: Mapped[int] = mapped_column(Integer, nullable=False)
+    work_from: Mapped[str] = mapped_column(String(5), nullable=False)  # 24-hour clock, like 09:00
+    work_to: Mapped[str] = mapped_column(String(5), nullable=False)
+    days: Mapped[list[int]] = mapped_column(JSON, nullable=False)  # 0 is Monday
+    paused_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+
+
+class BreakEventRow(Base):
+    """What happened to a desk break the desktop notifier offered: offered, started, snoozed or skipped. A break
+    done is a one-stretch session, as from the web page."""
+
+    __tablename__ = "break_event"
+    __table_args__ = (Index("ix_break_event_person_day", "person_id", "day", "kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), nullable=False)
+    day: Mapped[date] = mapped_column(Date, nullable=False)
+    at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+    kind: Mapped[str] = mapped_column(String(10), nullable=False)
+    stretch: Mapped[str] = mapped_column(String(60), nullable=False, default="", server_default="")

@@ -1,5 +1,6 @@
 // Desk mode: a short break every N minutes while this page is open, only in the chosen work hours and days.
-// Settings stay in localStorage. One break at a time: while a break is showing, no timer runs, so nothing repeats.
+// The work hours, days and interval are stored on the server (the desktop notifier follows them too); whether
+// breaks are on here, and the next one, stay in localStorage. One break at a time: while a break is showing, no timer runs, so nothing repeats.
 
 import { jsonHeaders } from "/static/csrf.js";
 
@@ -53,13 +54,40 @@ function readForm() {
   return { every, from: form.from.value, to: form.to.value, days };
 }
 
-function fillForm(stored) {
-  if (stored.every) form.every.value = stored.every;
-  if (stored.from) form.from.value = stored.from;
-  if (stored.to) form.to.value = stored.to;
-  if (stored.days) {
-    for (const box of form.querySelectorAll('input[name="days"]')) box.checked = stored.days.includes(box.value);
+// Keep the choice on the server, so desktop notifications follow the same hours.
+async function saveSettings(settings) {
+  try {
+    const response = await fetch("/api/desk/settings", {
+      method: "PUT",
+      headers: jsonHeaders(),
+      body: JSON.stringify({ every: settings.every, from: settings.from, to: settings.to, days: settings.days }),
+    });
+    if (!response.ok) throw new Error(String(response.status));
+  } catch {
+    $("form-error").textContent = "Could not save these hours. Check the app is running and change them again.";
+    $("form-error").hidden = false;
   }
+}
+
+// A break a desktop notification's Start opened: /desk?break=<stretch>.
+async function openAsked() {
+  const asked = new URLSearchParams(window.location.search).get("break");
+  if (!asked) return false;
+  let response;
+  try {
+    response = await fetch(`/api/desk/breaks/${encodeURIComponent(asked)}`);
+  } catch {
+    return false;
+  }
+  if (response.status === 409) {
+    stop(await reasonsOf(response));
+    return true;
+  }
+  if (!response.ok) return false;
+  clearTimeout(timer);
+  timer = null;
+  openBreak(await response.json());
+  return true;
 }
 
 function at(day, clock) {
@@ -342,6 +370,7 @@ form.addEventListener("change", () => {
   $("form-error").hidden = !settings.error;
   if (settings.error) return;
   const stored = save(settings);
+  saveSettings(settings);
   if (stored.on && !current) schedule(nextBreak(new Date(), settings));
 });
 form.addEventListener("submit", (event) => event.preventDefault());
@@ -359,9 +388,8 @@ $("snooze").addEventListener("click", () => {
 });
 $("not-now").addEventListener("click", () => later(nextBreak(new Date(), readForm())));
 
-// On load: restore the choices and, if breaks were on, carry on (never asking for permission here).
+// On load: if breaks were on, carry on (never asking for permission here); the form holds the stored choice.
 const stored = load();
-fillForm(stored);
 if (stored.on && !$("turn-on").disabled) {
   const settings = readForm();
   if (!settings.error) {
@@ -374,3 +402,4 @@ if (stored.on && !$("turn-on").disabled) {
   save({ on: false, next: null });
 }
 showStatus();
+if (!$("turn-on").disabled) openAsked();
