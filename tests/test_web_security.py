@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import selectors
 import socket
@@ -12,10 +13,25 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from playwright.sync_api import Browser, Error, Page, expect
 
 from backstretch.cli.serve import is_loopback
+from backstretch.core.accounts import Role
 from backstretch.store import open_store
+from backstretch.store.accounts import Accounts
 from backstretch.web.app import CROSS_SITE, create_app
+from tests.web import LiveServer
+
+PASSWORD = "a long clinic password"
+# Every response the service worker keeps, with its body.
+CACHED = """caches.keys().then(async (names) => {
+  const kept = [];
+  for (const name of names) {
+    const cache = await caches.open(name);
+    for (const request of await cache.keys()) kept.push(request.url + " " + await (await cache.match(request)).text());
+  }
+  return kept;
+})"""
 
 WRITES = [
     ("/onboarding/clearance", {}),
@@ -105,3 +121,43 @@ def test_serving_to_the_network_warns_but_still_serves(tmp_path: Path) -> None:
     assert "other devices on the network" in shown and "no login" in shown and "--host 127.0.0.1" in shown
     quiet = " ".join(_serve_output("127.0.0.1", tmp_path).split())
     assert "running at" in quiet and "Warning" not in quiet
+
+
+def _sign_in(page: Page, server: LiveServer, email: str) -> None:
+    page.goto(f"{server.url}/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_after_signing_out_nothing_personal_can_be_read_offline(browser: Browser, tmp_path: Path) -> None:
+    """A clinician on a shared computer: once signed out, neither the patients list nor a patient's page opens
+    offline, and Cache Storage holds no copy of either."""
+    url = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
+    with LiveServer(url, multi_user=True) as server:
+        accounts = Accounts(open_store(url).engine)
+        doc = accounts.create("doc@example.org", Role.CLINICIAN, "Dr Doc", PASSWORD)
+        amy = accounts.join(accounts.issue_link("invite", "amy@example.org", Role.PATIENT, doc.id), "Amy Quill",
+                            PASSWORD)  # fmt: skip
+        context = browser.new_context()
+        page = context.new_page()
+        _sign_in(page, server, "doc@example.org")
+        page.wait_for_url("**/clinic")
+        assert page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+        page.reload()  # now the service worker serves, and keeps what it may
+        patient = page.goto(f"{server.url}/clinic/patients/{amy.id}")
+        assert patient is not None and patient.headers["cache-control"] == "no-store"
+        expect(page.get_by_role("heading", name="Amy Quill")).to_be_visible()
+        page.goto(f"{server.url}/library")  # the library is the same for everyone: kept while signed in
+        assert all("Amy Quill" not in kept for kept in page.evaluate(CACHED)), "nothing personal kept even now"
+        with page.expect_response(lambda r: r.url.endswith("/logout")) as signed_out:
+            page.get_by_role("button", name="Sign out").click()
+        assert signed_out.value.all_headers()["clear-site-data"] == '"cache", "storage"'
+        page.wait_for_url("**/login")
+        assert not [k for k in page.evaluate(CACHED) if "/clinic" in k.split(" ", 1)[0] or "Amy Quill" in k]
+        context.set_offline(True)
+        for path in ("/clinic", f"/clinic/patients/{amy.id}"):
+            with contextlib.suppress(Error):  # offline and not kept: the browser's own error page
+                page.goto(f"{server.url}{path}")
+            assert "Amy Quill" not in page.content() and "Your patients" not in page.content(), path
+        context.close()

@@ -33,6 +33,7 @@ from backstretch.web.routes import (
     settings,
     today,
 )
+from backstretch.web.security import ResponseHeaders
 from backstretch.web.templating import templates
 
 STATIC = Path(__file__).parent / "static"
@@ -106,6 +107,7 @@ def create_app(database: str | None = None, multi_user: bool = False) -> FastAPI
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     app.add_middleware(SameOriginWrites)
+    app.add_middleware(ResponseHeaders, multi_user=multi_user)
 
     for area in (onboarding, today, player, progress, library, desk, settings):
         app.include_router(area.pages)
