@@ -20,7 +20,7 @@ def _app_in_a_fresh_folder() -> FastAPI:
     before = os.environ.get("BACKSTRETCH_HOME")
     os.environ["BACKSTRETCH_HOME"] = folder
     try:
-        return create_app(f"sqlite:///{folder}/api.sqlite3")
+        return create_app(f"sqlite:///{folder}/api.sqlite3", hosts=["testserver"])
     finally:
         if before is None:
             del os.environ["BACKSTRETCH_HOME"]

@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, Error, Page, expect
@@ -161,3 +162,42 @@ def test_after_signing_out_nothing_personal_can_be_read_offline(browser: Browser
                 page.goto(f"{server.url}{path}")
             assert "Amy Quill" not in page.content() and "Your patients" not in page.content(), path
         context.close()
+
+
+@pytest.mark.parametrize("multi_user", [False, True])
+def test_a_page_on_another_name_cannot_reach_the_app(multi_user: bool, tmp_path: Path) -> None:
+    """DNS rebinding: a site whose name is made to point at this computer sends its own name as Host; nothing is
+    read or written for it, while this computer's own names and the configured one work."""
+    url = f"sqlite:///{tmp_path / 'hosts.sqlite3'}"
+    app = create_app(url, multi_user=multi_user, hosts=["https://clinic.example.org/"])
+    for name in ("rebind.attacker.example", "127.0.0.1.attacker.example", "clinic.example.org.evil", ""):
+        client = TestClient(app, base_url=f"http://{name or 'x'}:8000")
+        client.headers["host"] = f"{name}:8000" if name else ""
+        assert client.get("/api/export").status_code == 400
+        refused = client.post("/progress/pain", data={"value": "3"}, headers={"Origin": f"http://{name}:8000"})
+        assert refused.status_code == 400 and "--allow-host" in refused.text
+    assert open_store(url).measures() == []
+    for name in ("127.0.0.1", "localhost", "[::1]", "LOCALHOST", "clinic.example.org"):
+        assert TestClient(app, base_url=f"http://{name}:8000").get("/api/health").status_code == 200, name
+
+
+def test_serving_to_the_network_answers_to_the_names_given(tmp_path: Path) -> None:
+    port = _free_port()
+    command = [sys.executable, "-m", "backstretch", "serve", "--host", "0.0.0.0", "--port", str(port),
+               "--allow-host", "mybox.example", "--db", f"sqlite:///{tmp_path / 'serve.sqlite3'}"]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                answer = httpx.get(f"http://127.0.0.1:{port}/api/health", headers={"Host": "mybox.example"})
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "the server did not start"
+                time.sleep(0.2)
+        assert answer.status_code == 200
+        assert httpx.get(f"http://127.0.0.1:{port}/api/health").status_code == 200
+        assert httpx.get(f"http://127.0.0.1:{port}/api/export", headers={"Host": "other.example"}).status_code == 400
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -48,12 +48,18 @@ def serve_command(
         ),
     ] = False,
     workers: Annotated[int, typer.Option(min=1, max=64, help="App processes (clinic mode on PostgreSQL).")] = 1,
+    allow_host: Annotated[list[str] | None, typer.Option(
+        "--allow-host", help="Another name people open the app by (this computer's own names always work), or the "
+        "address it is served at, such as https://clinic.example; give it once per name.")] = None,
     db: DbOption = None,
 ) -> None:
     """Start the web app (the main way to use backstretch) over your local database."""
     import uvicorn  # imported here: the other commands do not need the web stack
 
     from backstretch.web.app import MULTI_USER_ENV, create_app, tune_garbage_collector
+    from backstretch.web.security import HOSTS_ENV
+
+    hosts = [host, *(allow_host or [])]
 
     try:
         with socket.create_server((host, port)):
@@ -68,12 +74,16 @@ def serve_command(
                        "process of its own, and they must share one database server")  # fmt: skip
         # Each worker builds its own app from the environment (uvicorn starts them from an import string).
         os.environ[URL_ENV], os.environ[MULTI_USER_ENV] = resolved, "1" if multi_user else ""
-        create_app(resolved, multi_user)  # migrate once, here, before the workers start
+        os.environ[HOSTS_ENV] = ",".join(hosts)
+        create_app(resolved, multi_user, hosts)  # migrate once, here, before the workers start
     announce(url, host, multi_user, open_browser)
+    if not allow_host and not is_loopback(host):
+        out.print(f"Other devices reach it at {host} only: to use a name, add --allow-host and the name.",
+                  markup=False, highlight=False)  # fmt: skip
     if workers > 1:
         serve_workers("backstretch.web.app:app_from_environment", host, port, workers)
     else:
-        app = create_app(db, multi_user)
+        app = create_app(db, multi_user, hosts)
         tune_garbage_collector()
         uvicorn.run(app, host=host, port=port, log_level="warning")
 

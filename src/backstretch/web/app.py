@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 from fastapi import Depends, FastAPI, Request
@@ -33,7 +34,7 @@ from backstretch.web.routes import (
     settings,
     today,
 )
-from backstretch.web.security import ResponseHeaders
+from backstretch.web.security import AllowedHosts, ResponseHeaders, allowed_hosts, host_name
 from backstretch.web.templating import templates
 
 STATIC = Path(__file__).parent / "static"
@@ -44,18 +45,22 @@ CROSS_SITE = ("This request came from another website, so it was refused: backst
               "its own pages.")  # fmt: skip
 
 
-def cross_site(request: Request) -> bool:
+def cross_site(request: Request, hosts: frozenset[str]) -> bool:
     """A write sent by another website's page (the app has no login, so any site could post a form to it).
 
-    Browsers say where a request comes from in Sec-Fetch-Site, or else in Origin; a request with neither (curl,
-    scripts, tests) is not from a web page and passes."""
+    Browsers say where a request comes from in Sec-Fetch-Site, or else in Origin, which must be this very origin
+    and one of the names on the allowlist; a request with neither (curl, scripts, tests) is not from a web page and
+    passes."""
     if request.method in SAFE_METHODS:
         return False
     site = request.headers.get("sec-fetch-site")
     if site is not None:
         return site.strip().lower() in ("cross-site", "same-site")
     origin = request.headers.get("origin")
-    return origin is not None and origin.strip().lower() != f"{request.url.scheme}://{request.url.netloc}".lower()
+    if origin is None:
+        return False
+    own = f"{request.url.scheme}://{request.url.netloc}".lower()
+    return origin.strip().lower() != own or host_name(origin) not in hosts
 
 
 class SameOriginWrites:
@@ -65,15 +70,16 @@ class SameOriginWrites:
     of its own (about a tenth of a saved step's server CPU, in py-spy under bench/load.py's load).
     """
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, hosts: frozenset[str]) -> None:
         self.app = app
+        self.hosts = hosts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         request = Request(scope, receive)
-        if cross_site(request):
+        if cross_site(request, self.hosts):
             refusal: Response
             if request.url.path.startswith("/api/"):
                 refusal = JSONResponse({"detail": CROSS_SITE}, status_code=403)
@@ -93,8 +99,9 @@ class SameOriginWrites:
         await self.app(scope, receive, send_with_cookie)
 
 
-def create_app(database: str | None = None, multi_user: bool = False) -> FastAPI:
-    """The app over a database: one person's own (the default), or a clinic's, where everyone signs in."""
+def create_app(database: str | None = None, multi_user: bool = False, hosts: Iterable[str] = ()) -> FastAPI:
+    """The app over a database: one person's own (the default), or a clinic's, where everyone signs in. It answers
+    to this computer's loopback names and to `hosts` (see security.allowed_hosts)."""
     # No /docs or /redoc: their pages load scripts from a CDN, and the app must work with no internet.
     app = FastAPI(title="backstretch", version=__version__, docs_url=None, redoc_url=None,
                   description="General advice, not a diagnosis.", dependencies=[Depends(guard)])  # fmt: skip
@@ -106,7 +113,9 @@ def create_app(database: str | None = None, multi_user: bool = False) -> FastAPI
     app.state.read_sessions = player.ReadSessions()
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
-    app.add_middleware(SameOriginWrites)
+    allowed = allowed_hosts(hosts)
+    app.add_middleware(SameOriginWrites, hosts=allowed)
+    app.add_middleware(AllowedHosts, hosts=allowed)
     app.add_middleware(ResponseHeaders, multi_user=multi_user)
 
     for area in (onboarding, today, player, progress, library, desk, settings):

@@ -3,9 +3,20 @@ personal is stored anywhere along the way."""
 
 from __future__ import annotations
 
-from starlette.datastructures import MutableHeaders
+import os
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+# Names this computer always answers to; a page reaching the app by any other name (a rebinding domain made to
+# point at 127.0.0.1) is refused before anything runs.
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
+HOSTS_ENV = "BACKSTRETCH_ALLOWED_HOSTS"  # names or base URLs, separated by commas (`serve --allow-host` sets it)
+UNKNOWN_HOST = ("This address is not one backstretch was told to answer to. If you meant to open it by this name, "
+                "start it with --allow-host and the name.")  # fmt: skip
 # The same for everyone, in both modes: the app's own files and the stretch figures.
 SHARED = ("/static/", "/figures/", "/sw.js")
 NO_STORE = "no-store"
@@ -38,3 +49,37 @@ class ResponseHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def host_name(value: str) -> str:
+    """The bare name or address in a Host header, an origin or a base URL, in lower case: no scheme, port or
+    brackets ("[::1]:8000" is "::1")."""
+    text = value.strip().lower()
+    if "://" in text:
+        text = urlsplit(text).netloc.rsplit("@", 1)[-1]
+    if text.startswith("["):
+        return text[1 : text.find("]")] if "]" in text else ""
+    return text.split(":", 1)[0].rstrip(".") if text.count(":") <= 1 else text
+
+
+def allowed_hosts(configured: Iterable[str] = ()) -> frozenset[str]:
+    """The names the app answers to: this computer's loopback names, the ones given (`serve --allow-host`, a host
+    or a base URL each), and those in BACKSTRETCH_ALLOWED_HOSTS. The one place they come from."""
+    given = [*configured, *os.environ.get(HOSTS_ENV, "").split(",")]
+    named = {host_name(name) for name in given} - {"", "0.0.0.0", "::"}  # "every address" names no host
+    return frozenset(LOOPBACK_NAMES) | named
+
+
+class AllowedHosts:
+    """Refuses a request whose Host is not on the allowlist (DNS rebinding: another site's page that reaches this
+    computer under its own domain name). Starlette's TrustedHostMiddleware does the same but misreads "[::1]:8000"."""
+
+    def __init__(self, app: ASGIApp, hosts: frozenset[str]) -> None:
+        self.app = app
+        self.hosts = hosts
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket") and host_name(Headers(scope=scope).get("host", "")) not in self.hosts:
+            await PlainTextResponse(UNKNOWN_HOST, status_code=400)(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
