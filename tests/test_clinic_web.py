@@ -177,8 +177,8 @@ def test_from_the_admins_link_to_a_patients_first_session(browser: Browser, tmp_
         page.get_by_role("link", name="Start from the planner's suggestion").click()
         page.get_by_role("button", name="Assign this program").click()
         expect(page.get_by_role("status")).to_contain_text("The program is assigned")
-        page.wait_for_function("[...document.querySelectorAll('.chart img')].every((i) => i.complete && i.naturalWidth)"
-                               )  # fmt: skip
+        page.wait_for_function("() => [...document.querySelectorAll('.chart img')]"
+                               ".every((i) => i.complete && i.naturalWidth)")  # fmt: skip
         screenshot(page, "clinic-patient")
         with page.expect_response(lambda r: "/handout.pdf" in r.url) as sheet:  # the program as a home sheet
             page.locator("#print").click()

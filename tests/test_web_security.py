@@ -201,3 +201,29 @@ def test_serving_to_the_network_answers_to_the_names_given(tmp_path: Path) -> No
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_no_page_shows_inside_another_sites_frame(page: Page, live_server: LiveServer) -> None:
+    """Clickjacking: another site frames the safety verdict under its own buttons; the browser shows nothing there."""
+    page.route("http://attacker.example/", lambda route: route.fulfill(content_type="text/html", body=(
+        f'<h1>Win a prize</h1><iframe id="t" src="{live_server.url}/onboarding/verdict" width="600" height="600">'
+        "</iframe>")))  # fmt: skip
+    page.goto("http://attacker.example/")
+    page.wait_for_timeout(500)
+    framed = page.frame_locator("#t")
+    expect(framed.locator("main")).to_have_count(0)
+    answer = httpx.get(f"{live_server.url}/onboarding/verdict")
+    assert answer.headers["x-frame-options"] == "DENY"
+    assert "frame-ancestors 'none'" in answer.headers["content-security-policy"]
+    assert answer.headers["x-content-type-options"] == "nosniff" and answer.headers["referrer-policy"] == "same-origin"
+
+
+def test_the_pages_run_under_the_strict_policy(page: Page, live_server: LiveServer) -> None:
+    """No script or style of the app's own pages is one the Content-Security-Policy blocks."""
+    blocked: list[str] = []
+    page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
+    for path in ("/onboarding/profile", "/library", "/library/cat-stretch", "/today", "/progress", "/settings",
+                 "/desk", "/player?minutes=3"):  # fmt: skip
+        page.goto(f"{live_server.url}{path}")
+        page.wait_for_load_state("networkidle")
+    assert blocked == []

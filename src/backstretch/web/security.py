@@ -1,5 +1,6 @@
-"""Headers every response carries, decided in one place: what a browser may keep and, in clinic mode, that nothing
-personal is stored anywhere along the way."""
+"""What every request must be and every response carries, decided in one place: the names the app answers to (DNS
+rebinding), a strict Content-Security-Policy and no framing, and, in clinic mode, that nothing personal is stored
+anywhere along the way."""
 
 from __future__ import annotations
 
@@ -17,6 +18,19 @@ LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
 HOSTS_ENV = "BACKSTRETCH_ALLOWED_HOSTS"  # names or base URLs, separated by commas (`serve --allow-host` sets it)
 UNKNOWN_HOST = ("This address is not one backstretch was told to answer to. If you meant to open it by this name, "
                 "start it with --allow-host and the name.")  # fmt: skip
+# Every page: scripts, styles, images and connections only from the app itself (no inline script or style, no CDN);
+# 'wasm-unsafe-eval' lets the camera coach compile MediaPipe's WebAssembly (vendored, served from /static), which
+# allows no JavaScript eval; no page may be shown in another site's frame (clickjacking).
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
+                           "img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; "
+                           "worker-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+                           "frame-ancestors 'none'")  # fmt: skip
+EVERY_RESPONSE = {
+    "content-security-policy": CONTENT_SECURITY_POLICY,
+    "x-frame-options": "DENY",  # frame-ancestors for older browsers
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "same-origin",  # a one-time link's token never leaves in a Referer
+}
 # The same for everyone, in both modes: the app's own files and the stretch figures.
 SHARED = ("/static/", "/figures/", "/sw.js")
 NO_STORE = "no-store"
@@ -42,6 +56,7 @@ class ResponseHeaders:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
+                headers.update(EVERY_RESPONSE)
                 if personal:
                     # In clinic mode every page and answer is someone's: neither the browser's cache, nor the
                     # service worker (which keeps nothing marked so), nor a proxy keeps a copy.
