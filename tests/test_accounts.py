@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from datetime import datetime, timedelta
+from typing import Literal
 
 import pytest
+from argon2 import PasswordHasher
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select, text
@@ -20,6 +24,7 @@ from backstretch.core.accounts import (
     normal_email,
     wait_before_login,
 )
+from backstretch.store import accounts as store_accounts
 from backstretch.store import open_store
 from backstretch.store.accounts import Accounts, LoginRefused
 from backstretch.store.models import LinkRow, PersonRow
@@ -154,3 +159,35 @@ def test_control_characters_are_refused_in_plain_words() -> None:
     with pytest.raises(AccountError):
         normal_email("pat\x00@example.org")
     assert check_name("Sam\x00 Smith\n") == "Sam Smith"
+
+
+def test_only_a_few_password_checks_run_at_once(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each check takes 64 MiB: many wrong logins at once wait their turn instead of each taking its own."""
+    running, most = 0, 0
+    lock = threading.Lock()
+
+    class Counting(PasswordHasher):
+        def verify(self, hash: str | bytes, password: str | bytes) -> Literal[True]:
+            nonlocal running, most
+            with lock:
+                running += 1
+                most = max(most, running)
+            try:
+                return super().verify(hash, password)
+            finally:
+                with lock:
+                    running -= 1
+
+    monkeypatch.setattr(store_accounts, "_hasher", Counting())
+    accounts = Accounts(open_store(database_url).engine)
+
+    def wrong(n: int) -> None:
+        with contextlib.suppress(LoginRefused):
+            accounts.check_login(f"nobody{n}@example.org", "not the password", "10.0.0.1")
+
+    threads = [threading.Thread(target=wrong, args=(n,)) for n in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert most <= store_accounts.HASHES_AT_ONCE  # (SQLite checks one at a time anyway; PostgreSQL would not)

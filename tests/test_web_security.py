@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -21,6 +22,7 @@ from backstretch.core.accounts import Role
 from backstretch.store import open_store
 from backstretch.store.accounts import Accounts
 from backstretch.web.app import CROSS_SITE, create_app
+from backstretch.web.security import BODY_LIMIT, SIGNED_OUT_LIMIT, TOO_LARGE
 from tests.web import LiveServer
 
 PASSWORD = "a long clinic password"
@@ -227,3 +229,41 @@ def test_the_pages_run_under_the_strict_policy(page: Page, live_server: LiveServ
         page.goto(f"{live_server.url}{path}")
         page.wait_for_load_state("networkidle")
     assert blocked == []
+
+
+def test_a_body_over_its_limit_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'limits.sqlite3'}"
+    client = TestClient(create_app(url))
+    big = {"kind": "pain", "value": 3, "note": "x" * (BODY_LIMIT + 1)}
+    declared = client.post("/api/measures", json=big)
+    assert declared.status_code == 413 and declared.json()["detail"] == TOO_LARGE
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: counted as it arrives
+        yield b'{"kind": "pain", "value": 3, "note": "'
+        for _ in range(BODY_LIMIT // 65536 + 1):
+            yield b"x" * 65536
+        yield b'"}'
+
+    streamed = client.post("/api/measures", content=chunks(), headers={"Content-Type": "application/json"})
+    assert streamed.status_code == 413 and streamed.json()["detail"] == TOO_LARGE
+    assert open_store(url).measures() == []
+    # A backup to import may be larger than any other request.
+    backup = client.post("/settings/import", files={"file": ("b.json", b" " * (2 * BODY_LIMIT) + b"{}")})
+    assert backup.status_code == 422 and "nothing was imported" in backup.text
+
+
+def test_signed_out_a_large_body_is_refused_before_anything_reads_it(database_url: str) -> None:
+    app = create_app(database_url, multi_user=True)
+    body = {"kind": "pain", "value": 3, "note": "x" * (SIGNED_OUT_LIMIT * 4)}
+    stranger = TestClient(app)
+    stranger.cookies.set("backstretch_login", "made-up")
+    assert stranger.post("/api/measures", json=body).status_code == 413
+    assert stranger.post("/login", data={"email": "x" * SIGNED_OUT_LIMIT * 2}).status_code == 413
+    accounts = Accounts(open_store(database_url).engine)
+    doc = accounts.create("doc@example.org", Role.CLINICIAN, "Dr Doc", PASSWORD)
+    amy = accounts.join(accounts.issue_link("invite", "amy@example.org", Role.PATIENT, doc.id), "Amy", PASSWORD)
+    signed_in = TestClient(app)
+    signed_in.cookies.set("backstretch_login", accounts.open_login(amy.id))
+    signed_in.cookies.set("backstretch_csrf", "token")
+    answer = signed_in.post("/api/measures", json=body, headers={"X-CSRF-Token": "token"})
+    assert answer.status_code == 422 and "note" in str(answer.json()["detail"]), "read, and its note found too long"

@@ -36,8 +36,20 @@ from backstretch.core.accounts import (
 from backstretch.store.models import CareRow, LinkRow, LoginFailureRow, LoginRow, PersonRow
 
 _hasher = PasswordHasher()
+# Each hash takes 64 MiB for its moment (RFC 9106's low-memory profile): without a bound, 32 logins at once took a
+# worker from 541 MB to 2,159 MB and every other request waited for the CPU. With it, the rest wait their turn here
+# (bench/logins.py measures the peak). Two per process: the machine's cores stay free for everyone else's pages.
+HASHES_AT_ONCE = 2
+_hashing = threading.BoundedSemaphore(HASHES_AT_ONCE)
+
+
+def _hash(password: str) -> str:
+    with _hashing:
+        return _hasher.hash(password)
+
+
 # Checked when the email is unknown, so a wrong email takes as long as a wrong password.
-_NOBODY = _hasher.hash(secrets.token_urlsafe(16))
+_NOBODY = _hash(secrets.token_urlsafe(16))
 
 
 @dataclass(frozen=True)
@@ -117,7 +129,7 @@ class Accounts:
         if password is not None:
             check_password(password, address)
         row = PersonRow(role=role.value, email=address, name=check_name(name), created_at=datetime.now(),
-                        password_hash=None if password is None else _hasher.hash(password))  # fmt: skip
+                        password_hash=None if password is None else _hash(password))  # fmt: skip
         try:
             with self.sessions() as s, s.begin():
                 s.add(row)
@@ -132,7 +144,7 @@ class Accounts:
             if row is None:
                 raise AccountError("There is no such account.")
             check_password(password, row.email or "")
-            row.password_hash = _hasher.hash(password)
+            row.password_hash = _hash(password)
             _signed_out_everywhere(s, person_id)
 
     def check_login(self, email: str, password: str, address: str, now: datetime | None = None) -> Person:
@@ -146,7 +158,8 @@ class Accounts:
         key = f"{account}|{address}"
         # One check at a time per email, so parallel guesses cannot all slip under the limit: across every process
         # with PostgreSQL's advisory lock, within this one with SQLite (one process writes to it at a time anyway).
-        with contextlib.nullcontext() if self.postgresql else _throttle, self.sessions() as s, s.begin():
+        # A hash slot first, then a connection: logins waiting their turn hold none of the pool's connections.
+        with _hashing, contextlib.nullcontext() if self.postgresql else _throttle, self.sessions() as s, s.begin():
             if self.postgresql:
                 s.execute(text("SELECT pg_advisory_xact_lock(hashtext(:account))"), {"account": account})
             s.execute(delete(LoginFailureRow).where(LoginFailureRow.at <= now - FAILURE_WINDOW))
@@ -167,7 +180,7 @@ class Accounts:
                 s.add(LoginFailureRow(key=key, at=now))
             else:
                 if _hasher.check_needs_rehash(stored):
-                    row.password_hash = _hasher.hash(password)
+                    row.password_hash = _hasher.hash(password)  # in this slot already
                 s.execute(delete(LoginFailureRow).where(LoginFailureRow.key == key))
                 return _person(row)
         raise LoginRefused()
@@ -222,7 +235,7 @@ class Accounts:
             if s.scalars(select(PersonRow.id).where(PersonRow.email == link.email)).first() is not None:
                 raise AccountError(f"There is already an account for {link.email}; please sign in instead.")
             row = PersonRow(role=link.role, email=link.email, name=check_name(name), created_at=datetime.now(),
-                            password_hash=_hasher.hash(password))  # fmt: skip
+                            password_hash=_hash(password))  # fmt: skip
             s.add(row)
             try:
                 s.flush()
@@ -241,7 +254,7 @@ class Accounts:
             if link is None or row is None:
                 raise AccountError("This password link has expired or was used already; please ask for a new one.")
             check_password(password, row.email or "")
-            row.password_hash = _hasher.hash(password)
+            row.password_hash = _hash(password)
             _signed_out_everywhere(s, row.id)
             return _person(row)
 

@@ -34,7 +34,7 @@ from backstretch.web.routes import (
     settings,
     today,
 )
-from backstretch.web.security import AllowedHosts, ResponseHeaders, allowed_hosts, host_name
+from backstretch.web.security import AllowedHosts, BodyLimits, ResponseHeaders, allowed_hosts, host_name
 from backstretch.web.templating import templates
 
 STATIC = Path(__file__).parent / "static"
@@ -115,6 +115,7 @@ def create_app(database: str | None = None, multi_user: bool = False, hosts: Ite
 
     allowed = allowed_hosts(hosts)
     app.add_middleware(SameOriginWrites, hosts=allowed)
+    app.add_middleware(BodyLimits, multi_user=multi_user, signed_in=app.state.accounts.signed_in)
     app.add_middleware(AllowedHosts, hosts=allowed)
     app.add_middleware(ResponseHeaders, multi_user=multi_user)
 

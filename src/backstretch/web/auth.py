@@ -28,9 +28,8 @@ from markupsafe import Markup, escape
 
 from backstretch.core.accounts import PATIENT_ROLES, STAFF_ROLES
 from backstretch.store.accounts import Accounts, Person
-from backstretch.web.security import CLEAR_SITE_DATA
+from backstretch.web.security import CLEAR_SITE_DATA, LOGIN_COOKIE
 
-LOGIN_COOKIE = "backstretch_login"
 CSRF_COOKIE = "backstretch_csrf"
 CSRF_HEADER = "x-csrf-token"
 CSRF_FIELD = "csrf"

@@ -5,11 +5,14 @@ anywhere along the way."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers, MutableHeaders
-from starlette.responses import PlainTextResponse
+from starlette.exceptions import HTTPException
+from starlette.requests import cookie_parser
+from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # Names this computer always answers to; a page reaching the app by any other name (a rebinding domain made to
@@ -98,3 +101,61 @@ class AllowedHosts:
             await PlainTextResponse(UNKNOWN_HOST, status_code=400)(scope, receive, send)
             return
         await self.app(scope, receive, send)
+
+
+# How much a request may send. Every form and JSON write of the app fits in far less than BODY_LIMIT; a backup to
+# import may be IMPORT_LIMIT (the import's own check gives the clear message for a file just over its 50 MB). In
+# clinic mode, a request that does not come from someone signed in may send SIGNED_OUT_LIMIT (the sign-in, join and
+# reset forms), so nobody can make the server read and parse a large body before it knows who is asking.
+BODY_LIMIT = 1024 * 1024
+IMPORT_PATHS = ("/settings/import",)
+IMPORT_LIMIT = 51 * 1024 * 1024
+SIGNED_OUT_LIMIT = 16 * 1024
+TOO_LARGE = "This request is larger than backstretch accepts."
+LOGIN_COOKIE = "backstretch_login"
+
+
+class BodyLimits:
+    """Refuses a request body over its limit, by its Content-Length before reading anything, or as soon as the
+    bytes sent pass it. In clinic mode a body larger than SIGNED_OUT_LIMIT is read only once its sender's login is
+    known to be good (one query, only for such bodies: the saved steps and other small writes skip it)."""
+
+    def __init__(self, app: ASGIApp, multi_user: bool, signed_in: Callable[[str], object]) -> None:
+        self.app = app
+        self.multi_user = multi_user
+        self.signed_in = signed_in
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        limit = IMPORT_LIMIT if scope["path"] in IMPORT_PATHS else BODY_LIMIT
+        declared = headers.get("content-length", "")
+        length = int(declared) if declared.isdigit() else None
+        if self.multi_user and (length is None or length > SIGNED_OUT_LIMIT) and not await self._signed_in(headers):
+            limit = SIGNED_OUT_LIMIT
+        if length is not None and length > limit:
+            await _too_large(scope)(scope, receive, send)
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                raise HTTPException(413, TOO_LARGE)  # read inside the route: the app's own error page or JSON
+            return message
+
+        await self.app(scope, counted, send)
+
+    async def _signed_in(self, headers: Headers) -> bool:
+        token = cookie_parser(headers.get("cookie", "")).get(LOGIN_COOKIE)
+        return bool(token) and await run_in_threadpool(self.signed_in, token) is not None
+
+
+def _too_large(scope: Scope) -> PlainTextResponse | JSONResponse:
+    if scope["path"].startswith("/api/"):
+        return JSONResponse({"detail": TOO_LARGE}, status_code=413)
+    return PlainTextResponse(TOO_LARGE, status_code=413)
