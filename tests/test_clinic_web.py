@@ -10,8 +10,10 @@ import re
 import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -446,3 +448,30 @@ def test_the_clinic_export_never_hands_a_spreadsheet_a_formula(database_url: str
     rows = list(csv.reader(io.StringIO(_signed_in_as(app, accounts, doc.id).get("/clinic/export.csv").text)))
     assert rows[1][1] == "'" + name, "shown as typed, after the apostrophe that keeps it text"
     assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for cell in row)
+
+
+def test_a_one_time_link_sent_many_times_at_once_works_once(database_url: str) -> None:
+    """Six parallel password resets with one link, and two parallel joins with one invitation: one of each goes
+    through, the others get the page that says the link was used, and none is a server error."""
+    with LiveServer(database_url, multi_user=True) as server:
+        accounts = Accounts(open_store(database_url).engine)
+        doc = accounts.create("doc@example.org", Role.CLINICIAN, "Dr Doc", PASSWORD)
+        for path, token, count, form in (
+            ("/reset", accounts.issue_link("reset", doc.email or "", Role.CLINICIAN, None, doc.id), 6, {}),
+            ("/join", accounts.issue_link("invite", "sam@example.org", Role.PATIENT, doc.id), 2, {"name": "Sam"}),
+        ):
+            start = threading.Barrier(count)
+
+            def use(n: int, path: str = path, token: str = token, form: dict[str, str] = form,
+                    start: threading.Barrier = start) -> httpx.Response:  # fmt: skip
+                with httpx.Client(base_url=server.url, cookies={"backstretch_csrf": "t"}) as client:
+                    start.wait()
+                    return client.post(f"{path}?token={token}", data={**form, "password": f"{PASSWORD} {n}",
+                                       "again": f"{PASSWORD} {n}", "csrf": "t"})  # fmt: skip
+
+            with ThreadPoolExecutor(count) as pool:
+                answers = list(pool.map(use, range(count)))
+            assert sorted(a.status_code for a in answers) == [303] + [410] * (count - 1), path
+            assert all("This link was used already" in a.text for a in answers if a.status_code == 410)
+        winner = [a for a in answers if a.status_code == 303]
+        assert len(winner) == 1 and accounts.by_email("sam@example.org") is not None

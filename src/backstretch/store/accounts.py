@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Engine, Row, bindparam, delete, select, text
+from sqlalchemy import Engine, Row, bindparam, delete, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -225,10 +225,33 @@ class Accounts:
                                       LinkRow.used_at.is_(None), LinkRow.expires_at > datetime.now())  # fmt: skip
         return s.scalars(found).first()
 
+    def _claim(self, s: Session, token: str, purpose: str) -> Link | None:
+        """Mark the link used, if it is unused and not expired, in one statement: of two requests with the same link
+        at once, one gets it and the other None (PostgreSQL makes the second wait for the first's row lock, then
+        finds it used; SQLite lets one writer at a time). If the rest of the transaction fails (a weak password),
+        the link is unused again."""
+        now = datetime.now()
+        claimed = s.execute(
+            update(LinkRow)
+            .where(LinkRow.token_hash == token_hash(token), LinkRow.purpose == purpose, LinkRow.used_at.is_(None),
+                   LinkRow.expires_at > now)
+            .values(used_at=now)
+            .returning(LinkRow.purpose, LinkRow.email, LinkRow.role, LinkRow.person_id, LinkRow.issued_by)
+        ).first()  # fmt: skip
+        return None if claimed is None else Link(claimed.purpose, claimed.email, Role(claimed.role),
+                                                 claimed.person_id, claimed.issued_by)  # fmt: skip
+
+    def link_used(self, token: str, purpose: str) -> bool:
+        """Whether this link was used already (rather than never issued, or expired): the second click's answer."""
+        with self.sessions() as s:
+            found = select(LinkRow.id).where(LinkRow.token_hash == token_hash(token), LinkRow.purpose == purpose,
+                                             LinkRow.used_at.is_not(None))  # fmt: skip
+            return s.scalars(found).first() is not None
+
     def join(self, token: str, name: str, password: str) -> Person:
         """Use an invitation: the account is made, and a patient is linked to the clinician who invited them."""
         with self.sessions() as s, s.begin():
-            link = self._link_row(s, token, "invite")
+            link = self._claim(s, token, "invite")
             if link is None:
                 raise AccountError("This invitation link has expired or was used already; please ask for a new one.")
             check_password(password, link.email)
@@ -243,13 +266,12 @@ class Accounts:
                 raise AccountError(f"There is already an account for {link.email}; please sign in instead.") from None
             if link.role == Role.PATIENT and link.issued_by is not None:
                 s.add(CareRow(clinician_id=link.issued_by, patient_id=row.id))
-            link.used_at = datetime.now()
             return _person(row)
 
     def reset(self, token: str, password: str) -> Person:
         """Use a password reset link: the new password is set, and every browser signed in as them is signed out."""
         with self.sessions() as s, s.begin():
-            link = self._link_row(s, token, "reset")
+            link = self._claim(s, token, "reset")
             row = s.get(PersonRow, link.person_id) if link is not None and link.person_id is not None else None
             if link is None or row is None:
                 raise AccountError("This password link has expired or was used already; please ask for a new one.")
