@@ -191,3 +191,18 @@ def test_only_a_few_password_checks_run_at_once(database_url: str, monkeypatch: 
     for thread in threads:
         thread.join()
     assert most <= store_accounts.HASHES_AT_ONCE  # (SQLite checks one at a time anyway; PostgreSQL would not)
+
+
+@pytest.mark.parametrize("password", ["password12", "1234567890", "aaaaaaaaaa", " " * 10, "qwertyuiop",
+                                      "abcdefghij", "iloveyou123", "Password2024", "sam.smith2024",
+                                      "backstretch1", "smith12345"])  # fmt: skip
+def test_common_repetitive_and_personal_passwords_are_refused(password: str) -> None:
+    """NIST SP 800-63B 5.1.1.2: checked against common passwords, repeats and sequences, and the person's details."""
+    with pytest.raises(AccountError, match="easy to guess"):
+        check_password(password, "sam.smith@example.org", "Sam Smith")
+
+
+@pytest.mark.parametrize("password", ["a long clinic password", "correct horse battery staple", "Tr0ub4dor&3x!",
+                                      "kettle on the windowsill"])  # fmt: skip
+def test_passwords_hard_to_guess_are_accepted(password: str) -> None:
+    check_password(password, "sam.smith@example.org", "Sam Smith")

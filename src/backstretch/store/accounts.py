@@ -127,7 +127,7 @@ class Accounts:
         """A new account; without a password it cannot sign in until a reset link sets one."""
         address = normal_email(email)
         if password is not None:
-            check_password(password, address)
+            check_password(password, address, name)
         row = PersonRow(role=role.value, email=address, name=check_name(name), created_at=datetime.now(),
                         password_hash=None if password is None else _hash(password))  # fmt: skip
         try:
@@ -143,7 +143,7 @@ class Accounts:
             row = s.get(PersonRow, person_id)
             if row is None:
                 raise AccountError("There is no such account.")
-            check_password(password, row.email or "")
+            check_password(password, row.email or "", row.name)
             row.password_hash = _hash(password)
             _signed_out_everywhere(s, person_id)
 
@@ -254,7 +254,7 @@ class Accounts:
             link = self._claim(s, token, "invite")
             if link is None:
                 raise AccountError("This invitation link has expired or was used already; please ask for a new one.")
-            check_password(password, link.email)
+            check_password(password, link.email, name)
             if s.scalars(select(PersonRow.id).where(PersonRow.email == link.email)).first() is not None:
                 raise AccountError(f"There is already an account for {link.email}; please sign in instead.")
             row = PersonRow(role=link.role, email=link.email, name=check_name(name), created_at=datetime.now(),
@@ -275,7 +275,7 @@ class Accounts:
             row = s.get(PersonRow, link.person_id) if link is not None and link.person_id is not None else None
             if link is None or row is None:
                 raise AccountError("This password link has expired or was used already; please ask for a new one.")
-            check_password(password, row.email or "")
+            check_password(password, row.email or "", row.name)
             row.password_hash = _hash(password)
             _signed_out_everywhere(s, row.id)
             return _person(row)
