@@ -90,6 +90,9 @@ _NULLABLE_CELLS = {
 }
 assert set(CSV_COLUMNS) == {c for cols in COLUMNS.values() for c in cols} | {"record", *_EXPORT_COLUMNS}
 
+# The largest backup the import reads (from the web page or the command line): years of daily sessions are a few MB.
+MAX_IMPORT_BYTES = 50 * 1024 * 1024
+
 
 class TransferError(ValueError):
     """A file that cannot be imported; the message names the first bad record, and nothing was written."""
