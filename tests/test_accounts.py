@@ -17,6 +17,7 @@ from backstretch.core.accounts import (
     FAILURE_WINDOW,
     FAILURES_ALLOWED,
     FAILURES_PER_ACCOUNT,
+    FAILURES_PER_ADDRESS,
     AccountError,
     Role,
     check_name,
@@ -27,7 +28,7 @@ from backstretch.core.accounts import (
 from backstretch.store import accounts as store_accounts
 from backstretch.store import open_store
 from backstretch.store.accounts import Accounts, LoginRefused
-from backstretch.store.models import LinkRow, PersonRow
+from backstretch.store.models import LinkRow, LoginFailureRow, PersonRow
 
 NOW = datetime(2026, 11, 24, 12, 0)
 GOOD = "correct horse battery"
@@ -206,3 +207,18 @@ def test_common_repetitive_and_personal_passwords_are_refused(password: str) -> 
                                       "kettle on the windowsill"])  # fmt: skip
 def test_passwords_hard_to_guess_are_accepted(password: str) -> None:
     check_password(password, "sam.smith@example.org", "Sam Smith")
+
+
+def test_one_address_trying_many_accounts_is_slowed_down(database_url: str) -> None:
+    """Password spraying: after FAILURES_PER_ADDRESS failures from one address, across any emails, that address
+    waits, even for an account it never tried; other addresses do not."""
+    accounts = Accounts(open_store(database_url).engine)
+    accounts.create("doc@example.org", Role.CLINICIAN, "Dr Doc", "a long clinic password")
+    now = datetime(2026, 11, 24, 9, 0)
+    with accounts.sessions() as s, s.begin():
+        s.add_all(LoginFailureRow(key=f"person{n}@example.org|10.0.0.9", at=now - timedelta(minutes=1))
+                  for n in range(FAILURES_PER_ADDRESS))  # fmt: skip
+    with pytest.raises(LoginRefused) as refused:
+        accounts.check_login("doc@example.org", "a long clinic password", "10.0.0.9", now=now)
+    assert refused.value.wait is not None and refused.value.wait > timedelta(0)
+    assert accounts.check_login("doc@example.org", "a long clinic password", "10.0.0.10", now=now).email

@@ -475,3 +475,18 @@ def test_a_one_time_link_sent_many_times_at_once_works_once(database_url: str) -
             assert all("This link was used already" in a.text for a in answers if a.status_code == 410)
         winner = [a for a in answers if a.status_code == 303]
         assert len(winner) == 1 and accounts.by_email("sam@example.org") is not None
+
+
+def test_inviting_an_email_does_not_tell_whether_it_has_an_account(database_url: str) -> None:
+    app, accounts, doc, _, _ = _clinic_with_two_patients(database_url)
+    other = accounts.create("other@example.org", Role.CLINICIAN, "Dr Other", PASSWORD)
+    clinic = _signed_in_as(app, accounts, doc.id)
+    answers = [clinic.post("/clinic/invite", data={"email": email}) for email in
+               ("new@example.org", "amy@example.org", other.email or "")]  # fmt: skip
+    assert [a.status_code for a in answers] == [200, 200, 200]
+    assert all("/join?token=" in a.text and "already" not in a.text for a in answers)
+    join = re.search(r'value="http://testserver(/join\?token=[^"]+)"', answers[2].text)
+    assert join, answers[2].text
+    used = TestClient(app).post(join.group(1), data={"name": "X", "password": PASSWORD, "again": PASSWORD},
+                                headers={"X-CSRF-Token": "t"}, cookies={"backstretch_csrf": "t"})  # fmt: skip
+    assert used.status_code == 422 and "please sign in instead" in used.text, "the link's owner is told to sign in"

@@ -85,7 +85,9 @@ def serve_command(
     else:
         app = create_app(db, multi_user, hosts)
         tune_garbage_collector()
-        uvicorn.run(app, host=host, port=port, log_level="warning")
+        # No proxy headers: uvicorn would believe X-Forwarded-For from anything on this computer, which would choose
+        # the address the login limits count by. (Behind a proxy, run uvicorn with --forwarded-allow-ips.)
+        uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)
 
 
 def announce(url: str, host: str, multi_user: bool, open_browser: bool) -> None:
@@ -105,7 +107,8 @@ def serve_workers(app: str, host: str, port: int, workers: int) -> None:
     from uvicorn import Config
     from uvicorn.supervisors import Multiprocess
 
-    config = Config(app, host=host, port=port, workers=workers, factory=True, log_level="warning")
+    config = Config(app, host=host, port=port, workers=workers, factory=True, log_level="warning",
+                    proxy_headers=False)  # fmt: skip
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     listener = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -41,6 +41,9 @@ FAILURE_WINDOW = timedelta(minutes=15)  # ...within this long; then the next try
 # Failed logins for one email from any address within the window: a cap on guessing from many addresses. Someone
 # can hold an account up this way for at most the window, never lock it for good (OWASP: throttle, don't lock).
 FAILURES_PER_ACCOUNT = 20
+# Failed logins from one address for any email within the window: a cap on password spraying (one password tried
+# on many accounts). Higher than one person's, since a clinic's computers may share one address.
+FAILURES_PER_ADDRESS = 50
 INVITE_VALID = timedelta(days=7)
 RESET_VALID = timedelta(hours=24)
 LOGIN_VALID = timedelta(days=14)

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from backstretch.core.accounts import (
     FAILURE_WINDOW,
     FAILURES_PER_ACCOUNT,
+    FAILURES_PER_ADDRESS,
     INVITE_VALID,
     LOGIN_VALID,
     RESET_VALID,
@@ -165,8 +166,11 @@ class Accounts:
             s.execute(delete(LoginFailureRow).where(LoginFailureRow.at <= now - FAILURE_WINDOW))
             failures = s.execute(select(LoginFailureRow.key, LoginFailureRow.at).where(
                 LoginFailureRow.key.startswith(f"{account}|", autoescape=True))).all()  # fmt: skip
+            sprayed = s.scalars(select(LoginFailureRow.at).where(
+                LoginFailureRow.key.endswith(f"|{address}", autoescape=True))).all()  # fmt: skip
             wait = max(wait_before_login([at for k, at in failures if k == key], now),
-                       wait_before_login([at for _, at in failures], now, FAILURES_PER_ACCOUNT))  # fmt: skip
+                       wait_before_login([at for _, at in failures], now, FAILURES_PER_ACCOUNT),
+                       wait_before_login(list(sprayed), now, FAILURES_PER_ADDRESS))  # fmt: skip
             if wait > timedelta(0):
                 raise LoginRefused(wait)
             row = s.scalars(select(PersonRow).where(PersonRow.email == account)).first()

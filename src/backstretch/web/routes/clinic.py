@@ -122,9 +122,9 @@ def clinic_page(request: Request, catalogue: CatalogueDep) -> Response:
 def invite(request: Request, catalogue: CatalogueDep, email: Annotated[str, Form(max_length=300)] = "") -> Response:
     me = _me(request)
     try:
+        # Made even if the email has an account already: saying so would tell any clinician who has one (other
+        # clinicians' patients, admins). The link itself then says to sign in instead.
         address = normal_email(email)
-        if accounts(request).by_email(address) is not None:
-            raise AccountError(f"There is already an account for {address}.")
     except AccountError as error:
         return _page(request, catalogue, error=str(error), status=422)
     token = accounts(request).issue_link("invite", address, _invites(me), issued_by=me.id)
