@@ -6,11 +6,14 @@ import gc
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel
 from sqlalchemy.exc import DataError
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
@@ -99,6 +102,40 @@ class SameOriginWrites:
         await self.app(scope, receive, send_with_cookie)
 
 
+class Problem(BaseModel):
+    """Every error answer of the JSON API: what was wrong, in words (a 422 lists each field's problem; a refused
+    session start gives its reasons and what was refused)."""
+
+    detail: str | list[str] | dict[str, Any]
+
+
+# What any API route may answer besides its own result: the refusals shared by all of them (clinic mode's sign-in
+# and roles, a record that is not there or not in a state for this, a body too large, values it cannot use).
+API_ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": Problem, "description": what} for status, what in (
+        (400, "The body cannot be read (not JSON)"), (401, "Not signed in (clinic mode)"), (403, "Not for this person, or from another website"),
+        (404, "No such record"), (409, "Not in a state for this"), (413, "The body is too large"),
+        (422, "A value that cannot be used; detail lists each problem"))
+}  # fmt: skip
+
+
+def _openapi_as_sent(app: FastAPI) -> dict[str, Any]:
+    """The schema, with the 422 FastAPI describes for every route replaced by the body this app sends."""
+    if app.openapi_schema is None:
+        schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+        schemas = schema.get("components", {}).get("schemas", {})
+        for name in ("HTTPValidationError", "ValidationError"):
+            schemas.pop(name, None)
+        for path in schema.get("paths", {}).values():
+            for operation in path.values():
+                if "422" in operation.get("responses", {}):
+                    operation["responses"]["422"] = {"description": API_ERRORS[422]["description"], "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}  # fmt: skip
+        schemas["Problem"] = Problem.model_json_schema()
+        app.openapi_schema = schema
+    return app.openapi_schema
+
+
 def create_app(database: str | None = None, multi_user: bool = False, hosts: Iterable[str] = ()) -> FastAPI:
     """The app over a database: one person's own (the default), or a clinic's, where everyone signs in. It answers
     to this computer's loopback names and to `hosts` (see security.allowed_hosts)."""
@@ -121,10 +158,12 @@ def create_app(database: str | None = None, multi_user: bool = False, hosts: Ite
 
     for area in (onboarding, today, player, progress, library, desk, settings):
         app.include_router(area.pages)
-        app.include_router(area.api, prefix="/api")
+        app.include_router(area.api, prefix="/api", responses=API_ERRORS)
     app.include_router(printouts.pages)
     app.include_router(accounts.pages)
     app.include_router(clinic.pages)
+
+    app.openapi = lambda: _openapi_as_sent(app)  # type: ignore[method-assign]
 
     @app.exception_handler(GoTo)
     async def go_to(request: Request, where: GoTo) -> Response:
