@@ -113,7 +113,8 @@ class Problem(BaseModel):
 # and roles, a record that is not there or not in a state for this, a body too large, values it cannot use).
 API_ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": Problem, "description": what} for status, what in (
-        (400, "The body cannot be read (not JSON)"), (401, "Not signed in (clinic mode)"), (403, "Not for this person, or from another website"),
+        (400, "The body cannot be read (not JSON)"), (401, "Not signed in (clinic mode)"),
+        (403, "Not for this person, or from another website"),
         (404, "No such record"), (409, "Not in a state for this"), (413, "The body is too large"),
         (422, "A value that cannot be used; detail lists each problem"))
 }  # fmt: skip

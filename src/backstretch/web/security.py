@@ -152,7 +152,7 @@ class BodyLimits:
 
     async def _signed_in(self, headers: Headers) -> bool:
         token = cookie_parser(headers.get("cookie", "")).get(LOGIN_COOKIE)
-        return bool(token) and await run_in_threadpool(self.signed_in, token) is not None
+        return token is not None and token != "" and await run_in_threadpool(self.signed_in, token) is not None
 
 
 def _too_large(scope: Scope) -> PlainTextResponse | JSONResponse:
