@@ -30,6 +30,7 @@ from backstretch.store.transfer import (
     NOT_EXPORTED,
     TABLES,
     TransferError,
+    check_document,
     export_data,
     from_csv,
     from_json,
@@ -479,3 +480,13 @@ def test_no_exported_cell_is_a_formula_and_every_note_reads_back_as_typed(tail: 
         for cell in row:  # a number alone ("-3.5") is a number to a spreadsheet, not a formula
             assert not cell.startswith(FORMULA_STARTS) or re.fullmatch(r"[+-][0-9.eE+-]+", cell), cell
     assert from_csv(text)["measures"][0]["note"] == note
+
+
+def test_an_import_with_a_nul_character_is_refused_whole() -> None:
+    """The pages and the API never take a NUL character (PostgreSQL cannot store one); neither does an import."""
+    measure = {"id": 1, "kind": "pain", "taken_on": "2026-11-20", "value": 3.0, "activities": [], "morning": False,
+               "note": "left\x00hip", "recorded_at": "2026-11-20T08:00:00", "stretch": None}  # fmt: skip
+    document = {"format": "backstretch", "version": 1, "exported_at": "2026-11-24T08:00:00+01:00",
+                "profile": None, "screenings": [], "sessions": [], "measures": [measure]}  # fmt: skip
+    with pytest.raises(TransferError, match="NUL character"):
+        check_document(from_json(json.dumps(document)))
