@@ -17,6 +17,8 @@ settings.load_profile("backstretch")
 def backstretch_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "home"
     monkeypatch.setenv("BACKSTRETCH_HOME", str(home))
+    # The names Starlette's test client and the clinic tests reach the app by, on the app's host allowlist.
+    monkeypatch.setenv("BACKSTRETCH_ALLOWED_HOSTS", "testserver,clinic.example")
     return home
 
 

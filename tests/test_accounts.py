@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from datetime import datetime, timedelta
+from typing import Literal
 
 import pytest
+from argon2 import PasswordHasher
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select, text
@@ -13,6 +17,7 @@ from backstretch.core.accounts import (
     FAILURE_WINDOW,
     FAILURES_ALLOWED,
     FAILURES_PER_ACCOUNT,
+    FAILURES_PER_ADDRESS,
     AccountError,
     Role,
     check_name,
@@ -20,9 +25,10 @@ from backstretch.core.accounts import (
     normal_email,
     wait_before_login,
 )
+from backstretch.store import accounts as store_accounts
 from backstretch.store import open_store
 from backstretch.store.accounts import Accounts, LoginRefused
-from backstretch.store.models import LinkRow, PersonRow
+from backstretch.store.models import LinkRow, LoginFailureRow, PersonRow
 
 NOW = datetime(2026, 11, 24, 12, 0)
 GOOD = "correct horse battery"
@@ -154,3 +160,65 @@ def test_control_characters_are_refused_in_plain_words() -> None:
     with pytest.raises(AccountError):
         normal_email("pat\x00@example.org")
     assert check_name("Sam\x00 Smith\n") == "Sam Smith"
+
+
+def test_only_a_few_password_checks_run_at_once(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each check takes 64 MiB: many wrong logins at once wait their turn instead of each taking its own."""
+    running, most = 0, 0
+    lock = threading.Lock()
+
+    class Counting(PasswordHasher):
+        def verify(self, hash: str | bytes, password: str | bytes) -> Literal[True]:
+            nonlocal running, most
+            with lock:
+                running += 1
+                most = max(most, running)
+            try:
+                return super().verify(hash, password)
+            finally:
+                with lock:
+                    running -= 1
+
+    monkeypatch.setattr(store_accounts, "_hasher", Counting())
+    accounts = Accounts(open_store(database_url).engine)
+
+    def wrong(n: int) -> None:
+        with contextlib.suppress(LoginRefused):
+            accounts.check_login(f"nobody{n}@example.org", "not the password", "10.0.0.1")
+
+    threads = [threading.Thread(target=wrong, args=(n,)) for n in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert most <= store_accounts.HASHES_AT_ONCE  # (SQLite checks one at a time anyway; PostgreSQL would not)
+
+
+@pytest.mark.parametrize("password", ["password12", "1234567890", "aaaaaaaaaa", " " * 10, "qwertyuiop",
+                                      "abcdefghij", "iloveyou123", "Password2024", "sam.smith2024",
+                                      "backstretch1", "smith12345"])  # fmt: skip
+def test_common_repetitive_and_personal_passwords_are_refused(password: str) -> None:
+    """NIST SP 800-63B 5.1.1.2: checked against common passwords, repeats and sequences, and the person's details."""
+    with pytest.raises(AccountError, match="easy to guess"):
+        check_password(password, "sam.smith@example.org", "Sam Smith")
+
+
+@pytest.mark.parametrize("password", ["a long clinic password", "correct horse battery staple", "Tr0ub4dor&3x!",
+                                      "kettle on the windowsill"])  # fmt: skip
+def test_passwords_hard_to_guess_are_accepted(password: str) -> None:
+    check_password(password, "sam.smith@example.org", "Sam Smith")
+
+
+def test_one_address_trying_many_accounts_is_slowed_down(database_url: str) -> None:
+    """Password spraying: after FAILURES_PER_ADDRESS failures from one address, across any emails, that address
+    waits, even for an account it never tried; other addresses do not."""
+    accounts = Accounts(open_store(database_url).engine)
+    accounts.create("doc@example.org", Role.CLINICIAN, "Dr Doc", "a long clinic password")
+    now = datetime(2026, 11, 24, 9, 0)
+    with accounts.sessions() as s, s.begin():
+        s.add_all(LoginFailureRow(key=f"person{n}@example.org|10.0.0.9", at=now - timedelta(minutes=1))
+                  for n in range(FAILURES_PER_ADDRESS))  # fmt: skip
+    with pytest.raises(LoginRefused) as refused:
+        accounts.check_login("doc@example.org", "a long clinic password", "10.0.0.9", now=now)
+    assert refused.value.wait is not None and refused.value.wait > timedelta(0)
+    assert accounts.check_login("doc@example.org", "a long clinic password", "10.0.0.10", now=now).email

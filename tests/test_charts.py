@@ -13,6 +13,7 @@ from pathlib import Path
 
 import matplotlib
 import matplotlib.image
+import matplotlib.text
 import numpy as np
 import pytest
 from matplotlib.colors import to_rgb
@@ -339,3 +340,14 @@ def test_the_title_says_whose_progress_it_is() -> None:
     assert charts.progress_figure(readings, [], TODAY).get_suptitle() == "Your pain over time"
     clinician_view = charts.progress_figure(readings, [], TODAY, whose="Sam Smith's")
     assert clinician_view.get_suptitle() == "Sam Smith's pain over time"
+
+
+@pytest.mark.parametrize("name", ["Bob $\\foo$", "$x$ and $y$", "Ann $", "50% $5 \\n"])
+def test_a_name_is_drawn_as_typed_never_as_math(name: str) -> None:
+    """User text reaches the chart as a title: matplotlib's mathtext would fail on `$\\foo$` or draw `$x$` as math."""
+    today = date(2026, 11, 24)
+    readings = [pain(4, today - timedelta(days=n)) for n in range(3)]
+    figure = charts.progress_figure(readings, [], today, whose=f"{name}'s")
+    assert charts.render(figure, "svg").startswith(b"<?xml")
+    typed = [t for t in figure.findobj(matplotlib.text.Text) if name in t.get_text()]
+    assert typed and not any(t.get_parse_math() for t in typed)

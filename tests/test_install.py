@@ -87,7 +87,7 @@ def installed(fresh_bin: Path, backstretch_home: Path) -> Installed:
 
 
 def test_none_of_the_optional_parts_is_installed(fresh_bin: Path) -> None:
-    optional = ("weasyprint", "argon2", "psycopg", "cv2", "mediapipe", "desktop_notifier")
+    optional = ("weasyprint", "argon2", "psycopg", "zxcvbn", "cv2", "mediapipe", "desktop_notifier")
     probe = f"import importlib.util as u; print([m for m in {optional!r} if u.find_spec(m)])"
     found = subprocess.run([str(fresh_bin / "python"), "-c", probe], capture_output=True, text=True, check=True)
     assert found.stdout.strip() == "[]"

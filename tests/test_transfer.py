@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import re
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -18,6 +21,7 @@ from backstretch.core import measures
 from backstretch.core.planner import PlanItem, item_seconds
 from backstretch.core.profile import Profile
 from backstretch.core.safety import QUESTIONS, Screening
+from backstretch.core.spreadsheet import FORMULA_STARTS
 from backstretch.core.timeline import Step, StepKind
 from backstretch.library import load_catalogue
 from backstretch.store import open_store
@@ -26,6 +30,7 @@ from backstretch.store.transfer import (
     NOT_EXPORTED,
     TABLES,
     TransferError,
+    check_document,
     export_data,
     from_csv,
     from_json,
@@ -212,7 +217,7 @@ def test_json_to_csv_to_json_gives_the_same_document(source: str, tmp_path: Path
 def measure_records(draw: st.DrawFn) -> list[dict[str, Any]]:
     found = []
     for n in range(1, draw(st.integers(0, 8)) + 1):
-        measure = draw(any_measure())
+        measure = draw(any_measure().filter(lambda m: "\x00" not in m.note))  # the import refuses NUL, as the API does
         value = measure.value
         found.append({"id": n, "kind": measure.kind.value, "taken_on": measure.on.isoformat(), "value": value,
                       "activities": [a.model_dump() for a in measure.activities], "morning": measure.morning,
@@ -458,3 +463,30 @@ def test_a_number_too_long_to_read_is_a_clear_error(tmp_path: Path) -> None:
         "/settings/import", files={"file": ("huge.json", text.encode())}
     )
     assert upload.status_code == 422 and "too long to read" in upload.text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(exclude_characters="\x00")), st.text(alphabet="=+-@\t\r'abc1 ", max_size=4))
+def test_no_exported_cell_is_a_formula_and_every_note_reads_back_as_typed(tail: str, head: str) -> None:
+    """CSV injection: text a spreadsheet would run (=, +, -, @, tab, carriage return first) is written as text, and
+    the import gives back exactly what was typed."""
+    note = head + tail
+    measure = {"id": 1, "kind": "pain", "taken_on": "2026-11-20", "value": 3.0, "activities": [], "morning": False,
+               "note": note, "recorded_at": "2026-11-20T08:00:00", "stretch": None}  # fmt: skip
+    document = {"format": "backstretch", "version": 1, "exported_at": "2026-11-24T08:00:00+01:00",
+                "profile": None, "screenings": [], "sessions": [], "measures": [measure]}  # fmt: skip
+    text = to_csv(document)
+    for row in csv.reader(io.StringIO(text, newline="")):
+        for cell in row:  # a number alone ("-3.5") is a number to a spreadsheet, not a formula
+            assert not cell.startswith(FORMULA_STARTS) or re.fullmatch(r"[+-][0-9.eE+-]+", cell), cell
+    assert from_csv(text)["measures"][0]["note"] == note
+
+
+def test_an_import_with_a_nul_character_is_refused_whole() -> None:
+    """The pages and the API never take a NUL character (PostgreSQL cannot store one); neither does an import."""
+    measure = {"id": 1, "kind": "pain", "taken_on": "2026-11-20", "value": 3.0, "activities": [], "morning": False,
+               "note": "left\x00hip", "recorded_at": "2026-11-20T08:00:00", "stretch": None}  # fmt: skip
+    document = {"format": "backstretch", "version": 1, "exported_at": "2026-11-24T08:00:00+01:00",
+                "profile": None, "screenings": [], "sessions": [], "measures": [measure]}  # fmt: skip
+    with pytest.raises(TransferError, match="NUL character"):
+        check_document(from_json(json.dumps(document)))

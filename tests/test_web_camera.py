@@ -439,7 +439,7 @@ def test_the_ring_counts_only_a_still_hold_says_no_bouncing_and_the_deepest_angl
             page.wait_for_timeout(1500)
             if state.inner_text().startswith("Holding"):
                 assert int(page.locator("#ring-text").text_content() or "0") < before, "a still hold counts"
-            page.wait_for_function("window.spoken.includes('Gently, no bouncing')", timeout=30_000)
+            page.wait_for_function("() => window.spoken.includes('Gently, no bouncing')", timeout=30_000)
             page.get_by_role("button", name="Just a stretch").click(timeout=60_000)  # the fold's pain check
             expect(page.locator("#step-title")).to_contain_text("Wall chest stretch")
             store = open_store(url)

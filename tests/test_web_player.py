@@ -285,13 +285,13 @@ def test_the_screen_stays_awake_and_the_cues_are_spoken(page: Page, live_server:
     page.goto(f"{live_server.url}/player?minutes=3&speed=5")
     page.locator("#before").get_by_role("button", name="Skip this question").click()
     expect(page.locator("body[data-step='checklist']")).to_be_attached()
-    held = "window.locks.length > 0 && window.locks.every((l, i) => l.released === (i < window.locks.length - 1))"
+    held = "() => window.locks.length > 0 && window.locks.every((l, i) => l.released === (i < window.locks.length - 1))"
     page.wait_for_function(held)  # one lock, held while the session plays
     assert "Before you start" in page.evaluate("window.spoken")
     page.get_by_role("button", name="I'm ready").click()
-    page.wait_for_function("window.spoken.some((t) => t.startsWith('Next: '))")
+    page.wait_for_function("() => window.spoken.some((t) => t.startsWith('Next: '))")
     page.keyboard.press(" ")
-    page.wait_for_function("window.locks.every((l) => l.released)")  # paused: the screen may sleep again
+    page.wait_for_function("() => window.locks.every((l) => l.released)")  # paused: the screen may sleep again
     page.get_by_role("button", name="Spoken cues: on").click()
     said = page.evaluate("window.spoken.length")
     page.keyboard.press(" ")

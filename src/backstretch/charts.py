@@ -64,6 +64,8 @@ _STYLE: dict[RcKeyType, Any] = {
     "svg.hashsalt": "backstretch",
     "svg.fonttype": "path",
     "path.simplify": True,
+    # Text is drawn as typed: a name like "Bob $\\foo$" would otherwise be read as TeX math (and fail, or draw math).
+    "text.parse_math": False,
 }
 _METADATA: dict[ChartFormat, dict[str, str | None]] = {
     "svg": {"Date": None, "Creator": "backstretch"},

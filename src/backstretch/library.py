@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-import tomllib
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -18,7 +17,9 @@ from backstretch.core.catalogue import (
     CatalogueError,
     Problem,
     Stretch,
+    TomlError,
     parse_stretch,
+    read_toml,
     stretch_from_data,
 )
 from backstretch.core.lessons import Lesson, parse_lessons
@@ -120,11 +121,13 @@ def _stretches_in(path: Path) -> list[Stretch]:
     """A file holds one stretch, or a set of them under [[stretches]] as `export` writes."""
     source = str(path)
     try:
-        data = tomllib.loads(path.read_text("utf-8"))
+        data = read_toml(path.read_text("utf-8"))
     except OSError as error:
         raise CatalogueError([Problem(source, "(file)", f"cannot be read: {error.strerror}")]) from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+    except UnicodeDecodeError as error:
         raise CatalogueError([Problem(source, "(file)", f"not valid TOML: {error}")]) from None
+    except TomlError as error:
+        raise CatalogueError([Problem(source, "(file)", str(error))]) from None
     if SET_KEY not in data:
         return [stretch_from_data(data, source)]
     entries = data[SET_KEY]

@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     """Clinic mode: accounts for clinicians and patients, everyone signs in (`serve --multi-user` sets it)."""
     camera: bool = True
     """`off` hides the camera coach in the web player, for clinics whose computers must not ask for a camera."""
+    allowed_hosts: str = ""
+    """More names the web app answers to, besides this computer's own (comma-separated names or base URLs);
+    `serve --allow-host` sets it for its workers."""
 
     @field_validator("home", "database_url", mode="before")
     @classmethod

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import tomllib
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -16,6 +15,7 @@ from rich.table import Table
 from backstretch.app.routine import Refusal, Routines, plan_json
 from backstretch.app.screening import clearance_refused, save_screening
 from backstretch.cli.stretches import err, fail, out
+from backstretch.core.catalogue import TomlError, read_toml
 from backstretch.core.errors import field_messages
 from backstretch.core.planner import Plan, day_words
 from backstretch.core.profile import (
@@ -55,11 +55,11 @@ def _errors(error: ValidationError) -> str:
 def read_profile_file(path: Path) -> tuple[Profile, Screening | None]:
     """A profile TOML, with an optional [screening] table of yes/no answers (and taken_on, cleared_on dates)."""
     try:
-        data = tomllib.loads(path.read_text("utf-8"))
+        data = read_toml(path.read_text("utf-8"))
     except OSError as error:
         raise fail(f"cannot read {str(path)!r}: {error.strerror}") from None
-    except tomllib.TOMLDecodeError as error:
-        raise fail(f"{path}: not valid TOML: {error}") from None
+    except (TomlError, UnicodeDecodeError) as error:
+        raise fail(f"{path}: {error}") from None
     raw_screening = data.pop("screening", None)
     try:
         profile = Profile.model_validate(data)

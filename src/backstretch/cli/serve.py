@@ -50,12 +50,17 @@ def serve_command(
         ),
     ] = False,
     workers: Annotated[int, typer.Option(min=1, max=64, help="App processes (clinic mode on PostgreSQL).")] = 1,
+    allow_host: Annotated[list[str] | None, typer.Option(
+        "--allow-host", help="Another name people open the app by (this computer's own names always work), or the "
+        "address it is served at, such as https://clinic.example; give it once per name.")] = None,
     db: DbOption = None,
 ) -> None:
     """Start the web app (the main way to use backstretch) over your local database."""
     import uvicorn  # imported here: the other commands do not need the web stack
 
     from backstretch.web.app import create_app, tune_garbage_collector
+
+    hosts = [host, *(allow_host or [])]
 
     if multi_user:
         require(CLINIC)  # accounts need the clinic extra's password hashing
@@ -73,14 +78,20 @@ def serve_command(
         # Each worker builds its own app from the environment (uvicorn starts them from an import string).
         os.environ[settings.variable("database_url")] = resolved
         os.environ[settings.variable("multi_user")] = "1" if multi_user else "0"
-        create_app(resolved, multi_user)  # migrate once, here, before the workers start
+        os.environ[settings.variable("allowed_hosts")] = ",".join(hosts)
+        create_app(resolved, multi_user, hosts)  # migrate once, here, before the workers start
     announce(url, host, multi_user, open_browser)
+    if not allow_host and not is_loopback(host):
+        out.print(f"Other devices reach it at {host} only: to use a name, add --allow-host and the name.",
+                  markup=False, highlight=False)  # fmt: skip
     if workers > 1:
         serve_workers("backstretch.web.app:app_from_environment", host, port, workers)
     else:
-        app = create_app(db, multi_user)
+        app = create_app(db, multi_user, hosts)
         tune_garbage_collector()
-        uvicorn.run(app, host=host, port=port, log_level="warning")
+        # No proxy headers: uvicorn would believe X-Forwarded-For from anything on this computer, which would choose
+        # the address the login limits count by. (Behind a proxy, run uvicorn with --forwarded-allow-ips.)
+        uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)
 
 
 def announce(url: str, host: str, multi_user: bool, open_browser: bool) -> None:
@@ -100,7 +111,8 @@ def serve_workers(app: str, host: str, port: int, workers: int) -> None:
     from uvicorn import Config
     from uvicorn.supervisors import Multiprocess
 
-    config = Config(app, host=host, port=port, workers=workers, factory=True, log_level="warning")
+    config = Config(app, host=host, port=port, workers=workers, factory=True, log_level="warning",
+                    proxy_headers=False)  # fmt: skip
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     listener = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -16,6 +17,7 @@ from backstretch.fhir import export_bundle
 from backstretch.library import write_text_atomic
 from backstretch.store import open_store
 from backstretch.store.transfer import (
+    MAX_IMPORT_BYTES,
     DatabaseNotEmptyError,
     TransferError,
     check_document,
@@ -87,9 +89,13 @@ def _write(output: Path | None, text: str) -> str:
 def _read(file: Path) -> tuple[str, str]:
     """The file's text and its format: by extension, else by its first character."""
     try:
-        raw = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
+        with contextlib.nullcontext(sys.stdin.buffer) if str(file) == "-" else file.open("rb") as stream:
+            raw = stream.read(MAX_IMPORT_BYTES + 1)
     except OSError as error:
         raise fail(f"cannot read {str(file)!r}: {error.strerror or error}") from None
+    if len(raw) > MAX_IMPORT_BYTES:
+        raise fail(f"{file}: larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB, far more than any export; nothing was "
+                   "imported")  # fmt: skip
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -3,7 +3,12 @@
 Pure rules only; hashing, tokens and cookies live in the shells. Numbers with a source:
 - NIST SP 800-63B (Digital Identity Guidelines, authentication), section 5.1.1.2: passwords of at least 8
   characters, at least 64 allowed, every printable character and space allowed, no composition rules (no "one digit,
-  one capital"), and a limit on failed attempts. We ask for 10, which the guideline permits.
+  one capital"), and a limit on failed attempts. We ask for 10, which the guideline permits. The same section asks
+  that a new password be checked against commonly used, expected or compromised values, repetitive or sequential
+  characters, and context-specific words (the service's name, the username): zxcvbn (Dropbox's estimator, its
+  word and password lists shipped inside the package, nothing fetched) estimates how many guesses a password takes
+  with all of those in mind, and we refuse fewer than 10^8 (its score 3, "safely unguessable" for an online attack
+  and slowed offline guessing).
 - OWASP Authentication Cheat Sheet: the same answer whether the email or the password was wrong, and throttling per
   account and address rather than locking the account for good.
 """
@@ -28,6 +33,7 @@ STAFF_ROLES = frozenset({Role.CLINICIAN, Role.ADMIN})  # who looks after patient
 
 
 PASSWORD_MIN = 10  # NIST SP 800-63B allows any minimum of 8 or more
+GUESSES_MIN = 1e8  # zxcvbn's score 3
 PASSWORD_MAX = 128  # above NIST's "at least 64", and short enough that hashing it costs nothing unusual
 EMAIL_MAX = 254  # RFC 5321's longest path, less the angle brackets
 FAILURES_ALLOWED = 5  # failed logins for one email from one address...
@@ -35,6 +41,9 @@ FAILURE_WINDOW = timedelta(minutes=15)  # ...within this long; then the next try
 # Failed logins for one email from any address within the window: a cap on guessing from many addresses. Someone
 # can hold an account up this way for at most the window, never lock it for good (OWASP: throttle, don't lock).
 FAILURES_PER_ACCOUNT = 20
+# Failed logins from one address for any email within the window: a cap on password spraying (one password tried
+# on many accounts). Higher than one person's, since a clinic's computers may share one address.
+FAILURES_PER_ADDRESS = 50
 INVITE_VALID = timedelta(days=7)
 RESET_VALID = timedelta(hours=24)
 LOGIN_VALID = timedelta(days=14)
@@ -57,8 +66,8 @@ def normal_email(email: str) -> str:
     return text
 
 
-def check_password(password: str, email: str = "") -> None:
-    """A new password: long enough, not absurdly long, and not the email itself."""
+def check_password(password: str, email: str = "", name: str = "") -> None:
+    """A new password: long enough, not absurdly long, not the email itself, and not easy to guess."""
     if len(password) < PASSWORD_MIN:
         raise AccountError(f"Please choose a password of at least {PASSWORD_MIN} characters; a few words together "
                            "make a good one.")  # fmt: skip
@@ -66,6 +75,16 @@ def check_password(password: str, email: str = "") -> None:
         raise AccountError(f"Please keep the password to at most {PASSWORD_MAX} characters.")
     if email and password.strip().lower() == email.strip().lower():
         raise AccountError("Please choose a password that is not your email address.")
+    if guesses(password, (email, *email.split("@"), *name.split(), "backstretch")) < GUESSES_MIN:
+        raise AccountError("That password is easy to guess: it is common, a repeated or sequential pattern, or close "
+                           "to your email or name. A few words of your own together make a good one.")  # fmt: skip
+
+
+def guesses(password: str, context: Sequence[str] = ()) -> float:
+    """About how many guesses an attacker who knows the common passwords, words, patterns and `context` needs."""
+    from zxcvbn import zxcvbn  # its word lists load on first use, not with every import of the core
+
+    return float(zxcvbn(password, user_inputs=[c for c in context if c])["guesses"])
 
 
 def check_name(name: str) -> str:

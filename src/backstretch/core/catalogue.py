@@ -345,12 +345,42 @@ def check_stretch(stretch: Stretch, source: str) -> list[Problem]:
     return problems
 
 
-def parse_stretch(text: str, source: str) -> Stretch:
-    """Parse and check one stretch file's text; raises CatalogueError listing every problem."""
+TOML_MAX_CHARS = 4 * 1024 * 1024  # a set of every stretch in the library, exported, is under 200 kB
+TOML_MAX_DEPTH = 16  # a stretch file nests four deep (a figure's joints); room to spare, none for abuse
+
+
+class TomlError(ValueError):
+    """A TOML file that cannot be read, in words for its author."""
+
+
+def read_toml(text: str) -> dict[str, Any]:
+    """TOML text as data, within a size and a nesting depth: any TOML the app reads (stretches, profiles) comes
+    through here, so a hostile file (1000 nested arrays, a huge file) is a clear error, never a traceback."""
+    if len(text) > TOML_MAX_CHARS:
+        raise TomlError(f"larger than {TOML_MAX_CHARS // (1024 * 1024)} MB, far more than any stretch file needs")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise CatalogueError([Problem(source, "(file)", f"not valid TOML: {error}")]) from None
+        raise TomlError(f"not valid TOML: {error}") from None
+    except RecursionError:
+        raise TomlError(f"nested more than {TOML_MAX_DEPTH} levels deep") from None
+    # Counted without recursion: the depth is what is being checked.
+    levels: list[tuple[object, int]] = [(data, 1)]
+    while levels:
+        value, depth = levels.pop()
+        if depth > TOML_MAX_DEPTH:
+            raise TomlError(f"nested more than {TOML_MAX_DEPTH} levels deep")
+        inner = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+        levels.extend((child, depth + 1) for child in inner)
+    return data
+
+
+def parse_stretch(text: str, source: str) -> Stretch:
+    """Parse and check one stretch file's text; raises CatalogueError listing every problem."""
+    try:
+        data = read_toml(text)
+    except TomlError as error:
+        raise CatalogueError([Problem(source, "(file)", str(error))]) from None
     return stretch_from_data(data, source)
 
 

@@ -16,13 +16,14 @@ from datetime import datetime, timedelta
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import Engine, Row, bindparam, delete, select, text
+from sqlalchemy import Engine, Row, bindparam, delete, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from backstretch.core.accounts import (
     FAILURE_WINDOW,
     FAILURES_PER_ACCOUNT,
+    FAILURES_PER_ADDRESS,
     INVITE_VALID,
     LOGIN_VALID,
     RESET_VALID,
@@ -36,10 +37,16 @@ from backstretch.core.accounts import (
 from backstretch.optional import CLINIC, MissingPart
 from backstretch.store.models import CareRow, LinkRow, LoginFailureRow, LoginRow, PersonRow
 
+# Each hash takes 64 MiB for its moment (RFC 9106's low-memory profile): without a bound, many logins at once take a
+# worker's memory into gigabytes and every other request waits for the CPU. With it, the rest wait their turn here
+# (bench/logins.py measures the peak). Two per process: the machine's cores stay free for everyone else's pages.
+HASHES_AT_ONCE = 2
+_hashing = threading.BoundedSemaphore(HASHES_AT_ONCE)
+
 
 class _Argon2:
     """argon2-cffi, from the clinic extra, loaded on first use: the single-person app has no passwords and runs
-    without it."""
+    without it. Callers take a turn of `_hashing` around it (`_hash`, or a whole login)."""
 
     @cached_property
     def _hasher(self) -> Any:
@@ -71,6 +78,11 @@ class _Argon2:
 
 
 _hasher = _Argon2()
+
+
+def _hash(password: str) -> str:
+    with _hashing:
+        return _hasher.hash(password)
 
 
 @dataclass(frozen=True)
@@ -148,9 +160,9 @@ class Accounts:
         """A new account; without a password it cannot sign in until a reset link sets one."""
         address = normal_email(email)
         if password is not None:
-            check_password(password, address)
+            check_password(password, address, name)
         row = PersonRow(role=role.value, email=address, name=check_name(name), created_at=datetime.now(),
-                        password_hash=None if password is None else _hasher.hash(password))  # fmt: skip
+                        password_hash=None if password is None else _hash(password))  # fmt: skip
         try:
             with self.sessions() as s, s.begin():
                 s.add(row)
@@ -164,8 +176,8 @@ class Accounts:
             row = s.get(PersonRow, person_id)
             if row is None:
                 raise AccountError("There is no such account.")
-            check_password(password, row.email or "")
-            row.password_hash = _hasher.hash(password)
+            check_password(password, row.email or "", row.name)
+            row.password_hash = _hash(password)
             _signed_out_everywhere(s, person_id)
 
     def check_login(self, email: str, password: str, address: str, now: datetime | None = None) -> Person:
@@ -179,14 +191,18 @@ class Accounts:
         key = f"{account}|{address}"
         # One check at a time per email, so parallel guesses cannot all slip under the limit: across every process
         # with PostgreSQL's advisory lock, within this one with SQLite (one process writes to it at a time anyway).
-        with contextlib.nullcontext() if self.postgresql else _throttle, self.sessions() as s, s.begin():
+        # A hash slot first, then a connection: logins waiting their turn hold none of the pool's connections.
+        with _hashing, contextlib.nullcontext() if self.postgresql else _throttle, self.sessions() as s, s.begin():
             if self.postgresql:
                 s.execute(text("SELECT pg_advisory_xact_lock(hashtext(:account))"), {"account": account})
             s.execute(delete(LoginFailureRow).where(LoginFailureRow.at <= now - FAILURE_WINDOW))
             failures = s.execute(select(LoginFailureRow.key, LoginFailureRow.at).where(
                 LoginFailureRow.key.startswith(f"{account}|", autoescape=True))).all()  # fmt: skip
+            sprayed = s.scalars(select(LoginFailureRow.at).where(
+                LoginFailureRow.key.endswith(f"|{address}", autoescape=True))).all()  # fmt: skip
             wait = max(wait_before_login([at for k, at in failures if k == key], now),
-                       wait_before_login([at for _, at in failures], now, FAILURES_PER_ACCOUNT))  # fmt: skip
+                       wait_before_login([at for _, at in failures], now, FAILURES_PER_ACCOUNT),
+                       wait_before_login(list(sprayed), now, FAILURES_PER_ADDRESS))  # fmt: skip
             if wait > timedelta(0):
                 raise LoginRefused(wait)
             row = s.scalars(select(PersonRow).where(PersonRow.email == account)).first()
@@ -196,7 +212,7 @@ class Accounts:
                 s.add(LoginFailureRow(key=key, at=now))
             else:
                 if _hasher.check_needs_rehash(stored):
-                    row.password_hash = _hasher.hash(password)
+                    row.password_hash = _hasher.hash(password)  # in this slot already
                 s.execute(delete(LoginFailureRow).where(LoginFailureRow.key == key))
                 return _person(row)
         raise LoginRefused()
@@ -241,17 +257,40 @@ class Accounts:
                                       LinkRow.used_at.is_(None), LinkRow.expires_at > datetime.now())  # fmt: skip
         return s.scalars(found).first()
 
+    def _claim(self, s: Session, token: str, purpose: str) -> Link | None:
+        """Mark the link used, if it is unused and not expired, in one statement: of two requests with the same link
+        at once, one gets it and the other None (PostgreSQL makes the second wait for the first's row lock, then
+        finds it used; SQLite lets one writer at a time). If the rest of the transaction fails (a weak password),
+        the link is unused again."""
+        now = datetime.now()
+        claimed = s.execute(
+            update(LinkRow)
+            .where(LinkRow.token_hash == token_hash(token), LinkRow.purpose == purpose, LinkRow.used_at.is_(None),
+                   LinkRow.expires_at > now)
+            .values(used_at=now)
+            .returning(LinkRow.purpose, LinkRow.email, LinkRow.role, LinkRow.person_id, LinkRow.issued_by)
+        ).first()  # fmt: skip
+        return None if claimed is None else Link(claimed.purpose, claimed.email, Role(claimed.role),
+                                                 claimed.person_id, claimed.issued_by)  # fmt: skip
+
+    def link_used(self, token: str, purpose: str) -> bool:
+        """Whether this link was used already (rather than never issued, or expired): the second click's answer."""
+        with self.sessions() as s:
+            found = select(LinkRow.id).where(LinkRow.token_hash == token_hash(token), LinkRow.purpose == purpose,
+                                             LinkRow.used_at.is_not(None))  # fmt: skip
+            return s.scalars(found).first() is not None
+
     def join(self, token: str, name: str, password: str) -> Person:
         """Use an invitation: the account is made, and a patient is linked to the clinician who invited them."""
         with self.sessions() as s, s.begin():
-            link = self._link_row(s, token, "invite")
+            link = self._claim(s, token, "invite")
             if link is None:
                 raise AccountError("This invitation link has expired or was used already; please ask for a new one.")
-            check_password(password, link.email)
+            check_password(password, link.email, name)
             if s.scalars(select(PersonRow.id).where(PersonRow.email == link.email)).first() is not None:
                 raise AccountError(f"There is already an account for {link.email}; please sign in instead.")
             row = PersonRow(role=link.role, email=link.email, name=check_name(name), created_at=datetime.now(),
-                            password_hash=_hasher.hash(password))  # fmt: skip
+                            password_hash=_hash(password))  # fmt: skip
             s.add(row)
             try:
                 s.flush()
@@ -259,18 +298,17 @@ class Accounts:
                 raise AccountError(f"There is already an account for {link.email}; please sign in instead.") from None
             if link.role == Role.PATIENT and link.issued_by is not None:
                 s.add(CareRow(clinician_id=link.issued_by, patient_id=row.id))
-            link.used_at = datetime.now()
             return _person(row)
 
     def reset(self, token: str, password: str) -> Person:
         """Use a password reset link: the new password is set, and every browser signed in as them is signed out."""
         with self.sessions() as s, s.begin():
-            link = self._link_row(s, token, "reset")
+            link = self._claim(s, token, "reset")
             row = s.get(PersonRow, link.person_id) if link is not None and link.person_id is not None else None
             if link is None or row is None:
                 raise AccountError("This password link has expired or was used already; please ask for a new one.")
-            check_password(password, row.email or "")
-            row.password_hash = _hasher.hash(password)
+            check_password(password, row.email or "", row.name)
+            row.password_hash = _hash(password)
             _signed_out_everywhere(s, row.id)
             return _person(row)
 

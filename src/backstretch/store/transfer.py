@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, ValidationError, field_validator
 from sqlalchemy import Connection, func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from backstretch.core.measures import Measure, MeasureKind
 from backstretch.core.profile import Profile
 from backstretch.core.safety import ScreeningError, validate_stored_answers
+from backstretch.core.spreadsheet import SafeWriter, plain_cell
 from backstretch.core.timeline import StepKind
 from backstretch.core.vocab import Position, Region, SpinalMovement
 from backstretch.store.database import FEELINGS, Store
@@ -88,6 +89,9 @@ _NULLABLE_CELLS = {
     "export": frozenset({"exported_at"}),
 }
 assert set(CSV_COLUMNS) == {c for cols in COLUMNS.values() for c in cols} | {"record", *_EXPORT_COLUMNS}
+
+# The largest backup the import reads (from the web page or the command line): years of daily sessions are a few MB.
+MAX_IMPORT_BYTES = 50 * 1024 * 1024
 
 
 class TransferError(ValueError):
@@ -192,7 +196,7 @@ def _cell(value: object) -> str:
 def to_csv(document: dict[str, Any]) -> str:
     """One sheet a spreadsheet opens directly; nested values are compact JSON in their cell."""
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer)  # "\r\n" between rows, so a lone "\r" inside a note is quoted too
+    writer = SafeWriter(buffer)  # "\r\n" between rows, so a lone "\r" inside a note is quoted too
     writer.writerow(CSV_COLUMNS)
 
     def row(record: str, fields: dict[str, Any]) -> None:
@@ -270,6 +274,14 @@ class _Record(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: Id
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: object) -> object:
+        """No NUL character in any text: PostgreSQL cannot store one, and the pages and API never take one."""
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("must not contain a NUL character")
+        return value
 
 
 class ProfileRecord(_Record):
@@ -605,7 +617,7 @@ def _csv_value(column: str, text: str) -> object:
             return json.loads(text)
         except (json.JSONDecodeError, RecursionError):
             raise ValueError(f"field {column!r}: is not valid JSON") from None
-    return text
+    return plain_cell(text)
 
 
 def _csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:

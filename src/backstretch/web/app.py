@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel
 from sqlalchemy.exc import DataError
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
@@ -35,6 +39,7 @@ from backstretch.web.routes import (
     settings,
     today,
 )
+from backstretch.web.security import AllowedHosts, BodyLimits, ResponseHeaders, allowed_hosts, host_name
 from backstretch.web.templating import templates
 
 STATIC = Path(__file__).parent / "static"
@@ -44,18 +49,22 @@ CROSS_SITE = ("This request came from another website, so it was refused: backst
               "its own pages.")  # fmt: skip
 
 
-def cross_site(request: Request) -> bool:
+def cross_site(request: Request, hosts: frozenset[str]) -> bool:
     """A write sent by another website's page (the app has no login, so any site could post a form to it).
 
-    Browsers say where a request comes from in Sec-Fetch-Site, or else in Origin; a request with neither (curl,
-    scripts, tests) is not from a web page and passes."""
+    Browsers say where a request comes from in Sec-Fetch-Site, or else in Origin, which must be this very origin
+    and one of the names on the allowlist; a request with neither (curl, scripts, tests) is not from a web page and
+    passes."""
     if request.method in SAFE_METHODS:
         return False
     site = request.headers.get("sec-fetch-site")
     if site is not None:
         return site.strip().lower() in ("cross-site", "same-site")
     origin = request.headers.get("origin")
-    return origin is not None and origin.strip().lower() != f"{request.url.scheme}://{request.url.netloc}".lower()
+    if origin is None:
+        return False
+    own = f"{request.url.scheme}://{request.url.netloc}".lower()
+    return origin.strip().lower() != own or host_name(origin) not in hosts
 
 
 class SameOriginWrites:
@@ -65,15 +74,16 @@ class SameOriginWrites:
     of its own (about a tenth of a saved step's server CPU, in py-spy under bench/load.py's load).
     """
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, hosts: frozenset[str]) -> None:
         self.app = app
+        self.hosts = hosts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         request = Request(scope, receive)
-        if cross_site(request):
+        if cross_site(request, self.hosts):
             refusal: Response
             if request.url.path.startswith("/api/"):
                 refusal = JSONResponse({"detail": CROSS_SITE}, status_code=403)
@@ -93,8 +103,44 @@ class SameOriginWrites:
         await self.app(scope, receive, send_with_cookie)
 
 
-def create_app(database: str | None = None, multi_user: bool = False) -> FastAPI:
-    """The app over a database: one person's own (the default), or a clinic's, where everyone signs in."""
+class Problem(BaseModel):
+    """Every error answer of the JSON API: what was wrong, in words (a 422 lists each field's problem; a refused
+    session start gives its reasons and what was refused)."""
+
+    detail: str | list[str] | dict[str, Any]
+
+
+# What any API route may answer besides its own result: the refusals shared by all of them (clinic mode's sign-in
+# and roles, a record that is not there or not in a state for this, a body too large, values it cannot use).
+API_ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": Problem, "description": what} for status, what in (
+        (400, "The body cannot be read (not JSON)"), (401, "Not signed in (clinic mode)"),
+        (403, "Not for this person, or from another website"),
+        (404, "No such record"), (409, "Not in a state for this"), (413, "The body is too large"),
+        (422, "A value that cannot be used; detail lists each problem"))
+}  # fmt: skip
+
+
+def _openapi_as_sent(app: FastAPI) -> dict[str, Any]:
+    """The schema, with the 422 FastAPI describes for every route replaced by the body this app sends."""
+    if app.openapi_schema is None:
+        schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+        schemas = schema.get("components", {}).get("schemas", {})
+        for name in ("HTTPValidationError", "ValidationError"):
+            schemas.pop(name, None)
+        for path in schema.get("paths", {}).values():
+            for operation in path.values():
+                if "422" in operation.get("responses", {}):
+                    operation["responses"]["422"] = {"description": API_ERRORS[422]["description"], "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}  # fmt: skip
+        schemas["Problem"] = Problem.model_json_schema()
+        app.openapi_schema = schema
+    return app.openapi_schema
+
+
+def create_app(database: str | None = None, multi_user: bool = False, hosts: Iterable[str] = ()) -> FastAPI:
+    """The app over a database: one person's own (the default), or a clinic's, where everyone signs in. It answers
+    to this computer's loopback names and to `hosts` (see security.allowed_hosts)."""
     # No /docs or /redoc: their pages load scripts from a CDN, and the app must work with no internet.
     app = FastAPI(title="backstretch", version=__version__, docs_url=None, redoc_url=None,
                   description="General advice, not a diagnosis.", dependencies=[Depends(guard)])  # fmt: skip
@@ -107,14 +153,20 @@ def create_app(database: str | None = None, multi_user: bool = False) -> FastAPI
     app.state.read_sessions = player.ReadSessions()
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
-    app.add_middleware(SameOriginWrites)
+    allowed = allowed_hosts(hosts)
+    app.add_middleware(SameOriginWrites, hosts=allowed)
+    app.add_middleware(BodyLimits, multi_user=multi_user, signed_in=app.state.accounts.signed_in)
+    app.add_middleware(AllowedHosts, hosts=allowed)
+    app.add_middleware(ResponseHeaders, multi_user=multi_user)
 
     for area in (onboarding, today, player, progress, library, lessons, desk, settings):
         app.include_router(area.pages)
-        app.include_router(area.api, prefix="/api")
+        app.include_router(area.api, prefix="/api", responses=API_ERRORS)
     app.include_router(printouts.pages)
     app.include_router(accounts.pages)
     app.include_router(clinic.pages)
+
+    app.openapi = lambda: _openapi_as_sent(app)  # type: ignore[method-assign]
 
     @app.exception_handler(GoTo)
     async def go_to(request: Request, where: GoTo) -> Response:

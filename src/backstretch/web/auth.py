@@ -28,8 +28,8 @@ from markupsafe import Markup, escape
 
 from backstretch.core.accounts import PATIENT_ROLES, STAFF_ROLES
 from backstretch.store.accounts import Accounts, Person
+from backstretch.web.security import CLEAR_SITE_DATA, LOGIN_COOKIE
 
-LOGIN_COOKIE = "backstretch_login"
 CSRF_COOKIE = "backstretch_csrf"
 CSRF_HEADER = "x-csrf-token"
 CSRF_FIELD = "csrf"
@@ -190,6 +190,9 @@ def sign_out(request: Request, response: Response) -> None:
     if token:
         accounts(request).close_login(token)
     response.delete_cookie(LOGIN_COOKIE, path="/")
+    # On a shared computer nothing of theirs stays readable in this browser (app.js does the same where browsers
+    # ignore this header: over plain http to another computer).
+    response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
 
 
 def _secure(request: Request) -> bool:

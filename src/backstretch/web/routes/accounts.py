@@ -59,7 +59,8 @@ def _link_page(request: Request, template: str, token: str, purpose: str, error:
                status: int = 200) -> Response:  # fmt: skip
     link = accounts(request).link(token, purpose)
     if link is None:
-        return templates.TemplateResponse(request, "link_expired.html", {}, status_code=410)
+        used = accounts(request).link_used(token, purpose)
+        return templates.TemplateResponse(request, "link_expired.html", {"used": used}, status_code=410)
     return templates.TemplateResponse(request, template, {"link": link, "token": token, "error": error},
                                       status_code=status)  # fmt: skip
 

@@ -8,7 +8,6 @@ patients is a 404, as if there were no such patient.
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 from datetime import date
@@ -24,6 +23,7 @@ from backstretch.core.catalogue import Catalogue
 from backstretch.core.measures import MeasureKind, trend_of
 from backstretch.core.programs import Attention, Program, ProgramError, ProgramItem, attention, check_program
 from backstretch.core.safety import SURGERY_CONDITION, assess
+from backstretch.core.spreadsheet import SafeWriter
 from backstretch.printing import (
     MAX_WEEKS,
     Paper,
@@ -123,9 +123,9 @@ def clinic_page(request: Request, catalogue: CatalogueDep) -> Response:
 def invite(request: Request, catalogue: CatalogueDep, email: Annotated[str, Form(max_length=300)] = "") -> Response:
     me = _me(request)
     try:
+        # Made even if the email has an account already: saying so would tell any clinician who has one (other
+        # clinicians' patients, admins). The link itself then says to sign in instead.
         address = normal_email(email)
-        if accounts(request).by_email(address) is not None:
-            raise AccountError(f"There is already an account for {address}.")
     except AccountError as error:
         return _page(request, catalogue, error=str(error), status=422)
     token = accounts(request).issue_link("invite", address, _invites(me), issued_by=me.id)
@@ -286,7 +286,7 @@ def export_csv(request: Request, catalogue: CatalogueDep) -> Response:
     me = _me(request)
     store: Store = request.app.state.store
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SafeWriter(out)
     writer.writerow(CSV_COLUMNS)
     for patient in accounts(request).patients_of(me.id):
         theirs = store.for_person(patient.id)

@@ -25,6 +25,7 @@ from backstretch.core.reminders import (
 from backstretch.fhir import export_bundle
 from backstretch.store import Store
 from backstretch.store.transfer import (
+    MAX_IMPORT_BYTES,
     DatabaseNotEmptyError,
     TransferError,
     export_data,
@@ -43,7 +44,6 @@ pages = APIRouter(include_in_schema=False)
 api = APIRouter(tags=["settings"])
 
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-MAX_IMPORT_BYTES = 50 * 1024 * 1024
 
 
 def _reminder_defaults(store: Store) -> dict[str, Any]:

@@ -1,7 +1,10 @@
 // backstretch service worker: keeps the app's own files so pages already visited open without a network.
 // Assets and figures: cache first (they only change with a new version). Pages: network first, cache as fallback.
 // The JSON API (/api/) is never cached: writes and live data always go to the server.
-const VERSION = "backstretch-v3";
+// The server decides what may be kept: a response marked `Cache-Control: no-store` (in clinic mode every personal
+// page, on one person's computer the charts) is passed on and never stored, so after signing out on a shared
+// computer nobody's page can be read from this cache.
+const VERSION = "backstretch-v4";
 const SHELL = ["/static/app.css", "/static/app.js", "/static/player.js", "/static/csrf.js", "/static/icon.svg",
   "/static/manifest.webmanifest"];
 
@@ -19,6 +22,9 @@ self.addEventListener("activate", (event) => {
 
 const cacheable = (url) => url.origin === self.location.origin && !url.pathname.startsWith("/api/");
 const isAsset = (url) => url.pathname.startsWith("/static/") || url.pathname.startsWith("/figures/");
+// Only a whole, successful answer the server lets anyone keep.
+const keepable = (response) => response.ok && response.type === "basic"
+  && !/no-store|private/i.test(response.headers.get("Cache-Control") || "");
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;
@@ -28,31 +34,40 @@ self.addEventListener("fetch", (event) => {
 });
 
 // A page asks to keep what it needs offline (the player: its own address, its script, style and figures), even
-// what it loaded before this worker controlled it.
+// what it loaded before this worker controlled it. A page asks to forget everything (signing out).
 self.addEventListener("message", (event) => {
+  if (event.data && event.data.forget) {
+    event.waitUntil(forgetAll());
+    return;
+  }
   const urls = event.data && Array.isArray(event.data.keep) ? event.data.keep : [];
   const wanted = urls.map((u) => new URL(String(u), self.location.origin)).filter(cacheable);
   event.waitUntil(caches.open(VERSION).then((cache) => Promise.all(wanted.map(async (url) => {
     try {
       if (isAsset(url) && await cache.match(url.href)) return;
       const response = await fetch(url.href);
-      if (response.ok) await cache.put(url.href, response);
+      if (keepable(response)) await cache.put(url.href, response);
     } catch (error) { /* offline now: kept next time */ }
   }))));
 });
+
+async function forgetAll() {
+  await Promise.all((await caches.keys()).map((k) => caches.delete(k)));
+}
 
 async function cacheFirst(request) {
   const cached = await caches.match(request);
   if (cached) return cached;
   const response = await fetch(request);
-  if (response.ok) (await caches.open(VERSION)).put(request, response.clone());
+  if (keepable(response)) (await caches.open(VERSION)).put(request, response.clone());
   return response;
 }
 
 async function networkFirst(request) {
   try {
     const response = await fetch(request);
-    if (response.ok) (await caches.open(VERSION)).put(request, response.clone());
+    if (keepable(response)) (await caches.open(VERSION)).put(request, response.clone());
+    else if (response.ok) (await caches.open(VERSION)).delete(request);  // kept before, personal now: forget it
     return response;
   } catch (error) {
     const cached = await caches.match(request);
