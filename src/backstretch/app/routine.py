@@ -55,6 +55,8 @@ class PersonData(Protocol):
 
     def program(self) -> Program | None: ...
 
+    def day_minutes(self, on: date) -> int | None: ...
+
 
 @dataclass(frozen=True)
 class Refusal:
@@ -142,7 +144,10 @@ class Routines:
         screening_given: bool = False,
     ) -> Routine | Refusal:
         """The routine for a day, or why there is none. `profile` and `screening` (with `screening_given`) stand in
-        for the stored ones, as `backstretch plan --profile FILE` does; the history still comes from `person`."""
+        for the stored ones, as `backstretch plan --profile FILE` does; the history still comes from `person`.
+        Without `minutes`, the minutes the person chose for that day, else their profile's."""
+        if minutes is None:
+            minutes = person.day_minutes(on)
         allowed = cleared(person, on, flare, profile, screening, screening_given)
         if isinstance(allowed, Refusal):
             return allowed

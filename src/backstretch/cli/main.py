@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from backstretch import __version__
-from backstretch.cli import admin, coach, plan, player, printing, progress, remind, serve, stretches, transfer
+from backstretch.cli import admin, coach, ending, plan, player, printing, progress, remind, serve, stretches, transfer
 from backstretch.core.catalogue import CatalogueError
 from backstretch.core.safety import ScreeningError
 from backstretch.store import StoreError
@@ -29,6 +29,7 @@ app.command("screen")(plan.screen_command)
 app.command("plan")(plan.plan_command)
 app.command("start")(player.start_command)
 app.command("history")(player.history_command)
+app.command("ending")(ending.ending_command)
 app.command("export")(transfer.export_command)
 app.command("import")(transfer.import_command)
 app.command("remind")(remind.remind_command)

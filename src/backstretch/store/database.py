@@ -26,6 +26,7 @@ from backstretch.core.timeline import Step, StepKind
 from backstretch.paths import home
 from backstretch.store.models import (
     PAINFUL_FEELINGS,
+    DayMinutesRow,
     LoginRow,
     MeasureRow,
     PersonRow,
@@ -154,6 +155,19 @@ class Store:
                 s.add(ProfileRow(person_id=self.person_id, data=data, updated_at=datetime.now()))
             else:
                 row.data, row.updated_at = data, datetime.now()
+
+    def day_minutes(self, on: date) -> int | None:
+        """The minutes the person chose for this one day, if they did; None when their profile's default holds."""
+        with self.session() as s:
+            return s.scalar(select(DayMinutesRow.minutes).where(DayMinutesRow.person_id == self.person_id,
+                                                                DayMinutesRow.day == on))  # fmt: skip
+
+    def choose_day_minutes(self, on: date, minutes: int | None) -> None:
+        """Keep these minutes for this day only; None forgets the day's choice (the profile's default holds)."""
+        with self.session() as s, s.begin():
+            s.execute(delete(DayMinutesRow).where(DayMinutesRow.person_id == self.person_id, DayMinutesRow.day == on))
+            if minutes is not None:
+                s.add(DayMinutesRow(person_id=self.person_id, day=on, minutes=minutes))
 
     def add_screening(self, screening: Screening) -> None:
         validate_stored_answers(screening.answers)
@@ -307,6 +321,12 @@ class Store:
             query = query.where(SessionRow.day >= since)
         return list(s.scalars(query.order_by(SessionRow.day, SessionRow.id)))
 
+    def session_summary(self, session_id: int) -> SessionSummary | None:
+        """One of this person's sessions as history shows it; None for a missing one or someone else's."""
+        with self.session() as s:
+            row = self.own_session(s, session_id)
+            return None if row is None else _summary(row)
+
     def history(self, since: date | None = None) -> list[SessionSummary]:
         with self.session() as s:
             return [_summary(row) for row in self._sessions(s, since)]
@@ -436,7 +456,7 @@ class Store:
         sessions = select(SessionRow.id).where(SessionRow.person_id == self.person_id)
         s.execute(delete(ReportRow).where(ReportRow.session_id.in_(sessions)))
         s.execute(delete(StepRow).where(StepRow.session_id.in_(sessions)))
-        for table in (SessionRow, ScreeningRow, MeasureRow, ProfileRow, ProgramRow):
+        for table in (SessionRow, ScreeningRow, MeasureRow, ProfileRow, ProgramRow, DayMinutesRow):
             s.execute(delete(table).where(table.person_id == self.person_id))
 
     def delete_all(self) -> None:

@@ -232,3 +232,15 @@ class ProgramRow(Base):
     note: Mapped[str] = mapped_column(String(1000), nullable=False, default="")
     items: Mapped[list[dict[str, object]]] = mapped_column(JSON, nullable=False)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False)
+
+
+class DayMinutesRow(Base):
+    """The minutes a person chose for one day only (Today's "just for today"); their default is in the profile."""
+
+    __tablename__ = "day_minutes"
+    __table_args__ = (Index("uq_day_minutes_person_day", "person_id", "day", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), nullable=False)
+    day: Mapped[date] = mapped_column(Date, nullable=False)
+    minutes: Mapped[int] = mapped_column(Integer, nullable=False)

@@ -25,6 +25,7 @@ from backstretch.web.routes import (
     accounts,
     clinic,
     desk,
+    ending,
     library,
     onboarding,
     player,
@@ -107,7 +108,7 @@ def create_app(database: str | None = None, multi_user: bool = False) -> FastAPI
 
     app.add_middleware(SameOriginWrites)
 
-    for area in (onboarding, today, player, progress, library, desk, settings):
+    for area in (onboarding, today, player, ending, progress, library, desk, settings):
         app.include_router(area.pages)
         app.include_router(area.api, prefix="/api")
     app.include_router(printouts.pages)
