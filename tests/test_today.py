@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from rich.console import Console
 from typer.testing import CliRunner
 
@@ -29,6 +30,7 @@ from backstretch.core.safety import QUESTIONS, Screening
 from backstretch.core.timeline import Step, StepKind
 from backstretch.library import load_catalogue
 from backstretch.store import Store, open_store
+from backstretch.web.app import create_app
 
 DAY = date(2026, 12, 9)  # a Wednesday
 ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -200,6 +202,26 @@ def test_minutes_kept_for_today_or_as_the_default(tmp_path: Path) -> None:
         with pytest.raises(MinutesError, match="choose from 3 to 30"):
             keep_minutes(store, DAY, wrong, "today")
     assert store.day_minutes(DAY) is None and store.load_profile() == profile, "nothing half-written"
+
+
+def test_bad_minutes_from_the_page_or_the_api_are_refused_and_nothing_is_kept(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'web.sqlite3'}"
+    store = open_store(url)
+    store.save_profile(Profile(minutes=5))
+    store.add_screening(Screening(date.today(), {q.id: False for q in QUESTIONS}))
+    client = TestClient(create_app(url))
+    refused = client.post("/today/minutes", data={"minutes": "99", "keep": "today"}, follow_redirects=False)
+    assert refused.status_code == 422 and "choose from 3 to 30, not 99" in refused.text
+    assert client.post("/today/minutes", data={"minutes": "9", "keep": "always"}).status_code == 422
+    assert client.put("/api/today/minutes", json={"minutes": 2}).status_code == 422
+    assert client.put("/api/today/minutes", json={"minutes": 9, "keep": "forever"}).status_code == 422
+    assert store.day_minutes(date.today()) is None and store.load_profile() == Profile(minutes=5)
+    kept = client.put("/api/today/minutes", json={"minutes": 9}).json()
+    assert kept == {"minutes": 9, "keep": "today",
+                    "words": "9 minutes for today; your usual minutes stay as they were."}
+    assert client.get("/api/plan").json()["minutes_budget"] == 9
+    assert "9 minutes for today." in client.get("/today?kept=today").text
+    assert "from now on." not in client.get("/today?kept=nonsense").text
 
 
 def test_the_command_line_keeps_minutes_as_the_web_does(tmp_path: Path) -> None:

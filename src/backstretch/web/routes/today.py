@@ -62,7 +62,7 @@ def today_page(request: Request, store: StoreDep, catalogue: CatalogueDep, routi
         "verdict": found.verdict, "plan": found.plan, "minutes": minutes, "swaps": swaps, "done": view.done,
         "swapped": [catalogue[s] for s in swaps], "query": query, "minutes_from": view.minutes_from,
         "minute_choices": range(MINUTES_MIN, MINUTES_MAX + 1), "chosen_minutes": found.plan.minutes_budget,
-        "kept": request.query_params.get("kept"),
+        "kept": request.query_params.get("kept") if request.query_params.get("kept") in ("today", "default") else None,
     })  # fmt: skip
 
 
