@@ -119,6 +119,7 @@ KNOWN = {
     ("GET", "/api/sessions/{session_id}"), ("POST", "/api/sessions/{session_id}/steps"),
     ("POST", "/api/sessions/{session_id}/reports"), ("POST", "/api/sessions/{session_id}/finish"),
     ("POST", "/api/sessions/{session_id}/easier"), ("POST", "/api/sessions/{session_id}/rom"), ("GET", "/player"),
+    ("GET", "/api/sessions/{session_id}/ending"), ("GET", "/sessions/{session_id}/done"),
     ("POST", "/clinic/patients/{patient_id}/reset"), ("GET", "/clinic/patients/{patient_id}"),
     ("POST", "/clinic/patients/{patient_id}/program"), ("GET", "/clinic/patients/{patient_id}/chart.svg"),
     ("GET", "/clinic/patients/{patient_id}/handout.pdf"), ("GET", "/clinic/patients/{patient_id}/report.pdf"),
@@ -156,6 +157,8 @@ def test_the_owner_reaches_it(clinic: Clinic) -> None:
     patient, clinician = clinic.client("patient"), clinic.client("clinician")
     assert clinic.call(patient, "GET", "/api/sessions/{session_id}") == 200
     assert clinic.call(patient, "GET", "/player") == 200
+    assert clinic.call(patient, "GET", "/api/sessions/{session_id}/ending") == 200
+    assert clinic.call(patient, "GET", "/sessions/{session_id}/done") == 200
     assert clinic.call(patient, "POST", "/api/sessions/{session_id}/steps") == 200
     assert clinic.call(patient, "GET", "/progress/measures/{measure_id}") == 200
     assert clinic.call(patient, "PATCH", "/api/measures/{measure_id}") == 200

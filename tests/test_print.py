@@ -16,7 +16,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from fastapi.testclient import TestClient
 from fhir.resources.R4B.bundle import Bundle
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from backstretch.core.programs import Program, ProgramItem
@@ -250,6 +250,8 @@ def test_print_buttons_in_the_browser(page: Page, live_server: LiveServer, tmp_p
     seed(open_store(f"sqlite:///{tmp_path / 'web.sqlite3'}"), date.today())
     page.goto(f"{live_server.url}/today?minutes=6")
     names = page.locator("#routine .name").all_inner_texts()
+    expect(page.locator("#paper")).to_be_hidden()  # printing is to hand below the routine, not in the way
+    page.locator("#print-routine summary").click()
     page.select_option("#paper", "letter")
     assert Axe().run(page).violations_count == 0
     sheet = _pressed_print(page, "/today/handout.pdf?minutes=6&paper=letter")

@@ -128,6 +128,9 @@ class Given:
     def program(self) -> Program | None:
         return None
 
+    def day_minutes(self, on: date) -> int | None:
+        return None  # a profile file has no minutes kept for a day
+
 
 ROUTINES = Routines(load_catalogue())
 others = st.lists(st.sampled_from([c for c in Condition if c is not Condition.RECENT_SPINE_SURGERY

@@ -3,16 +3,17 @@ the desk breaks all ask here, so they cannot drift apart.
 
 A routine needs a profile and a safety check that lets the person stretch today (recent spine surgery counts, as in
 core.safety). On the days a clinician's program covers (clinic mode) it is the program; otherwise the planner's, with
-the stretches the person swapped out left out of the choice. The answer is a Routine or a Refusal with its reasons,
-never an exception. A plan is worked out once and reused while nothing it depends on changes: the key holds every
-input (profile, history, program, day, minutes, swaps, desk mode, flare-up), so a change to any of them plans afresh.
+each stretch the person swapped replaced by one other and the rest kept. The answer is a Routine or a Refusal with
+its reasons, never an exception. A plan is worked out once and reused while nothing it depends on changes: the key
+holds every input (profile, history, program, day, minutes, swaps, desk mode, flare-up), so a change to any of them
+plans afresh.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any, Literal, Protocol
@@ -28,6 +29,7 @@ from backstretch.core.planner import (
     easier_instead,
     plan_day,
     plan_week,
+    plan_with_swaps,
 )
 from backstretch.core.profile import Profile
 from backstretch.core.programs import Program, program_plan
@@ -53,6 +55,8 @@ class PersonData(Protocol):
 
     def program(self) -> Program | None: ...
 
+    def day_minutes(self, on: date) -> int | None: ...
+
 
 @dataclass(frozen=True)
 class Refusal:
@@ -72,29 +76,6 @@ class Routine:
     plan: Plan
     profile: Profile
     verdict: Verdict
-
-
-class Without(Mapping[str, Stretch]):
-    """The catalogue less some stretches, for the planner to choose from.
-
-    Only the choice changes: every stretch can still be looked up, so the planner's reasons that name a stretch
-    (an easier step done without pain, a harder one found painful) work even when that stretch was swapped out.
-    """
-
-    def __init__(self, catalogue: Mapping[str, Stretch], left_out: frozenset[str]) -> None:
-        self._catalogue, self._left_out = catalogue, left_out
-
-    def __getitem__(self, key: str) -> Stretch:
-        return self._catalogue[key]
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._catalogue
-
-    def __iter__(self) -> Iterator[str]:
-        return (sid for sid in self._catalogue if sid not in self._left_out)
-
-    def __len__(self) -> int:
-        return sum(1 for _ in self)
 
 
 _PlanKey = tuple[Profile, History, Program | None, date, int | None, tuple[str, ...], bool, bool]
@@ -163,7 +144,10 @@ class Routines:
         screening_given: bool = False,
     ) -> Routine | Refusal:
         """The routine for a day, or why there is none. `profile` and `screening` (with `screening_given`) stand in
-        for the stored ones, as `backstretch plan --profile FILE` does; the history still comes from `person`."""
+        for the stored ones, as `backstretch plan --profile FILE` does; the history still comes from `person`.
+        Without `minutes`, the minutes the person chose for that day, else their profile's."""
+        if minutes is None:
+            minutes = person.day_minutes(on)
         allowed = cleared(person, on, flare, profile, screening, screening_given)
         if isinstance(allowed, Refusal):
             return allowed
@@ -222,8 +206,9 @@ class Routines:
                 return prescribed
             if not program.fill_free_days:
                 return Plan(on, 0, 0, (), (), (REST_DAY,), (), 0, program=True)
-        choose_from = Without(self.catalogue, frozenset(swaps)) if swaps else self.catalogue
-        return plan_day(choose_from, profile, on, history, minutes, desk, flare)
+        if swaps:
+            return plan_with_swaps(self.catalogue, profile, on, history, swaps, minutes, desk, flare)
+        return plan_day(self.catalogue, profile, on, history, minutes, desk, flare)
 
     def check_saved(self, items: Sequence[PlanItem], profile: Profile, history: History, on: date) -> list[str]:
         """Why a routine saved earlier (a plan file, a page kept offline) may not be followed today."""

@@ -14,6 +14,7 @@ from backstretch.cli import (
     admin,
     breaks,
     coach,
+    ending,
     lessons,
     plan,
     player,
@@ -46,6 +47,7 @@ app.command("screen")(plan.screen_command)
 app.command("plan")(plan.plan_command)
 app.command("start")(player.start_command)
 app.command("history")(player.history_command)
+app.command("ending")(ending.ending_command)
 app.command("export")(transfer.export_command)
 app.command("import")(transfer.import_command)
 app.command("remind")(remind.remind_command)

@@ -14,6 +14,7 @@ from rich.table import Table
 
 from backstretch.app.routine import Refusal, Routines, plan_json
 from backstretch.app.screening import clearance_refused, save_screening
+from backstretch.app.today import keep_minutes
 from backstretch.cli.stretches import err, fail, out
 from backstretch.core.catalogue import TomlError, read_toml
 from backstretch.core.errors import field_messages
@@ -288,7 +289,10 @@ def _print_plan(plan: Plan) -> None:
 
 def plan_command(
     on: Annotated[str | None, typer.Option("--date", help="Plan for this day (YYYY-MM-DD).")] = None,
-    minutes: Annotated[int | None, typer.Option(min=MINUTES_MIN, max=MINUTES_MAX, help="Minutes available.")] = None,
+    minutes: Annotated[int | None, typer.Option(min=MINUTES_MIN, max=MINUTES_MAX,
+                                                help="Minutes available; kept for the day planned.")] = None,
+    as_default: Annotated[bool, typer.Option("--default", help="Keep --minutes as your usual minutes from now "
+                                             "on, not for the one day.")] = False,
     desk: Annotated[bool, typer.Option("--desk", help="Only stretches you can do at a desk.")] = False,
     flare: Annotated[bool, typer.Option("--flare", help="A flare-up day: the gentlest stretches only.")] = False,
     week: Annotated[bool, typer.Option("--week", help="Plan the next seven days (your stretch days only).")] = False,
@@ -296,19 +300,30 @@ def plan_command(
     profile_file: Annotated[Path | None, typer.Option("--profile", help="Use this profile TOML file.")] = None,
     db: DbOption = None,
 ) -> None:
-    """Today's routine, fitted to you (or seven days with --week)."""
+    """Today's routine, fitted to you (or seven days with --week). Minutes you choose are kept for the day (as on
+    the web app's Today page), so `backstretch start` plays the same routine; with --default they become your
+    usual minutes."""
     try:
         day = date.fromisoformat(on) if on else date.today()
     except ValueError:
         raise fail(f"--date must look like 2026-11-24, not {on!r}") from None
     if week and flare:
         raise fail("--flare plans one flare-up day; leave out --week")
+    if as_default and minutes is None:
+        raise fail("--default keeps the minutes you give: add --minutes N")
     store = open_store(db)
     routines = Routines(load_catalogue())
     given: dict[str, Any] = {}
     if profile_file is not None:
         profile, screening = read_profile_file(profile_file)
         given = {"profile": profile, "screening": screening, "screening_given": True}
+    elif minutes is not None and not week:
+        if as_default and store.load_profile() is None:
+            raise fail("no profile yet to keep a default in: run `backstretch profile` first")
+        kept = keep_minutes(store, day, minutes, "default" if as_default else "today")
+        if not as_json:
+            out.print(f"[dim]Kept: {kept.words}[/]" if as_default else
+                      f"[dim]Kept: {minutes} minutes for {day_words(day)}; add --default to make them your usual.[/]")
     found = (routines.week(store, day, minutes, desk, **given) if week
              else routines.today(store, day, minutes, (), desk, flare, **given))  # fmt: skip
     if isinstance(found, Refusal):

@@ -786,6 +786,11 @@ def plan_day(
 ) -> Plan:
     problem = build_problem(catalogue, profile, on, history, minutes, desk, flare)
     chosen = _fill(problem, _order(solve(problem), problem.levels))
+    return _as_plan(problem, chosen, profile, on, minutes, desk, flare)
+
+
+def _as_plan(problem: SelectionProblem, chosen: Selection, profile: Profile, on: date, minutes: int | None,
+             desk: bool, flare: bool, notes: Sequence[str] = ()) -> Plan:  # fmt: skip
     items = tuple(
         PlanItem(
             stretch=c.stretch.id,
@@ -804,7 +809,7 @@ def plan_day(
     if flare:
         asked = min(asked, FLARE_MAX_MINUTES)
     covered = {r for c, _ in chosen for r in c.stretch.regions.primary}
-    warnings = _warnings(problem, profile, desk, covered, asked)
+    warnings = [*_warnings(problem, profile, desk, covered, asked), *notes]
     start = SESSION_START_S + WARM_UP_S if items else 0
     return Plan(
         date=on,
@@ -816,6 +821,58 @@ def plan_day(
         reasons=tuple(problem.reasons) + tuple(c.reason for c, _ in chosen if c.reason),
         score=selection_score(problem, chosen),
     )
+
+
+def plan_with_swaps(
+    catalogue: Mapping[str, Stretch],
+    profile: Profile,
+    on: date,
+    history: History,
+    swaps: Sequence[str],
+    minutes: int | None = None,
+    desk: bool = False,
+    flare: bool = False,
+) -> Plan:
+    """The day's plan with each swapped stretch replaced by one other, the rest of the routine as it was.
+
+    A swap is a small change a person asks for: the other stretches keep their place and their repetitions, and
+    only the swapped one makes way, for the alternative that scores best under the planner's own rules (allowed
+    for the person, past the progression gate, a real dose, within the time). A stretch nothing can replace stays,
+    and a warning says so. Swaps are taken in order, so a replacement swapped in turn is replaced in turn."""
+    problem = build_problem(catalogue, profile, on, history, minutes, desk, flare)
+    chosen = _fill(problem, _order(solve(problem), problem.levels))
+    stuck = []
+    for sid in dict.fromkeys(swaps):
+        at = next((k for k, (c, _) in enumerate(chosen) if c.stretch.id == sid), None)
+        if at is None:
+            continue  # not in today's routine: nothing to change
+        replaced = replace_one(problem, chosen, at, leave_out=set(swaps))
+        if replaced is None:
+            stuck.append(f"No other stretch fits in place of {catalogue[sid].name} today, so it stays in your "
+                         "routine; you can skip it during the session.")  # fmt: skip
+        else:
+            chosen = replaced
+    return _as_plan(problem, chosen, profile, on, minutes, desk, flare, stuck)
+
+
+def replace_one(problem: SelectionProblem, chosen: Selection, at: int,
+                leave_out: Collection[str] = ()) -> list[tuple[Candidate, int]] | None:  # fmt: skip
+    """`chosen` with its stretch at `at` replaced by the best single other stretch with its best repetitions, every
+    other stretch and its repetitions kept; None when no replacement keeps every rule."""
+    others = [pair for k, pair in enumerate(chosen) if k != at]
+    taken = {c.stretch.id for c, _ in chosen} | set(leave_out)
+    best: tuple[int, str, list[tuple[Candidate, int]]] | None = None
+    for c in problem.candidates:
+        if c.stretch.id in taken:
+            continue
+        for reps in range(c.min_reps, c.max_reps + 1):
+            trial = [*others, (c, reps)]
+            if not feasible(problem, trial):
+                continue
+            score = selection_score(problem, trial)
+            if best is None or score > best[0] or (score == best[0] and c.stretch.id < best[1]):
+                best = (score, c.stretch.id, trial)
+    return None if best is None else _order(best[2], problem.levels)
 
 
 def _warnings(problem: SelectionProblem, profile: Profile, desk: bool, covered: set[Region], minutes: int) -> list[str]:

@@ -31,6 +31,7 @@ from backstretch.store.models import (
     PAINFUL_FEELINGS,
     BreakEventRow,
     BreakSettingsRow,
+    DayMinutesRow,
     DeletedMeasureRow,
     LessonAssignedRow,
     LessonReadRow,
@@ -162,6 +163,19 @@ class Store:
                 s.add(ProfileRow(person_id=self.person_id, data=data, updated_at=datetime.now()))
             else:
                 row.data, row.updated_at = data, datetime.now()
+
+    def day_minutes(self, on: date) -> int | None:
+        """The minutes the person chose for this one day, if they did; None when their profile's default holds."""
+        with self.session() as s:
+            return s.scalar(select(DayMinutesRow.minutes).where(DayMinutesRow.person_id == self.person_id,
+                                                                DayMinutesRow.day == on))  # fmt: skip
+
+    def choose_day_minutes(self, on: date, minutes: int | None) -> None:
+        """Keep these minutes for this day only; None forgets the day's choice (the profile's default holds)."""
+        with self.session() as s, s.begin():
+            s.execute(delete(DayMinutesRow).where(DayMinutesRow.person_id == self.person_id, DayMinutesRow.day == on))
+            if minutes is not None:
+                s.add(DayMinutesRow(person_id=self.person_id, day=on, minutes=minutes))
 
     def add_screening(self, screening: Screening) -> None:
         validate_stored_answers(screening.answers)
@@ -314,6 +328,12 @@ class Store:
         if since is not None:
             query = query.where(SessionRow.day >= since)
         return list(s.scalars(query.order_by(SessionRow.day, SessionRow.id)))
+
+    def session_summary(self, session_id: int) -> SessionSummary | None:
+        """One of this person's sessions as history shows it; None for a missing one or someone else's."""
+        with self.session() as s:
+            row = self.own_session(s, session_id)
+            return None if row is None else _summary(row)
 
     def history(self, since: date | None = None) -> list[SessionSummary]:
         with self.session() as s:
@@ -591,7 +611,7 @@ class Store:
         s.execute(delete(ReportRow).where(ReportRow.session_id.in_(sessions)))
         s.execute(delete(StepRow).where(StepRow.session_id.in_(sessions)))
         for table in (SessionRow, ScreeningRow, MeasureRow, DeletedMeasureRow, ProfileRow, ProgramRow, LessonReadRow,
-                      LessonAssignedRow, BreakSettingsRow, BreakEventRow):
+                      LessonAssignedRow, BreakSettingsRow, BreakEventRow, DayMinutesRow):
             s.execute(delete(table).where(table.person_id == self.person_id))
 
     def delete_all(self) -> None:

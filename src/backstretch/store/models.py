@@ -279,6 +279,8 @@ class LessonAssignedRow(Base):
     slug: Mapped[str] = mapped_column(String(60), nullable=False)
     clinician_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"), nullable=True)
     assigned_on: Mapped[date] = mapped_column(Date, nullable=False)
+
+
 class BreakSettingsRow(Base):
     """A person's desk-break hours and interval, and a pause they asked for: one row per person, read by the web
     page and the desktop notifier alike (migration 0017)."""
@@ -308,3 +310,15 @@ class BreakEventRow(Base):
     at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
     kind: Mapped[str] = mapped_column(String(10), nullable=False)
     stretch: Mapped[str] = mapped_column(String(60), nullable=False, default="", server_default="")
+
+
+class DayMinutesRow(Base):
+    """The minutes a person chose for one day only (Today's "just for today"); their default is in the profile."""
+
+    __tablename__ = "day_minutes"
+    __table_args__ = (Index("uq_day_minutes_person_day", "person_id", "day", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), nullable=False)
+    day: Mapped[date] = mapped_column(Date, nullable=False)
+    minutes: Mapped[int] = mapped_column(Integer, nullable=False)

@@ -30,6 +30,7 @@ from backstretch.web.routes import (
     accounts,
     clinic,
     desk,
+    ending,
     lessons,
     library,
     onboarding,
@@ -159,7 +160,7 @@ def create_app(database: str | None = None, multi_user: bool = False, hosts: Ite
     app.add_middleware(AllowedHosts, hosts=allowed)
     app.add_middleware(ResponseHeaders, multi_user=multi_user)
 
-    for area in (onboarding, today, player, progress, library, lessons, desk, settings):
+    for area in (onboarding, today, player, ending, progress, library, lessons, desk, settings):
         app.include_router(area.pages)
         app.include_router(area.api, prefix="/api", responses=API_ERRORS)
     app.include_router(printouts.pages)

@@ -364,7 +364,8 @@ def create_session(body: NewSession, response: Response, store: StoreDep, catalo
         swaps = swaps_to_leave_out(catalogue, body.swap)
         # The Today page's planning, so a session follows the plan the person saw (and swapped stretches that the
         # planner still looks up by name, to explain a variant, do not break it).
-        plan = routines.plan(profile, day, store.planner_history(day), store.program(), body.minutes, swaps)
+        minutes = body.minutes if body.minutes is not None else store.day_minutes(day)  # the minutes kept today
+        plan = routines.plan(profile, day, store.planner_history(day), store.program(), minutes, swaps)
         items = list(plan.items)
         if not items:
             raise refused(list(plan.warnings) or [NOTHING_SUITS])

@@ -1,15 +1,18 @@
-"""The today area: the day's routine fitted to the person, with other minutes or a stretch swapped out."""
+"""The today area: the day's routine fitted to the person, with other minutes or a stretch swapped out, and what
+was done today once a session is over (app/today.py decides what the page shows)."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
 
 from backstretch.app.routine import Refusal, plan_json
+from backstretch.app.today import MinutesError, keep_minutes, today_view
 from backstretch.core.catalogue import Catalogue
 from backstretch.core.profile import MINUTES_MAX, MINUTES_MIN
 from backstretch.web.deps import CatalogueDep, RoutinesDep, StoreDep
@@ -47,7 +50,8 @@ def query(minutes: int | None, swaps: list[str]) -> str:
 def today_page(request: Request, store: StoreDep, catalogue: CatalogueDep, routines: RoutinesDep,
                minutes: Minutes = None, swap: Swaps = None) -> Response:  # fmt: skip
     swaps = swaps_to_leave_out(catalogue, swap, page=True)
-    found = routines.today(store, date.today(), minutes, swaps)
+    view = today_view(store, routines, date.today(), minutes, swaps)
+    found = view.routine
     if isinstance(found, Refusal):
         if found.needs == "profile":
             return RedirectResponse("/onboarding/profile", status_code=303)
@@ -55,11 +59,47 @@ def today_page(request: Request, store: StoreDep, catalogue: CatalogueDep, routi
             return RedirectResponse("/onboarding/safety", status_code=303)
         return templates.TemplateResponse(request, "today.html", {"verdict": found.verdict, "plan": None})
     return templates.TemplateResponse(request, "today.html", {
-        "verdict": found.verdict, "plan": found.plan, "minutes": minutes, "swaps": swaps,
-        "swapped": [catalogue[s] for s in swaps], "query": query,
-        "minute_choices": range(MINUTES_MIN, MINUTES_MAX + 1),
-        "chosen_minutes": minutes if minutes is not None else found.profile.minutes,
+        "verdict": found.verdict, "plan": found.plan, "minutes": minutes, "swaps": swaps, "done": view.done,
+        "swapped": [catalogue[s] for s in swaps], "query": query, "minutes_from": view.minutes_from,
+        "minute_choices": range(MINUTES_MIN, MINUTES_MAX + 1), "chosen_minutes": found.plan.minutes_budget,
+        "kept": request.query_params.get("kept") if request.query_params.get("kept") in ("today", "default") else None,
     })  # fmt: skip
+
+
+@pages.post("/today/minutes")
+def keep_minutes_form(store: StoreDep, catalogue: CatalogueDep, minutes: Annotated[int, Form()],
+                      keep: Annotated[Literal["today", "default"], Form()] = "today",
+                      swap: Annotated[list[str] | None, Form()] = None) -> Response:  # fmt: skip
+    """The minutes form of Today: keep the minutes for today only or as the new default, then show Today again."""
+    swaps = swaps_to_leave_out(catalogue, swap, page=True)
+    try:
+        keep_minutes(store, date.today(), minutes, keep)
+    except MinutesError as error:
+        raise HTTPException(422, str(error)) from None
+    return RedirectResponse(f"/today?{urlencode([*[('swap', s) for s in swaps], ('kept', keep)])}", status_code=303)
+
+
+class MinutesChoice(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    minutes: Annotated[int, Field(ge=MINUTES_MIN, le=MINUTES_MAX, description="Minutes for a routine.")]
+    keep: Literal["today", "default"] = Field("today", description="For today only, or the new default.")
+
+
+class MinutesKeptOut(BaseModel):
+    minutes: int
+    keep: Literal["today", "default"]
+    words: str
+
+
+@api.put("/today/minutes", responses={404: {"description": "No profile yet"}})
+def put_minutes(body: MinutesChoice, store: StoreDep) -> MinutesKeptOut:
+    """Keep the minutes for today only, or make them the default from now on; /api/plan follows them."""
+    try:
+        kept = keep_minutes(store, date.today(), body.minutes, body.keep)
+    except MinutesError as error:
+        raise HTTPException(404, str(error)) from None
+    return MinutesKeptOut(minutes=kept.minutes, keep=kept.keep, words=kept.words)
 
 
 REFUSED = {"description": "The safety questions refuse a plan today: {refused: true, reasons: [...]}"}
