@@ -34,6 +34,7 @@ from backstretch.core.planner import History, PlanItem, item_seconds
 from backstretch.core.profile import MINUTES_MAX, MINUTES_MIN
 from backstretch.core.safety import SHARP_ADVICE, Screening, assess
 from backstretch.core.timeline import Step, StepKind, Timeline, build_timeline, slower_moves
+from backstretch.core.vocab import POSITION_WORDS
 from backstretch.store import Store
 from backstretch.store.accounts import token_hash
 from backstretch.store.database import RunningSession
@@ -475,8 +476,13 @@ def report(session_id: SessionId, body: Report, store: StoreDep, catalogue: Cata
         raise HTTPException(422, [f"stretch: {body.stretch!r} is not part of session {session_id}"])
     store.report_feeling(session_id, loaded.day, body.stretch, body.feeling)  # a replay is stored once
     easier = _easier(store, routines, loaded, body.stretch) if body.feeling == "painful" else None
-    offer = None if easier is None or isinstance(easier, Refusal) else {"stretch": easier.stretch,
-                                                                         "name": easier.name}
+    offer = None
+    if easier is not None and not isinstance(easier, Refusal):
+        # What it is, before it plays: the page shows its figure, its position and what it does.
+        variant = catalogue[easier.stretch]
+        offer = {"stretch": easier.stretch, "name": easier.name, "summary": variant.summary,
+                 "position": POSITION_WORDS[variant.position],
+                 "same_position": variant.position is catalogue[body.stretch].position}  # fmt: skip
     return {"stretch": body.stretch, "feeling": body.feeling, "easier": offer,
             "advice": SHARP_ADVICE if body.feeling == "sharp" else None}  # fmt: skip
 
