@@ -1,9 +1,10 @@
 // backstretch service worker: keeps the app's own files so pages already visited open without a network.
 // Assets and figures: cache first (they only change with a new version). Pages: network first, cache as fallback.
 // The JSON API (/api/) is never cached: writes and live data always go to the server.
-const VERSION = "backstretch-v3";
-const SHELL = ["/static/app.css", "/static/app.js", "/static/player.js", "/static/csrf.js", "/static/icon.svg",
-  "/static/manifest.webmanifest"];
+const VERSION = "backstretch-v4";
+const SHELL = ["/static/app.css", "/static/app.js", "/static/player.js", "/static/player/outbox.js",
+  "/static/player/session.js", "/static/player/view.js", "/static/player/coach.js", "/static/csrf.js",
+  "/static/icon.svg", "/static/manifest.webmanifest"];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(VERSION).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));
