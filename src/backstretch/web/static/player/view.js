@@ -167,7 +167,7 @@ function enterStep(session, speed, coach) {
   $("cue").textContent = "";
   const waits = Boolean(step.waits);
   $("pacer").hidden = !(step.kind === "hold" || step.kind === "rest");
-  $("ring").hidden = waits;
+  $("ring").toggleAttribute("hidden", waits); // an SVG element: no `hidden` property
   $("wait-note").hidden = !waits;
   $("go").hidden = !waits;
   $("go").textContent = GO_WORDS[step.kind] || "I'm in position";
