@@ -230,7 +230,8 @@ def test_the_camera_coach_watches_the_fold_from_a_fake_camera_and_the_ring_waits
             overlay = page.locator("#camera-overlay")
             # The pose model found her: most of the 33 points are drawn.
             expect(overlay).to_have_attribute("data-drawn", re.compile(r"^(2[0-9]|3[0-3])$"), timeout=120_000)
-            expect(page.get_by_role("button", name="Pause")).to_be_visible()
+            # Resumed: reading the fold and getting into it waits for her, with no clock running.
+            expect(page.get_by_role("button", name="I'm in position")).to_be_visible()
             _at_the_hold(page)
             state = page.locator("#camera-state")
             expect(state).to_have_text(re.compile("^(In position: now hold still|Holding still: the timer counts)$"),

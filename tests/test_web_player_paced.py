@@ -17,6 +17,7 @@ from backstretch.store import open_store
 from tests.web import LiveServer, screenshot
 
 SPEED = 20
+MOVED_ON = "(t) => document.getElementById('step-title').textContent !== t || !document.getElementById('end').hidden"
 READING_MS = 3000  # at 20 times the speed, a minute of session time: far longer than any setup's estimate
 
 
@@ -99,8 +100,7 @@ def test_a_whole_session_at_a_persons_own_pace_on_a_phone(page: Page, live_serve
                 page.keyboard.press(" ")
             else:
                 page.locator("#go").click()
-            moved = "(t) => document.getElementById('step-title').textContent !== t || !document.getElementById('end').hidden"
-            page.wait_for_function(moved, arg=title)
+            page.wait_for_function(MOVED_ON, arg=title)
             continue
         if kind == "hold" and "hold" not in seen:
             seen.add("hold")

@@ -107,7 +107,7 @@ function play() {
   session.paused = false;
   lastTick = performance.now();
   view.show("play");
-  view.showPaused(false);
+  view.showPaused(false, session.waiting);
   view.keepAwake(true);
   if (!session.step) { end("completed"); return; }
   view.forgetShownStep();
@@ -117,7 +117,7 @@ function play() {
 function setPaused(value) {
   session.paused = value;
   lastTick = performance.now();
-  view.showPaused(value);
+  view.showPaused(value, session.waiting);
   if (value) view.hush();
   view.keepAwake(!value);
 }
@@ -392,8 +392,6 @@ function goOnFromCopy() {
   play();
   setPaused(true); // wait for the person: speech and the wake lock need a tap after a reload
   $("cue").textContent = "Welcome back. Press Resume when you are ready.";
-  $("pause").hidden = false;
-  $("go").hidden = true;
 }
 
 // --- wiring ------------------------------------------------------------------------------------------------------
@@ -411,11 +409,7 @@ for (const b of document.querySelectorAll("[data-sharp]")) b.addEventListener("c
 $("go-on").addEventListener("click", () => { if (afterNoted) { const f = afterNoted; afterNoted = null; f(); } });
 $("try-easier").addEventListener("click", () => { if (tryEasier) { const f = tryEasier; tryEasier = null; f(); } });
 $("go").addEventListener("click", goOn);
-$("pause").addEventListener("click", () => {
-  setPaused(!session.paused);
-  // After a reload the step may be one that waits: once resumed, it shows its own button again.
-  if (!session.paused && session.waiting) { view.forgetShownStep(); view.render(session, speed, coach); }
-});
+$("pause").addEventListener("click", () => setPaused(!session.paused));
 $("skip").addEventListener("click", skip);
 $("hurts").addEventListener("click", hurts);
 $("stop").addEventListener("click", () => {

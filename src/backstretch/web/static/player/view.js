@@ -211,7 +211,10 @@ export function render(session, speed, coach) {
   }
 }
 
-export function showPaused(paused) {
+// Paused at a step that waits (after a reload, or while the camera is asked for): Resume shows in place of
+// "I'm in position", which waits for the session to be resumed.
+export function showPaused(paused, waits = false) {
+  if (waits) { $("pause").hidden = !paused; $("go").hidden = paused; }
   $("pause").textContent = paused ? "Resume" : "Pause";
   $("pause").setAttribute("aria-pressed", String(paused));
   $("paused-label").hidden = !paused;
