@@ -87,10 +87,11 @@ function fitted(text) {
 
 // While a person gets into position: the start pose at full contrast, and the goal (the held pose, with its
 // arrows) beside it, or below it on a narrow screen.
-async function showSetupFigures(id) {
+// Changing position, the position to get into: the next stretch's start, at full contrast.
+async function showSetupFigures(id, kind) {
   const box = $("figure");
   const [start, hold] = await Promise.all([svgOf(figureUrl(id, "start")), svgOf(figureUrl(id, "hold"))]);
-  if (figureShown !== `setup:${id}`) return;
+  if (figureShown !== `${kind}:${id}`) return;
   const panel = (svg, words, cls) => {
     const fig = document.createElement("figure");
     fig.className = cls;
@@ -102,18 +103,20 @@ async function showSetupFigures(id) {
     return fig;
   };
   box.classList.add("setup-figures");
-  box.replaceChildren(panel(start, "1. Start like this", "pose-start-panel"), panel(hold, "2. Then move into this", "pose-goal-panel"));
+  if (kind === "position") box.replaceChildren(panel(start, "Get into this position", "pose-start-panel"));
+  else box.replaceChildren(panel(start, "1. Start like this", "pose-start-panel"), panel(hold, "2. Then move into this", "pose-goal-panel"));
+  box.classList.toggle("single", kind === "position");
 }
 
 export async function showFigure(step, id, speed) {
-  const key = step && step.kind === "setup" && id ? `setup:${id}` : id;
+  const key = step && (step.kind === "setup" || step.kind === "position") && id ? `${step.kind}:${id}` : id;
   if (key === figureShown) { setPose(step, false, speed); return; }
   figureShown = key;
   const box = $("figure");
   box.classList.remove("setup-figures");
   if (!id) { box.replaceChildren(); box.hidden = true; return; }
   box.hidden = false;
-  if (key !== id) { await showSetupFigures(id); return; }
+  if (key !== id) { await showSetupFigures(id, step.kind); return; }
   const text = await svgOf(figureUrl(id));
   if (figureShown !== id) return;
   const svg = fitted(text);
