@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import sqlite3
 import sys
@@ -47,19 +48,35 @@ def history() -> list[dict[str, object]]:
     return json.loads(result.stdout)  # type: ignore[no-any-return]
 
 
+TOP = r"╭[^╮\n]*╮"  # the top border of the player's panel, with the step's title in it
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def _title(text: str) -> str:
+    """The step title in the last panel border drawn in this text."""
+    found = re.findall(r"╭─+ (.+?) ─+╮", ANSI.sub("", text))
+    return found[-1] if found else ""
+
+
 def go_on(child: pexpect.spawn, *until: str) -> int:
     """Press Enter at every step that waits for the person, until one of `until` shows; which one it was."""
     patterns = [WAITING, *until]
+    title = ""
     while True:
         index = child.expect(patterns)
         if index:
             return index - 1
+        title = _title(child.before) or title
         child.send("\r")
-        # The screen is redrawn several times a second: what was drawn before the key arrived is read and dropped
-        # here, so one step gets one Enter (a pain check shown meanwhile is still seen).
-        index = child.expect([*until, pexpect.TIMEOUT], timeout=0.4)
-        if index < len(until):
-            return index
+        # The screen is redrawn several times a second: frames of the same step drawn before the key arrived are
+        # read and passed over, so one step gets one Enter however slow the machine is.
+        while True:
+            index = child.expect([TOP, *until])
+            if index:
+                return index - 1
+            if _title(child.after) != title:
+                title = _title(child.after)
+                break
 
 
 def finish(child: pexpect.spawn) -> None:
@@ -130,9 +147,9 @@ def test_kill_9_mid_session_keeps_every_finished_step(person: Path) -> None:
     database = person / "backstretch.sqlite3"
     deadline = time.monotonic() + 60
     count = 0
+    go_on(child, PAIN_CHECK)  # ready, in position, and the first stretch held
     while time.monotonic() < deadline and count < 3:
-        if child.expect([WAITING, pexpect.TIMEOUT], timeout=0.2) == 0:  # keep reading the screen, as a terminal does
-            child.send("\r")
+        child.expect([pexpect.TIMEOUT], timeout=0.2)  # keep reading the screen, as a terminal does
         with sqlite3.connect(database) as db:
             count = db.execute("SELECT count(*) FROM session_step").fetchone()[0]
     assert count >= 3, "the player should have finished a few steps by now"

@@ -299,9 +299,7 @@ class Player:
         elif step.stretch is not None:
             figure = Text("\n".join(render_text(self.catalogue.figure_of(step.stretch))), style="cyan")
         side = Text()
-        if step.waits:
-            side.append(f"Take your time. {WAIT_PROMPTS[step.kind]}\n\n", style="bold")
-        else:
+        if not step.waits:  # a step that waits has no countdown: its prompt is below, the width of the screen
             side.append(big_number(left) + "\n\n", style="bold")
         if step.kind is StepKind.HOLD:
             phase, fraction = breath_at(self.elapsed - step.start_s, self.timeline.breaths_per_minute)
@@ -315,6 +313,8 @@ class Player:
         grid.add_row(figure, side)
         parts.append(Panel(grid, title=f"[bold]{title}[/]", subtitle="PAUSED" if self.paused else None))
         footer = Table.grid()
+        if step.waits:
+            footer.add_row(Text(f"Take your time. {WAIT_PROMPTS[step.kind]}", style="bold green"))
         footer.add_row(ProgressBar(total=self.timeline.total_s, completed=self.elapsed, width=60))
         footer.add_row(Text("Enter go on   space pause/resume   h it hurts   s skip   q quit", style="dim"))
         parts.append(footer)
