@@ -162,7 +162,14 @@ def test_from_the_admins_link_to_a_patients_first_session(browser: Browser, tmp_
         sam.locator("#before").get_by_role("button", name="2", exact=True).click()
         sam.wait_for_url("**/player?session=*")
         session_id = int(sam.url.split("session=")[1].split("&")[0])
-        expect(sam.get_by_role("button", name="Just a stretch")).to_be_visible(timeout=30000)
+        check = sam.get_by_role("button", name="Just a stretch")
+        for _ in range(300):  # ready, and in position, until the first stretch's pain check
+            if check.is_visible():
+                break
+            if sam.locator("#go").is_visible():
+                sam.locator("#go").click()
+            sam.wait_for_timeout(100)
+        expect(check).to_be_visible(timeout=30000)
         assert httpx.get(f"{server.url}/api/sessions/{session_id}").status_code == 401, "not signed in: no data"
         store = open_store(url)
         sam_id = Accounts(store.engine).by_email("sam@example.org")

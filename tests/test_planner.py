@@ -25,6 +25,7 @@ from backstretch.core.planner import (
     SelectionProblem,
     allowed_reason,
     build_problem,
+    easier_instead,
     feasible,
     levels,
     plan_day,
@@ -329,3 +330,17 @@ def test_positions_grouped_so_the_floor_is_visited_once() -> None:
     plan = plan_day(CATALOGUE(), Profile(minutes=20), DAY)
     floor_flags = [i.position not in (Position.STANDING, Position.CHAIR) for i in plan.items]
     assert floor_flags == sorted(floor_flags), "standing and chair first, then the floor, never back up"
+
+
+def test_the_easier_variant_in_the_same_position_comes_first() -> None:
+    """On the floor, an easier stretch on the floor is offered before one that means standing up again."""
+    library = dict(load_catalogue())
+    hurt = library["supine-double-knee-to-chest"].model_copy(update={"easier": ("chair-forward-lean",
+                                                                                 "supine-knee-to-chest")})  # fmt: skip
+    library[hurt.id] = hurt
+    person = Profile(minutes=10, equipment=(Equipment.MAT, Equipment.CHAIR))
+    variant = easier_instead(hurt.id, library, person, History(()), date(2026, 11, 24))
+    assert variant is not None and variant.stretch == "supine-knee-to-chest"
+    library[hurt.id] = hurt.model_copy(update={"easier": ("chair-forward-lean",)})
+    variant = easier_instead(hurt.id, library, person, History(()), date(2026, 11, 24))
+    assert variant is not None and variant.stretch == "chair-forward-lean", "another position when none else suits"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import sqlite3
 import sys
@@ -19,6 +20,7 @@ from tests.helpers import backstretch
 
 PAIN_CHECK = r"How did (.+?) feel\?"
 AFTER = r"How much pain do you have now\?"
+WAITING = r"Press Enter when you (?:are ready|are in position|have moved)"
 
 
 @pytest.fixture
@@ -46,6 +48,37 @@ def history() -> list[dict[str, object]]:
     return json.loads(result.stdout)  # type: ignore[no-any-return]
 
 
+TOP = r"╭[^╮\n]*╮"  # the top border of the player's panel, with the step's title in it
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def _title(text: str) -> str:
+    """The step title in the last panel border drawn in this text."""
+    found = re.findall(r"╭─+ (.+?) ─+╮", ANSI.sub("", text))
+    return found[-1] if found else ""
+
+
+def go_on(child: pexpect.spawn, *until: str) -> int:
+    """Press Enter at every step that waits for the person, until one of `until` shows; which one it was."""
+    patterns = [WAITING, *until]
+    title = ""
+    while True:
+        index = child.expect(patterns)
+        if index:
+            return index - 1
+        title = _title(child.before) or title
+        child.send("\r")
+        # The screen is redrawn several times a second: frames of the same step drawn before the key arrived are
+        # read and passed over, so one step gets one Enter however slow the machine is.
+        while True:
+            index = child.expect([TOP, *until])
+            if index:
+                return index - 1
+            if _title(child.after) != title:
+                title = _title(child.after)
+                break
+
+
 def finish(child: pexpect.spawn) -> None:
     child.sendline("1")
     child.expect("A note")
@@ -59,9 +92,9 @@ def test_complete_session_then_a_painful_one_then_quit_halfway(person: Path) -> 
 
     child = spawn("--speed", "50")
     for _ in planned:
-        child.expect(PAIN_CHECK)
+        assert go_on(child, PAIN_CHECK) == 0
         child.send("1")
-    child.expect(AFTER)
+    assert go_on(child, AFTER) == 0
     finish(child)
     first = history()
     assert len(first) == 1
@@ -70,15 +103,12 @@ def test_complete_session_then_a_painful_one_then_quit_halfway(person: Path) -> 
     assert first[0]["pain_before"] == 4 and first[0]["pain_after"] == 1 and first[0]["note"] == "loosened up"
 
     child = spawn("--speed", "50")
-    child.expect(PAIN_CHECK)
+    go_on(child, PAIN_CHECK)
     hurt_name = child.match.group(1)
     child.send("3")
     child.expect("sharp or shooting")
     child.send("n")
-    while True:
-        index = child.expect([PAIN_CHECK, AFTER])
-        if index == 1:
-            break
+    while go_on(child, PAIN_CHECK, AFTER) == 0:
         child.send("1")
     finish(child)
     second = history()[1]
@@ -87,7 +117,7 @@ def test_complete_session_then_a_painful_one_then_quit_halfway(person: Path) -> 
     assert second["status"] == "completed"
 
     child = spawn("--speed", "50")
-    child.expect(PAIN_CHECK)
+    go_on(child, PAIN_CHECK)
     child.send("1")
     child.send("q")
     child.expect("Stopped here")
@@ -101,7 +131,7 @@ def test_complete_session_then_a_painful_one_then_quit_halfway(person: Path) -> 
 
 def test_sharp_pain_ends_the_session_with_advice(person: Path) -> None:
     child = spawn("--speed", "50")
-    child.expect(PAIN_CHECK)
+    go_on(child, PAIN_CHECK)
     child.send("3")
     child.expect("sharp or shooting")
     child.send("y")
@@ -117,6 +147,7 @@ def test_kill_9_mid_session_keeps_every_finished_step(person: Path) -> None:
     database = person / "backstretch.sqlite3"
     deadline = time.monotonic() + 60
     count = 0
+    go_on(child, PAIN_CHECK)  # ready, in position, and the first stretch held
     while time.monotonic() < deadline and count < 3:
         child.expect([pexpect.TIMEOUT], timeout=0.2)  # keep reading the screen, as a terminal does
         with sqlite3.connect(database) as db:
@@ -147,16 +178,16 @@ def test_it_hurts_stops_the_stretch_and_offers_its_easier_variant(person: Path, 
     saved = tmp_path / "plan.json"
     saved.write_text(json.dumps({"items": [harder]}))
     child = spawn("--plan", str(saved), "--speed", "10")
-    child.expect("Next: ")
+    go_on(child, "Next: ")
     child.send("h")
     child.expect("sharp or shooting")
     child.send("n")
     child.expect("Try the easier")
     child.send("y")
-    child.expect(PAIN_CHECK)
+    go_on(child, PAIN_CHECK)
     assert "chair" in child.match.group(1).lower()
     child.send("1")
-    child.expect(AFTER)
+    go_on(child, AFTER)
     finish(child)
     session = history()[0]
     assert session["painful"] == ["standing-hamstring-step"]
@@ -176,16 +207,18 @@ def test_pause_skip_and_the_bell_at_each_change(person: Path, tmp_path: Path) ->
                           env=dict(os.environ), encoding="utf-8", timeout=60, dimensions=(50, 120))  # fmt: skip
     child.expect("how much pain do you have right now")
     child.sendline("")
+    child.expect("Press Enter when you are ready")
+    child.send("\r")
     child.expect("\a")  # a cue sounds when the step changes: the terminal bell, as espeak-ng is not installed here
-    child.expect(f"Next: {items[0]['name']}")
+    go_on(child, f"Next: {items[0]['name']}")
     child.send(" ")
     child.expect("PAUSED")
     child.send(" ")
     child.send("s")
-    child.expect(PAIN_CHECK)
+    go_on(child, PAIN_CHECK)
     assert items[1]["name"] in child.match.group(1), "skipping moves straight on to the next stretch"
     child.send("1")
-    child.expect(AFTER)
+    go_on(child, AFTER)
     finish(child)
     session = history()[0]
     assert session["skipped"] == [items[0]["stretch"]]
@@ -201,3 +234,36 @@ def test_a_saved_plan_is_checked_again_before_it_is_followed(person: Path, tmp_p
     assert result.returncode == 2
     assert "safe range" in " ".join(result.stderr.split())
     assert history() == [], "nothing is started"
+
+
+def test_reading_a_stretch_and_getting_into_position_waits_for_enter(person: Path) -> None:
+    """At 50 times the speed, 3 s of reading is 150 s of session time, far longer than setup's 10 s estimate: the
+    player still waits, saves nothing more, and goes on only when the person presses Enter."""
+    child = spawn("--speed", "50")
+    database = person / "backstretch.sqlite3"
+
+    def saved() -> list[tuple[int, str]]:
+        with sqlite3.connect(database) as db:
+            return db.execute("SELECT step_index, kind FROM session_step ORDER BY step_index").fetchall()
+
+    child.expect("Press Enter when you are ready")  # the checklist waits too
+    time.sleep(2)
+    assert saved() == []
+    child.send("\r")
+    child.expect("Press Enter when you are in position")
+    child.expect(r"Start like this")  # the start pose beside the goal
+    at_setup = saved()
+    assert at_setup[-1][1] == "warm-up", "the timed warm-up went by on its own; the stretch's setup waits"
+    deadline = time.monotonic() + 3
+    while time.monotonic() < deadline:  # keep reading the screen, as a terminal does
+        child.expect([WAITING, pexpect.TIMEOUT], timeout=0.2)
+    assert saved() == at_setup, "nothing moves on while the person reads"
+    shown = child.before + (child.after if isinstance(child.after, str) else "")
+    assert "Press Enter when you are in position" in shown
+    child.send("\r")
+    go_on(child, PAIN_CHECK)
+    kinds = [k for _, k in saved()]
+    assert kinds[len(at_setup)] == "setup" and "hold" in kinds[len(at_setup) :], "Enter goes on to the hold"
+    child.send("q")
+    child.expect(AFTER)
+    finish(child)

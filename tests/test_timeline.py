@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from backstretch.core.planner import plan_day
 from backstretch.core.profile import AgeBand, Profile
 from backstretch.core.timeline import CHECKLIST, StepKind, breath_at, build_timeline
-from backstretch.core.vocab import Equipment
+from backstretch.core.vocab import FLOOR_POSITIONS, Equipment, Position
 from backstretch.library import load_catalogue
 
 CATALOGUE = load_catalogue()
@@ -76,3 +76,44 @@ def test_breathing_alternates_in_and_out_at_the_chosen_pace(t: float, bpm: float
 def test_six_breaths_a_minute_by_default() -> None:
     starts = [t / 10 for t in range(600) if breath_at(t / 10)[0] == "in" and breath_at((t - 1) / 10)[0] == "out"]
     assert len(starts) == 6
+
+
+TIMED = {StepKind.WARM_UP, StepKind.MOVE_IN, StepKind.HOLD, StepKind.RELEASE, StepKind.REST, StepKind.SWITCH_SIDE}
+
+
+@settings(max_examples=150, deadline=None)
+@given(profiles, st.dates(date(2026, 1, 1), date(2027, 12, 31)))
+def test_reading_and_moving_wait_for_the_person_and_holds_stay_timed(profile: Profile, on: date) -> None:
+    plan = plan_day(CATALOGUE, profile, on)
+    timeline = build_timeline(plan.items, CATALOGUE, older=profile.age_band is AgeBand.FROM_65)
+    for step in timeline.steps:
+        assert step.waits == (step.kind not in TIMED), step
+        if step.kind is StepKind.POSITION:
+            assert step.lines, "a change of position says how to make it"
+            assert not any("-" in p.value and p.value in step.title for p in Position), "plain words, not the term"
+    floor = [i for i in plan.items if i.position in FLOOR_POSITIONS]
+    moves = [s for s in timeline.steps if s.kind is StepKind.POSITION]
+    if floor:
+        titles = [s.title for s in moves]
+        assert titles.count("Get down to the floor slowly") == 1 and titles.count("Come up from the floor slowly") == 1
+    for step in timeline.steps:
+        if step.kind is not StepKind.RELEASE:
+            continue
+        following = timeline.steps[step.index + 1] if step.index + 1 < len(timeline.steps) else None
+        said = " ".join(step.lines).lower()
+        if following is None or following.kind is not StepKind.SWITCH_SIDE:
+            assert "other side" not in said and "changing sides" not in said and "second round" not in said, step
+        if following is None or following.kind is not StepKind.REST:
+            assert "next repetition" not in said and "do it again" not in said, step
+        assert "push up to stand" not in said and "to get up" not in said, "getting up is the position step's job"
+
+
+def test_people_65_and_over_are_asked_to_pause_on_the_way_down_and_up() -> None:
+    profile = Profile(minutes=15, age_band=AgeBand.FROM_65)
+    plan = plan_day(CATALOGUE, profile, date(2026, 11, 24))
+    assert any(i.position in FLOOR_POSITIONS for i in plan.items), "this example goes to the floor"
+    older = [s for s in build_timeline(plan.items, CATALOGUE, older=True).steps if s.kind is StepKind.POSITION]
+    younger = [s for s in build_timeline(plan.items, CATALOGUE).steps if s.kind is StepKind.POSITION]
+    assert [s.index for s in older] == [s.index for s in younger], "the same steps, so a saved session stays in step"
+    assert all(len(o.lines) > len(y.lines) for o, y in zip(older, younger, strict=True))
+    assert "light-headed" in " ".join(older[-1].lines) and "light-headed" not in " ".join(younger[-1].lines)

@@ -37,7 +37,7 @@ from backstretch.web.app import create_app
 from tests.helpers import backstretch as backstretch_cli
 from tests.poses import ease, stretch_series
 from tests.test_coach import FLOW, _need_camera
-from tests.web import DESK, PHONE, SCREENSHOTS, LiveServer, chromium_path, past_the_warm_up, screenshot
+from tests.web import DESK, PHONE, SCREENSHOTS, LiveServer, chromium_path, in_position, past_the_warm_up, screenshot
 
 CATALOGUE = load_catalogue()
 FPS = 30.0
@@ -194,7 +194,7 @@ def _into_the_fold(page: Page) -> None:
 
 
 def _at_the_hold(page: Page) -> None:
-    expect(page.locator("body")).to_have_attribute("data-step", "hold", timeout=60_000)
+    in_position(page, timeout=60_000)
 
 
 def test_the_camera_coach_watches_the_fold_from_a_fake_camera_and_the_ring_waits_for_stillness(
@@ -230,7 +230,8 @@ def test_the_camera_coach_watches_the_fold_from_a_fake_camera_and_the_ring_waits
             overlay = page.locator("#camera-overlay")
             # The pose model found her: most of the 33 points are drawn.
             expect(overlay).to_have_attribute("data-drawn", re.compile(r"^(2[0-9]|3[0-3])$"), timeout=120_000)
-            expect(page.get_by_role("button", name="Pause")).to_be_visible()
+            # Resumed: reading the fold and getting into it waits for her, with no clock running.
+            expect(page.get_by_role("button", name="I'm in position")).to_be_visible()
             _at_the_hold(page)
             state = page.locator("#camera-state")
             expect(state).to_have_text(re.compile("^(In position: now hold still|Holding still: the timer counts)$"),

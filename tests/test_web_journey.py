@@ -21,7 +21,7 @@ from backstretch.store import Store, open_store
 from backstretch.store.models import ReportRow, StepRow
 from backstretch.web.app import create_app
 from tests.onboarding import answer_safety, fill_profile
-from tests.web import LiveServer, screenshot
+from tests.web import LiveServer, in_position, screenshot
 
 
 def _db(tmp_path: Path) -> str:
@@ -55,10 +55,14 @@ def _pending(page: Page) -> int:
 
 
 def _until(page: Page, check: object, what: str, seconds: float = 30) -> None:
+    """Wait for `check`, as a person going through the session: ready, and in position, at each step that asks."""
     assert callable(check)
+    go = page.locator("#go")
     for _ in range(int(seconds * 10)):
         if check():
             return
+        if go.is_visible():
+            go.click()
         page.wait_for_timeout(100)
     raise AssertionError(f"timed out waiting for {what}")
 
@@ -68,11 +72,14 @@ def _run_to_end(page: Page, painful: str | None = None) -> str | None:
     is asked for, "just a stretch" for the others. Gives the name of the stretch marked painful."""
     end = page.locator("#end")
     check = page.get_by_role("button", name="Just a stretch")
+    go = page.locator("#go")
     marked = None
     for _ in range(600):
         if end.is_visible():
             return marked
-        if check.is_visible():
+        if go.is_visible():
+            go.click()
+        elif check.is_visible():
             if painful is not None and marked is None:
                 marked = page.locator("#check-name").inner_text()
                 page.get_by_role("button", name="Painful").click()
@@ -167,6 +174,8 @@ def _offline_session(page: Page, live_server: LiveServer, tmp_path: Path, reload
     def queued() -> bool:
         if check.is_visible():
             check.click()  # a pain check answered offline is queued too
+        elif page.locator("#go").is_visible():
+            page.locator("#go").click()
         return _pending(page) >= 4
 
     _until(page, queued, "steps queued while offline")
@@ -218,18 +227,22 @@ def test_a_session_started_offline_is_saved_once_when_back_online(
     expect(page.get_by_role("heading", name="Before you start")).to_be_visible()
     figures = page.evaluate("JSON.parse(document.getElementById('setup').textContent).draft.items.map((i) => i.stretch)"
                             )  # fmt: skip
-    kept = "(names) => Promise.all(names.map((n) => caches.match(`/figures/${n}.svg`))).then((r) => r.every(Boolean))"
+    kept = ("(names) => Promise.all(names.flatMap((n) => ['', '?pose=start', '?pose=hold'].map((p) => "
+            "caches.match(`/figures/${n}.svg${p}`)))).then((r) => r.every(Boolean))")
     _until(page, lambda: page.evaluate(kept, figures), "the routine's figures kept for offline use")
 
     page.context.set_offline(True)
     page.locator("#before").get_by_role("button", name="2", exact=True).click()
     page.wait_for_url("**/player?key=*")
-    expect(page.locator("#figure svg")).to_be_attached(timeout=15000)  # drawn from the kept copy
+    in_position(page, "setup", timeout=15000)
+    expect(page.locator("#figure svg").first).to_be_attached(timeout=15000)  # drawn from the kept copy
     check = page.get_by_role("button", name="Just a stretch")
 
     def queued() -> bool:
         if check.is_visible():
             check.click()
+        elif page.locator("#go").is_visible():
+            page.locator("#go").click()
         return _pending(page) >= 5
 
     _until(page, queued, "the start and the first steps queued offline")

@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 from backstretch.core.profile import Profile
 from backstretch.core.safety import QUESTIONS, Screening
 from backstretch.store import open_store
-from tests.web import LiveServer, past_the_warm_up
+from tests.web import LiveServer, in_position, past_the_warm_up
 
 NARROW = {"width": 360, "height": 740}
 PAGES = ["/", "/onboarding/profile", "/onboarding/safety", "/today", "/player", "/progress", "/library",
@@ -74,7 +74,7 @@ def test_reduced_motion_keeps_the_player_still(browser: Browser, seeded: LiveSer
     page.locator("#before").get_by_role("button", name="Skip this question").click()
     page.get_by_role("button", name="I'm ready").click()
     past_the_warm_up(page)
-    expect(page.locator("body[data-step='hold']")).to_be_attached(timeout=30000)
+    in_position(page)
     sizes, labels = set(), set()
     for _ in range(60):  # six seconds: a whole breath at twice the speed
         sizes.add(page.locator("#pacer-dot").evaluate("(e) => e.style.transform"))

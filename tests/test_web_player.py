@@ -17,7 +17,7 @@ from backstretch.core.profile import Profile
 from backstretch.core.safety import QUESTIONS, Screening
 from backstretch.store import Store, open_store
 from backstretch.web.app import create_app
-from tests.web import LiveServer, screenshot
+from tests.web import LiveServer, in_position, screenshot
 
 PAGE_WEIGHT_LIMIT = 150 * 1024
 
@@ -51,11 +51,14 @@ def _run_to_end(page: Page) -> None:
     """Answer every pain check with "just a stretch" until the session ends."""
     end = page.locator("#end")
     check = page.get_by_role("button", name="Just a stretch")
-    for _ in range(200):
+    go = page.locator("#go")
+    for _ in range(400):
         if end.is_visible():
             return
         if check.is_visible():
             check.click()
+        elif go.is_visible():
+            go.click()
         page.wait_for_timeout(100)
     raise AssertionError("the session did not end")
 
@@ -93,7 +96,7 @@ def test_it_hurts_stops_the_stretch_and_the_planner_leaves_it_out(
     page.goto(f"{live_server.url}/player?minutes=5&speed=10")  # three stretches: one to hurt, more to go on to
     page.locator("#before").get_by_role("button", name="Skip this question").click()
     session_id = _session_id(page)
-    expect(page.locator("body[data-step='hold']")).to_be_attached(timeout=30000)
+    in_position(page, timeout=30000)
     page.keyboard.press("h")
     expect(page.get_by_role("heading", name="Stopped. Rest a moment.")).to_be_visible()
     screenshot(page, "player-hurt")
@@ -111,6 +114,9 @@ def test_it_hurts_stops_the_stretch_and_the_planner_leaves_it_out(
     page.get_by_role("button", name="Go on").click()
     expect(page.locator("#play")).to_be_visible()
     page.get_by_role("button", name="End session").click()
+    expect(page.get_by_text("End the session now?")).to_be_visible()  # asked first, on the page
+    expect(page.locator("#play")).to_be_visible()
+    page.get_by_role("button", name="Yes, end it").click()
     page.get_by_role("button", name="Save and finish").click()
     expect(page.get_by_role("heading", name="Saved")).to_be_visible()
     (session,) = store.history()
@@ -133,14 +139,20 @@ def test_it_hurts_offers_the_easier_variant_and_plays_it(page: Page, live_server
     session_id = started.json()["id"]
     page.goto(f"{live_server.url}/player?session={session_id}&speed=10")
     page.get_by_role("button", name="Resume").click()
-    expect(page.locator("body[data-step='hold']")).to_be_attached(timeout=15000)
+    in_position(page, timeout=15000)
     page.get_by_role("button", name="It hurts").click()
     page.get_by_role("button", name="No: painful, but not like that").click()
     offer = page.get_by_role("button", name="Try Seated hamstring stretch on a chair")
     expect(offer).to_be_visible()
+    # What it is, before it plays: its figure, and that it means changing position.
+    expect(page.locator("#easier")).to_contain_text("It is done on a chair, so you change position for it.")
+    expect(page.locator("#easier-figure")).to_have_attribute("src", "/figures/chair-hamstring-reach.svg")
     screenshot(page, "player-easier")
     offer.click()
+    expect(page.locator("#step-title")).to_have_text("Sit on a chair", timeout=15000)  # a step of its own, waiting
+    in_position(page, "setup")
     expect(page.locator("#step-title")).to_contain_text("Seated hamstring stretch on a chair", timeout=15000)
+    page.get_by_role("button", name="I'm in position").click()
     expect(page.locator("#step-title")).to_contain_text("(left side)", timeout=30000)
     expect(page.locator("#figure")).to_have_class("figure-box mirrored", timeout=5000)
     page.keyboard.press(" ")  # paused, to look at the left side's mirrored figure
@@ -166,7 +178,9 @@ def test_the_easier_variant_only_after_pain_and_only_once(database_url: str) -> 
     body = {"stretch": "standing-hamstring-step"}
     assert client.post(f"{url}/easier", json=body).status_code == 409, "not before it hurt"
     answer = client.post(f"{url}/reports", json={**body, "feeling": "painful"}).json()
-    assert answer["easier"] == {"stretch": "chair-hamstring-reach", "name": "Seated hamstring stretch on a chair"}
+    offer = {k: answer["easier"][k] for k in ("stretch", "name", "position", "same_position")}
+    assert offer == {"stretch": "chair-hamstring-reach", "name": "Seated hamstring stretch on a chair",
+                     "position": "on a chair", "same_position": False}, "what it is, to show before it plays"
     first, second = client.post(f"{url}/easier", json=body), client.post(f"{url}/easier", json=body)
     assert first.status_code == second.status_code == 200
     assert [i["stretch"] for i in second.json()["items"]] == ["standing-hamstring-step", "chair-hamstring-reach"]
@@ -209,7 +223,7 @@ def test_sharp_pain_ends_the_session_with_advice(page: Page, live_server: LiveSe
     store = _seed(_url(tmp_path))
     page.goto(f"{live_server.url}/player?minutes=3&speed=10")
     page.locator("#before").get_by_role("button", name="5", exact=True).click()
-    expect(page.locator("body[data-step='hold']")).to_be_attached(timeout=15000)
+    in_position(page, timeout=15000)
     page.get_by_role("button", name="It hurts").click()
     page.get_by_role("button", name="Yes: sharp, shooting, numb or tingling").click()
     expect(page.get_by_role("heading", name="Session ended")).to_be_visible()
@@ -230,7 +244,7 @@ def test_reload_resumes_without_saving_a_step_twice(page: Page, live_server: Liv
     expect(page.locator("body[data-step='checklist']")).to_be_attached()
     screenshot(page, "player-checklist")
     page.get_by_role("button", name="I'm ready").click()
-    expect(page.locator("body[data-step='hold']")).to_be_attached(timeout=15000)
+    in_position(page, timeout=15000)
     page.keyboard.press(" ")
     expect(page.locator("#paused-label")).to_be_visible()
     page.wait_for_timeout(300)  # the figure has settled into the hold
@@ -290,6 +304,7 @@ def test_the_screen_stays_awake_and_the_cues_are_spoken(page: Page, live_server:
     assert "Before you start" in page.evaluate("window.spoken")
     page.get_by_role("button", name="I'm ready").click()
     page.wait_for_function("() => window.spoken.some((t) => t.startsWith('Next: '))")
+    in_position(page)
     page.keyboard.press(" ")
     page.wait_for_function("() => window.locks.every((l) => l.released)")  # paused: the screen may sleep again
     page.get_by_role("button", name="Spoken cues: on").click()
@@ -306,12 +321,14 @@ def test_player_page_weight(page: Page, live_server: LiveServer, tmp_path: Path)
     page.on("response", lambda response: responses.append(response))
     page.goto(f"{live_server.url}/player?minutes=3&speed=10")
     page.locator("#before").get_by_role("button", name="1", exact=True).click()
-    expect(page.locator("#figure svg")).to_be_attached(timeout=15000)
+    in_position(page, "setup")
+    expect(page.locator("#figure svg").first).to_be_attached(timeout=15000)
     assets = [r for r in responses if "/api/" not in r.url]
     weight = sum(len(r.body()) for r in assets)
     api = sum(len(r.body()) for r in responses if "/api/" in r.url)
     print(f"player page weight: {weight} bytes of page, style, script and figure; {api} bytes of session JSON")
-    assert {r.url.rsplit("/", 1)[-1].split("?")[0] for r in assets} >= {"player", "app.css", "player.js"}
+    assert {r.url.rsplit("/", 1)[-1].split("?")[0] for r in assets} >= {"player", "app.css", "player.js", "outbox.js",
+                                                                       "session.js", "view.js", "coach.js"}
     assert any("/figures/" in r.url for r in assets)
     assert weight + api <= PAGE_WEIGHT_LIMIT
 

@@ -93,6 +93,20 @@ def screenshot(page: Page, name: str) -> None:
     page.set_viewport_size(PHONE)  # type: ignore[arg-type]
 
 
+def in_position(page: Page, kind: str = "hold", timeout: float = 30000) -> None:
+    """Press "I'm ready" or "I'm in position" at each step that waits for it (the checklist, reading a stretch,
+    changing position) until a step of this kind runs, as a person who has read the steps and got there would."""
+    go = page.locator("#go")
+    target = page.locator(f"body[data-step='{kind}']")
+    deadline = time.monotonic() + timeout / 1000
+    while not target.count():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no {kind} step came")
+        if go.is_visible() and go.is_enabled():
+            go.click()
+        page.wait_for_timeout(50)
+
+
 def past_the_warm_up(page: Page) -> None:
     """From the warm-up (the step after the checklist) on to the first stretch, as a person in a hurry would."""
     from playwright.sync_api import expect

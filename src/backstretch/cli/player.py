@@ -1,8 +1,10 @@
 """`backstretch start`: the guided session in the terminal.
 
 The player is a thin loop around the pure timeline: it advances a clock (real time times --speed), records each
-step in the store the moment it finishes, reads single keys, and redraws a Rich Live panel. Pain checks pause the
-clock and ask; a sharp, shooting or numb feeling ends the session with calm advice (clinical-facts: stop).
+step in the store the moment it finishes, reads single keys, and redraws a Rich Live panel. A step that waits for the
+person (reading a stretch and getting into position, changing position, the checklist) stops the clock until Enter.
+Pain checks pause the clock and ask; a sharp, shooting or numb feeling ends the session with calm advice
+(clinical-facts: stop).
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from backstretch.core.figure import render_text
 from backstretch.core.planner import PlanItem
 from backstretch.core.profile import MINUTES_MAX, MINUTES_MIN, Profile
 from backstretch.core.safety import DISCLAIMER, SHARP_ADVICE
-from backstretch.core.timeline import Step, StepKind, Timeline, breath_at, build_timeline
+from backstretch.core.timeline import Step, StepKind, Timeline, breath_at, build_timeline, slower_moves
 from backstretch.core.vocab import Position, Region, SpinalMovement
 from backstretch.library import load_catalogue
 from backstretch.store import Store, open_store
@@ -51,6 +53,14 @@ DIGITS = {
     "6": ("███", "█  ", "███", "█ █", "███"), "7": ("███", "  █", "  █", "  █", "  █"),
     "8": ("███", "█ █", "███", "█ █", "███"), "9": ("███", "█ █", "███", "  █", "███"),
 }  # fmt: skip
+
+
+# What a step that waits for the person asks for: Enter, once they have read it and are there.
+WAIT_PROMPTS = {
+    StepKind.CHECKLIST: "Press Enter when you are ready.",
+    StepKind.SETUP: "Press Enter when you are in position.",
+    StepKind.POSITION: "Press Enter when you have moved.",
+}
 
 
 def big_number(value: int) -> str:
@@ -152,8 +162,9 @@ class Player:
         self.store, self.session_id, self.day = store, session_id, day
         self.items, self.catalogue, self.profile = items, catalogue, profile
         self.speed, self.sound, self.keys = speed, sound, Keys()
-        self.timeline: Timeline = build_timeline(items, catalogue)
+        self.timeline: Timeline = build_timeline(items, catalogue, older=slower_moves(profile))
         self.elapsed = 0.0
+        self.waited = 0.0  # seconds spent at the step that waits for the person
         self.next_to_record = 0
         self.paused = False
         self.status = "completed"
@@ -165,16 +176,39 @@ class Player:
             self.next_to_record < len(self.timeline.steps) and self.timeline.steps[self.next_to_record].end_s <= elapsed
         ):
             step = self.timeline.steps[self.next_to_record]
-            self.store.record_step(self.session_id, step, step.seconds, "done")
+            seconds = min(step.seconds, self.waited) if step.waits else step.seconds
+            self.store.record_step(self.session_id, step, seconds, "done")
             self.next_to_record += 1
             following = self.timeline.step_at(step.end_s)
             if following is not None:
-                self.sound.cue(following.title)
+                # A step to read is read aloud whole; a timed one only by its title.
+                self.sound.cue(" ".join((following.title, *following.lines)) if following.waits else following.title)
             if step.kind is StepKind.RELEASE and self._last_step_of_item(step):
                 self._pain_check(step)
 
     def _last_step_of_item(self, step: Step) -> bool:
         return step.item is not None and self.timeline.steps_of_item(step.item)[-1].index == step.index
+
+    def _advance(self, seconds: float) -> None:
+        """Move the clock on, but never past the start of a step that waits for the person."""
+        step = self.timeline.step_at(self.elapsed)
+        if step is not None and step.waits:
+            self.waited += seconds / self.speed
+            return
+        target = self.elapsed + seconds
+        for following in self.timeline.steps[step.index + 1 if step else len(self.timeline.steps):]:
+            if following.start_s > target:
+                break
+            if following.waits:
+                target, self.waited = following.start_s, 0.0
+                break
+        self.elapsed = target
+
+    def _go_on(self, step: Step) -> None:
+        """Enter at a step that waits: the person is ready, so it ends now."""
+        self.elapsed = step.end_s
+        self._record_through(self.elapsed)
+        self.waited = 0.0
 
     def _jump_past_item(self, item: int | None) -> None:
         """Go on with the step after this stretch's last one (the next stretch, or getting up from the floor)."""
@@ -254,11 +288,19 @@ class Player:
         if step.rep and step.kind is StepKind.HOLD:
             title += f"  rep {step.rep}"
         grid = Table.grid(padding=(0, 3))
-        figure = Text("")
-        if step.stretch is not None:
+        figure: Any = Text("")
+        if step.stretch is not None and step.kind is StepKind.SETUP:
+            # While getting into position: where to start, and the goal beside it.
+            spec = self.catalogue.figure_of(step.stretch)
+            figure = Table.grid(padding=(0, 2))
+            figure.add_row(Text("Start like this", style="bold"), Text("Then move to this", style="bold"))
+            figure.add_row(Text("\n".join(render_text(spec, columns=24, rows=11, pose="start")), style="bold white"),
+                           Text("\n".join(render_text(spec, columns=24, rows=11)), style="cyan"))  # fmt: skip
+        elif step.stretch is not None:
             figure = Text("\n".join(render_text(self.catalogue.figure_of(step.stretch))), style="cyan")
         side = Text()
-        side.append(big_number(left) + "\n\n", style="bold")
+        if not step.waits:  # a step that waits has no countdown: its prompt is below, the width of the screen
+            side.append(big_number(left) + "\n\n", style="bold")
         if step.kind is StepKind.HOLD:
             phase, fraction = breath_at(self.elapsed - step.start_s, self.timeline.breaths_per_minute)
             width = int(4 + 24 * (fraction if phase == "in" else 1 - fraction))
@@ -266,13 +308,15 @@ class Player:
             spoken = [c.text for c in step.cues if c.at_s <= self.elapsed - step.start_s]
             if spoken:
                 side.append(spoken[-1] + "\n", style="italic")
-        for line in step.lines[:5]:
+        for line in step.lines if step.waits else step.lines[:5]:
             side.append(f"• {line}\n")
         grid.add_row(figure, side)
         parts.append(Panel(grid, title=f"[bold]{title}[/]", subtitle="PAUSED" if self.paused else None))
         footer = Table.grid()
+        if step.waits:
+            footer.add_row(Text(f"Take your time. {WAIT_PROMPTS[step.kind]}", style="bold green"))
         footer.add_row(ProgressBar(total=self.timeline.total_s, completed=self.elapsed, width=60))
-        footer.add_row(Text("space pause/resume   h it hurts   s skip   q quit", style="dim"))
+        footer.add_row(Text("Enter go on   space pause/resume   h it hurts   s skip   q quit", style="dim"))
         parts.append(footer)
         return Group(*parts)
 
@@ -284,14 +328,17 @@ class Player:
                 key = self.keys.read(0.05)
                 now = self.clock()
                 if not self.paused:
-                    self.elapsed += (now - last) * self.speed
+                    self._advance((now - last) * self.speed)
                 # Steps that finished before the key was read are saved first; a pain check's time is not counted.
                 self._record_through(self.elapsed)
                 last = self.clock()
                 if self.status != "completed":
                     break
                 step = self.timeline.step_at(min(self.elapsed, self.timeline.total_s - 1e-9))
-                if key == " ":
+                if key in ("\r", "\n") and step is not None and step.waits and not self.paused:
+                    self._go_on(step)
+                    last = self.clock()
+                elif key == " ":
                     self.paused = not self.paused
                 elif key in ("q", "Q"):
                     self.status = "partial"
@@ -299,6 +346,7 @@ class Player:
                 elif key in ("s", "S") and step is not None and step.item is not None:
                     self.store.record_step(self.session_id, step, self.elapsed - step.start_s, "skipped")
                     self._jump_past_item(step.item)
+                    self.waited = 0.0
                 elif key in ("h", "H") and step is not None and step.stretch is not None:
                     self._hurt(step)
                     last = self.clock()

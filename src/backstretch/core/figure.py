@@ -555,30 +555,35 @@ def _arrow_svg(arrow: Arrow, placed: Placed) -> list[str]:
     ]
 
 
-def render_svg(spec: FigureSpec, *, title: str = "", ghost_start: bool = True, size: int = 240) -> str:
-    """The held position, with the starting position faintly behind it when the two differ."""
+def render_svg(spec: FigureSpec, *, title: str = "", ghost_start: bool = True, size: int = 240,
+               pose: Literal["both", "start", "hold"] = "both") -> str:
+    """The held position, with the starting position faintly behind it when the two differ.
+
+    `pose="start"` draws only the starting position, at full contrast, and `pose="hold"` only the held one with its
+    arrows: the player shows the two side by side while a person gets into position. Both keep the frame of the
+    two poses together, so they line up at the same scale."""
     hold = place(spec.hold_pose(), spec)
     props = list(spec.props)
     behind = [p for p in props if p.kind is not PropKind.STRAP]
     in_front = [p for p in props if p.kind is PropKind.STRAP]
-    prop_parts = [svg for p in behind for svg in _prop_svg(p, hold)]
     parts: list[str] = []
-    if ghost_start and spec.hold:
-        start = place(spec.start_pose(), spec)
-        dx = hold.joints[Joint.PELVIS][0] - start.joints[Joint.PELVIS][0]
-        start = Placed({j: (x + dx, y) for j, (x, y) in start.joints.items()}, start.view, start.behind)
+    start = place(spec.start_pose(), spec) if spec.hold else hold
+    dx = hold.joints[Joint.PELVIS][0] - start.joints[Joint.PELVIS][0]
+    start = Placed({j: (x + dx, y) for j, (x, y) in start.joints.items()}, start.view, start.behind)
+    shown = start if pose == "start" else hold
+    prop_parts = [svg for p in behind for svg in _prop_svg(p, shown)]
+    if ghost_start and spec.hold and pose == "both":
         # The start group carries its own copy of the props (the room does not move), so that the player, which
         # shows this group alone while a person gets into position, shows the chair or wall with it.
         parts += ['<g opacity="0.45">', *prop_parts, *_body_svg(start, ghost=True), "</g>"]
-    else:
-        start = hold
-    body_parts = _body_svg(hold) + _turned_face(spec, hold)
-    strap_parts = [svg for p in in_front for svg in _prop_svg(p, hold)]
-    arrow_parts = [svg for a in spec.arrows for svg in _arrow_svg(a, hold)]
+    body_parts = _body_svg(shown) + (_turned_face(spec, hold) if pose != "start" else [])
+    strap_parts = [svg for p in in_front for svg in _prop_svg(p, shown)]
+    arrow_parts = [] if pose == "start" else [svg for a in spec.arrows for svg in _arrow_svg(a, hold)]
     arrow_points = [q for a in spec.arrows for path in [_arrow_path(a, hold)] for q in path + _arrow_head(path)]
 
-    xs = [x for pl in (hold, start) for x, _ in pl.joints.values()] + [x for x, _ in arrow_points]
-    ys = [y for pl in (hold, start) for _, y in pl.joints.values()] + [y for _, y in arrow_points]
+    framed = (hold, start) if ghost_start or pose != "both" else (hold,)
+    xs = [x for pl in framed for x, _ in pl.joints.values()] + [x for x, _ in arrow_points]
+    ys = [y for pl in framed for _, y in pl.joints.values()] + [y for _, y in arrow_points]
     pad = 24.0
     x0, x1 = min(xs) - pad, max(xs) + pad
     y_top = max(ys) + pad
@@ -618,13 +623,15 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def render_text(spec: FigureSpec, columns: int = 36, rows: int = 16) -> list[str]:
-    """The held position as terminal text: half-block characters, two pixels per character cell.
+def render_text(
+    spec: FigureSpec, columns: int = 36, rows: int = 16, pose: Literal["start", "hold"] = "hold"
+) -> list[str]:
+    """The held (or starting) position as terminal text: half-block characters, two pixels per character cell.
 
     The same pose data as the SVG, rasterised: each body segment is a thick capsule, the head a disc, the floor
     a line, so the figure reads in any terminal without images.
     """
-    placed = place(spec.hold_pose(), spec)
+    placed = place(spec.start_pose() if pose == "start" else spec.hold_pose(), spec)
     pts = placed.joints
     shapes: list[tuple[Point, Point, float]] = [(pts[s.a], pts[s.b], s.width / 2) for s in _segments(placed.view)]
     shapes.append((pts[Joint.HEAD], pts[Joint.HEAD], HEAD_R))

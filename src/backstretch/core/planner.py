@@ -410,10 +410,12 @@ def easier_instead(
     """The easier variant to try in place of a stretch that hurt, or None when none is safe for this person.
 
     Like any planned stretch, it must be allowed for them and not found painful in the last 14 days; it is held
-    for its shortest time, once per side, as the planner does on a gentler day.
+    for its shortest time, once per side, as the planner does on a gentler day. One done in the same position
+    comes first when one suits, so a person on the floor is not sent back up to stand for it.
     """
     painful = painful_recently(history, on)
-    for sid in catalogue[stretch_id].easier:
+    here = catalogue[stretch_id].position
+    for sid in sorted(catalogue[stretch_id].easier, key=lambda s: s not in catalogue or catalogue[s].position != here):
         variant = catalogue.get(sid)
         if variant is None or sid in painful or sid in leave_out:
             continue

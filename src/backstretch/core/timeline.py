@@ -3,10 +3,16 @@
 Pure: it never reads a clock. Players (terminal, web) ask what is happening at a given number of seconds into the
 session, so tests can run a whole session instantly and a demo can run it faster. The durations follow the
 planner's time model exactly, so a routine takes the time its plan promised.
+
+Some steps wait for the person (`Step.waits`): the checklist, reading a stretch's steps and getting into its start
+position, and every change of position. Their seconds are only the planner's estimate; a player shows no countdown
+for them and goes on when the person says "I'm in position" (or "I'm ready"), so nobody races a timer to read.
+Moving in, holds, releases and rests stay timed, so a person never has to touch the screen during a hold.
 """
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -27,7 +33,8 @@ from backstretch.core.planner import (
     WARM_UP_S,
     PlanItem,
 )
-from backstretch.core.vocab import FLOOR_POSITIONS
+from backstretch.core.profile import AgeBand, Profile
+from backstretch.core.vocab import FLOOR_POSITIONS, Position
 
 # About six breaths a minute is a calm, slow pace; in for 40 % of each breath, out for 60 %.
 DEFAULT_BREATHS_PER_MINUTE = 6.0
@@ -48,6 +55,114 @@ WARM_UP = (
     "Rock your pelvis gently forward and back, keeping the movement small.",
     "Keep it easy and keep breathing: this only warms you up.",
 )
+
+
+# Getting down to the floor and up again, in small supported steps (clinical-facts: osteoporosis and falls, careful,
+# supported transitions to and from the floor [R4]). Our own words.
+DOWN_TO_FLOOR = (
+    "Stand beside a sturdy chair or sofa and rest one hand on it.",
+    "Step one foot back and lower that knee gently to the floor, then the other knee.",
+    "Put your hands on the floor and sit down to one side, onto your hip.",
+)
+UP_FROM_FLOOR = (
+    "Bend your knees and roll onto your side.",
+    "Push up with your hands to sit on one hip, then come onto your hands and knees.",
+    "Bring one foot forward, flat on the floor, and put a hand on your knee or on a sturdy chair.",
+    "Push up slowly to standing.",
+)
+# For people 65 and over: the same moves with a rest at each stage. There is no measured pace in clinical-facts, so
+# the pace is the person's own (these steps wait for them) and the words ask for pauses.
+OLDER_DOWN = "Take your time: pause for a breath at each stage."
+OLDER_UP = "Stand still for a few breaths before you walk or go on, in case you feel light-headed."
+# How to settle into each floor position from sitting on the floor, and how to move between floor positions.
+SETTLE = {
+    Position.FLOOR_SUPINE: "Lie down on your side, then roll onto your back and bend your knees.",
+    Position.FLOOR_PRONE: "Lie down on your side, then roll onto your front and rest your forehead on your hands.",
+    Position.FLOOR_SEATED: "Sit up tall with your legs out in front of you.",
+    Position.KNEELING: "Come onto your hands and knees, with your hands under your shoulders.",
+    Position.SIDE_LYING: "Lie down on your side with your knees bent, your head resting on your arm.",
+}
+POSITION_TITLES = {
+    Position.STANDING: "Stand up",
+    Position.CHAIR: "Sit on a chair",
+    Position.FLOOR_SUPINE: "Lie on your back",
+    Position.FLOOR_PRONE: "Lie on your front",
+    Position.FLOOR_SEATED: "Sit on the floor",
+    Position.KNEELING: "Come onto your hands and knees",
+    Position.SIDE_LYING: "Lie on your side",
+}
+
+# The parts of a stretch's release words that point at what comes next in that stretch (the other side, another
+# repetition) or at getting up: a release keeps them only when that really comes next. Getting up is always the
+# position step's job, so the release never says "stand up" just before the next stretch on the floor.
+_OTHER_SIDE = re.compile(r",? (?:before (?:the other side|changing sides|you change sides|you turn to the other side|"
+                         r"you cross the left arm on top|turning to the left)|then (?:turn around to do the other "
+                         r"side|shuffle across to the other side of the frame for the left leg|let the knees sink to "
+                         r"the right side|onto your other side for the second round))(?=\.$)")  # fmt: skip
+_NEXT_REP = re.compile(r",? before (?:the next repetition|the next one|you do it again|you repeat)(?=\.$)")
+_GET_UP = re.compile(r",? (?:then push up with your hands to sit|then push yourself up to sitting with your hands|"
+                     r"then roll to your side to get up|or push up to stand|and push yourself up to sitting with "
+                     r"your hands)(?=\.$)")  # fmt: skip
+
+
+def slower_moves(profile: Profile | None) -> bool:
+    """Whether the position steps ask for a rest at each stage: for people 65 and over."""
+    return profile is not None and profile.age_band is AgeBand.FROM_65
+
+
+def release_lines(lines: Sequence[str], *, side_next: bool, rep_next: bool) -> tuple[str, ...]:
+    """A stretch's release words with what does not come next taken out ("before the other side" after the second
+    side, "push up to sit" before another stretch lying down)."""
+    kept = []
+    for line in lines:
+        if not side_next:
+            line = _OTHER_SIDE.sub("", line)
+        if not rep_next:
+            line = _NEXT_REP.sub("", line)
+        line = _GET_UP.sub("", line)
+        kept.append(line)
+    return tuple(kept)
+
+
+def position_step(before: Position | None, after: Position | None, older: bool) -> tuple[str, tuple[str, ...]]:
+    """The title and plain instructions for moving from one position to another (None: standing before the session,
+    or the end of it)."""
+    was_floor = before in FLOOR_POSITIONS
+    floor = after in FLOOR_POSITIONS
+    lines: list[str] = []
+    if floor and not was_floor:
+        title = "Get down to the floor slowly"
+        if before is Position.CHAIR:
+            lines.append("Stand up and put the chair beside your mat, to lean on.")
+        lines += DOWN_TO_FLOOR
+        if after is not None:
+            lines.append(SETTLE[after])
+        if older:
+            lines.insert(0, OLDER_DOWN)
+        return title, tuple(lines)
+    if was_floor and not floor:
+        title = "Come up from the floor slowly"
+        lines += UP_FROM_FLOOR
+        if after is Position.CHAIR:
+            lines.append("Then sit down on the chair, feet flat on the floor.")
+        if older:
+            lines.insert(0, OLDER_DOWN)
+            lines.append(OLDER_UP)
+        return title, tuple(lines)
+    assert after is not None
+    title = POSITION_TITLES[after]
+    if floor:  # from one floor position to another
+        if before is not Position.FLOOR_SEATED and after is not Position.KNEELING:
+            lines.append("Bend your knees and roll onto your side first.")
+        lines.append(SETTLE[after])
+    elif after is Position.CHAIR:
+        lines.append("Sit well back on a sturdy chair without wheels, feet flat on the floor.")
+    else:
+        lines += ["Shuffle to the front of the seat with your feet under your knees.",
+                  "Lean forward, push through your hands on the seat, and stand up slowly."]  # fmt: skip
+        if older:
+            lines.append(OLDER_UP)
+    return title, tuple(lines)
 
 
 class StepKind(StrEnum):
@@ -84,6 +199,7 @@ class Step:
     stretch: str | None = None
     side: Side | None = None
     rep: int | None = None
+    waits: bool = False  # the person says when to go on; `seconds` is only the planner's estimate
 
     @property
     def end_s(self) -> float:
@@ -144,8 +260,10 @@ def build_timeline(
     breaths_per_minute: float = DEFAULT_BREATHS_PER_MINUTE,
     checklist_s: float = SESSION_START_S,
     warm_up_s: float = WARM_UP_S,
+    older: bool = False,
 ) -> Timeline:
-    """Every step of a session, in order, with its start time and cues."""
+    """Every step of a session, in order, with its start time and cues. `older` (65 and over) adds rests to the
+    instructions for getting down to the floor and up again."""
     if not 3 <= breaths_per_minute <= 12:
         raise ValueError("breaths per minute must be between 3 and 12")
     steps: list[Step] = []
@@ -164,23 +282,28 @@ def build_timeline(
         rep: int | None = None,
     ) -> None:
         nonlocal clock
-        steps.append(Step(len(steps), kind, clock, seconds, title, lines, cues, item, stretch, side, rep))
+        waits = kind in (StepKind.CHECKLIST, StepKind.SETUP, StepKind.POSITION)
+        steps.append(Step(len(steps), kind, clock, seconds, title, lines, cues, item, stretch, side, rep, waits))
         clock += seconds
 
     add(StepKind.CHECKLIST, checklist_s, "Before you start", lines=CHECKLIST)
     if warm_up_s and items:
         add(StepKind.WARM_UP, warm_up_s, "Warm up with easy movement", lines=WARM_UP)
-    on_floor = False
-    previous = None
+    went_down = came_up = False
+    previous: Position | None = None
     for n, item in enumerate(items):
         stretch = catalogue[item.stretch]
         floor = item.position in FLOOR_POSITIONS
-        if floor and not on_floor:
-            add(StepKind.POSITION, FLOOR_DOWN_AND_UP_S / 2, "Get down to the floor slowly", item=n,
-                lines=("Use a chair or your hands for support, and take your time.",))  # fmt: skip
-            on_floor = True
-        if previous is not None and item.position is not previous:
-            add(StepKind.POSITION, POSITION_CHANGE_S, f"Change position: {item.position.value}", item=n)
+        if item.position is not previous and (previous is not None or floor):
+            # One step for each change, with its whole time: the first way down to the floor (and the first way
+            # up) also has the floor's time, as the planner counts it.
+            seconds = POSITION_CHANGE_S if previous is not None else 0.0
+            if floor and not went_down:
+                seconds, went_down = seconds + FLOOR_DOWN_AND_UP_S / 2, True
+            elif went_down and not floor and not came_up and previous in FLOOR_POSITIONS:
+                seconds, came_up = seconds + FLOOR_DOWN_AND_UP_S / 2, True
+            title, lines = position_step(previous, item.position, older)
+            add(StepKind.POSITION, seconds or POSITION_CHANGE_S, title, lines=lines, item=n)
         previous = item.position
         add(StepKind.SETUP, SETUP_S, f"Next: {stretch.name}", lines=stretch.steps.into, item=n, stretch=stretch.id)
         sides: tuple[Side | None, ...] = ("right", "left") if item.sides == 2 else (None,)
@@ -197,9 +320,11 @@ def build_timeline(
                 add(StepKind.HOLD, item.hold_seconds, stretch.name, lines=stretch.cues.feel + stretch.cues.breathing,
                     cues=_hold_cues(item.hold_seconds, breaths_per_minute), item=n, stretch=stretch.id, side=side,
                     rep=rep)  # fmt: skip
-                add(StepKind.RELEASE, RELEASE_S, "Release slowly", lines=stretch.steps.out, item=n,
-                    stretch=stretch.id, side=side, rep=rep)  # fmt: skip
-    if on_floor:
-        add(StepKind.POSITION, FLOOR_DOWN_AND_UP_S / 2, "Come up from the floor slowly",
-            lines=("Roll to your side, push up with your hands, and stand up in your own time.",))  # fmt: skip
+                out = release_lines(stretch.steps.out, side_next=rep == item.reps and side_index + 1 < len(sides),
+                                    rep_next=rep < item.reps)  # fmt: skip
+                add(StepKind.RELEASE, RELEASE_S, "Release slowly", lines=out, item=n, stretch=stretch.id, side=side,
+                    rep=rep)  # fmt: skip
+    if previous in FLOOR_POSITIONS:
+        title, lines = position_step(previous, None, older)
+        add(StepKind.POSITION, FLOOR_DOWN_AND_UP_S / 2 if not came_up else POSITION_CHANGE_S, title, lines=lines)
     return Timeline(tuple(steps), breaths_per_minute)

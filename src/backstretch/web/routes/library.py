@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -13,6 +13,8 @@ from backstretch.core.figure import render_svg
 from backstretch.core.vocab import Equipment, Position, Region
 from backstretch.web.deps import CatalogueDep
 from backstretch.web.templating import templates
+
+Pose = Literal["both", "start", "hold"]
 
 pages = APIRouter(include_in_schema=False)
 api = APIRouter(tags=["library"])
@@ -50,8 +52,8 @@ class Filters:
 FiltersDep = Annotated[Filters, Depends()]
 
 
-def _figure(catalogue: Catalogue, stretch_id: str, size: int = 240) -> str:
-    return render_svg(catalogue.figure_of(stretch_id), title=catalogue[stretch_id].name, size=size)
+def _figure(catalogue: Catalogue, stretch_id: str, size: int = 240, pose: Pose = "both") -> str:
+    return render_svg(catalogue.figure_of(stretch_id), title=catalogue[stretch_id].name, size=size, pose=pose)
 
 
 @pages.get("/library", response_class=HTMLResponse)
@@ -75,9 +77,11 @@ def stretch_page(request: Request, stretch_id: str, catalogue: CatalogueDep) -> 
 
 
 @pages.get("/figures/{stretch_id}.svg")
-def figure(stretch_id: str, catalogue: CatalogueDep) -> Response:
+def figure(stretch_id: str, catalogue: CatalogueDep, pose: Pose = "both") -> Response:
+    """A stretch's figure: both positions, or (`pose`) only the start or only the hold, as the player's setup
+    shows them side by side."""
     _stretch(catalogue, stretch_id)
-    return Response(_figure(catalogue, stretch_id), media_type="image/svg+xml",
+    return Response(_figure(catalogue, stretch_id, pose=pose), media_type="image/svg+xml",
                     headers={"Cache-Control": "public, max-age=86400"})  # fmt: skip
 
 

@@ -33,7 +33,8 @@ from backstretch.core.motion import settings_data, target_data
 from backstretch.core.planner import History, PlanItem, item_seconds
 from backstretch.core.profile import MINUTES_MAX, MINUTES_MIN
 from backstretch.core.safety import SHARP_ADVICE, Screening, assess
-from backstretch.core.timeline import Step, StepKind, Timeline, build_timeline
+from backstretch.core.timeline import Step, StepKind, Timeline, build_timeline, slower_moves
+from backstretch.core.vocab import POSITION_WORDS
 from backstretch.store import Store
 from backstretch.store.accounts import token_hash
 from backstretch.store.database import RunningSession
@@ -199,11 +200,11 @@ def _items(session_id: int, plan: object) -> list[PlanItem]:
     return _plan_items(checked.items)
 
 
-def _timeline(items: list[PlanItem], catalogue: Catalogue) -> Timeline:
+def _timeline(items: list[PlanItem], catalogue: Catalogue, older: bool = False) -> Timeline:
     missing = [i.stretch for i in items if i.stretch not in catalogue]
     if missing:
         raise HTTPException(409, f"This session names stretches no longer in your library: {', '.join(missing)}.")
-    return build_timeline(items, catalogue)
+    return build_timeline(items, catalogue, older=older)
 
 
 def step_json(step: Step) -> dict[str, Any]:
@@ -211,6 +212,7 @@ def step_json(step: Step) -> dict[str, Any]:
         "index": step.index, "kind": step.kind.value, "title": step.title, "lines": list(step.lines),
         "start": step.start_s, "seconds": step.seconds, "item": step.item, "stretch": step.stretch,
         "side": step.side, "rep": step.rep, "cues": [{"at": c.at_s, "text": c.text} for c in step.cues],
+        "waits": step.waits,
     }  # fmt: skip
 
 
@@ -241,7 +243,8 @@ class Loaded:
             self.recorded = {r.step_index: r.outcome for r in row.steps}
             reports = s.scalars(select(ReportRow).where(ReportRow.session_id == session_id))
             self.reports = {r.stretch: r.feeling for r in reports}
-        self.timeline = _timeline(self.items, catalogue)
+        # The same steps for every age; only the words for getting down and up differ.
+        self.timeline = _timeline(self.items, catalogue, slower_moves(store.load_profile()))
 
     def pending_check(self) -> str | None:
         """A stretch whose last step is saved but whose pain check was never answered (the page was reloaded)."""
@@ -274,13 +277,13 @@ def routine_json(catalogue: Catalogue, items: Sequence[PlanItem], timeline: Time
     }  # fmt: skip
 
 
-def draft_json(catalogue: Catalogue, items: Sequence[PlanItem], day: date) -> dict[str, Any]:
+def draft_json(catalogue: Catalogue, items: Sequence[PlanItem], day: date, older: bool = False) -> dict[str, Any]:
     """Today's routine as a session not started yet: the page starts it at once, even offline, under a key of its
     own, and sends the start when it can. `until` (seconds since 1970) is the end of the day it was planned for,
     by this server's clock, so a page left open overnight plans again whatever the browser's time zone."""
     until = datetime.combine(day + timedelta(days=1), time()).astimezone()
     return {
-        **routine_json(catalogue, items, build_timeline(items, catalogue)),
+        **routine_json(catalogue, items, build_timeline(items, catalogue, older=older)),
         "id": None, "key": None, "day": day.isoformat(), "until": int(until.timestamp()), "status": "in-progress",
         "pain_before": None, "pain_after": None, "note": "", "recorded": [], "reports": {}, "next_index": 0,
         "pending_check": None,
@@ -328,7 +331,7 @@ def player_page(
         # The routine goes into the page, so Start works at once, and offline too once the page is kept.
         plan = found.plan
         if plan.items:
-            draft = draft_json(catalogue, plan.items, today)
+            draft = draft_json(catalogue, plan.items, today, slower_moves(found.profile))
         elif session is None:
             reasons = list(plan.warnings) or [NOTHING_SUITS]
     camera = camera_json(catalogue) if settings.current().camera else None
@@ -472,8 +475,13 @@ def report(session_id: SessionId, body: Report, store: StoreDep, catalogue: Cata
         raise HTTPException(422, [f"stretch: {body.stretch!r} is not part of session {session_id}"])
     store.report_feeling(session_id, loaded.day, body.stretch, body.feeling)  # a replay is stored once
     easier = _easier(store, routines, loaded, body.stretch) if body.feeling == "painful" else None
-    offer = None if easier is None or isinstance(easier, Refusal) else {"stretch": easier.stretch,
-                                                                         "name": easier.name}
+    offer = None
+    if easier is not None and not isinstance(easier, Refusal):
+        # What it is, before it plays: the page shows its figure, its position and what it does.
+        variant = catalogue[easier.stretch]
+        offer = {"stretch": easier.stretch, "name": easier.name, "summary": variant.summary,
+                 "position": POSITION_WORDS[variant.position],
+                 "same_position": variant.position is catalogue[body.stretch].position}  # fmt: skip
     return {"stretch": body.stretch, "feeling": body.feeling, "easier": offer,
             "advice": SHARP_ADVICE if body.feeling == "sharp" else None}  # fmt: skip
 

@@ -4,9 +4,10 @@
 // The server decides what may be kept: a response marked `Cache-Control: no-store` (in clinic mode every personal
 // page, on one person's computer the charts) is passed on and never stored, so after signing out on a shared
 // computer nobody's page can be read from this cache.
-const VERSION = "backstretch-v4";
-const SHELL = ["/static/app.css", "/static/app.js", "/static/player.js", "/static/csrf.js", "/static/icon.svg",
-  "/static/manifest.webmanifest"];
+const VERSION = "backstretch-v5";
+const SHELL = ["/static/app.css", "/static/app.js", "/static/player.js", "/static/player/outbox.js",
+  "/static/player/session.js", "/static/player/view.js", "/static/player/coach.js", "/static/csrf.js",
+  "/static/icon.svg", "/static/manifest.webmanifest"];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(VERSION).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));
