@@ -4,6 +4,7 @@ stretch, and the ending. Every player state is saved as a screenshot at phone an
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from datetime import date
 from pathlib import Path
@@ -117,6 +118,8 @@ def test_a_whole_session_at_a_persons_own_pace_on_a_phone(page: Page, live_serve
     expect(page.get_by_role("heading", name="Saved")).to_be_visible()
     expect(page.locator("#summary")).to_contain_text(f"{len(draft['items'])} stretches done")
     expect(page.locator(".top nav")).to_be_visible()  # the session is over: the site is there again
+    ending = page.get_by_role("link", name="How today went")
+    expect(ending).to_have_attribute("href", re.compile(r"^/sessions/\d+/done$"))
     screenshot(page, "player-paced-ending")
 
     session_id = int(page.url.split("session=")[1].split("&")[0])

@@ -71,6 +71,8 @@ def test_today_before_and_after_a_session(page: Page, live_server: LiveServer, t
     assert start_box and routine_box and print_box and start_box["y"] < routine_box["y"] < print_box["y"]
     assert start_box["y"] + start_box["height"] <= 844, "Start is on the first screen of a phone"
     expect(page.locator("#paper")).to_be_hidden()
+    lesson = page.locator(".lesson-of-the-day")
+    expect(lesson.get_by_role("link")).to_have_attribute("href", re.compile(r"^/lessons/[a-z0-9-]+$"))
     _no_violations(page)
     screenshot(page, "today-before")
     before = _routine(page)

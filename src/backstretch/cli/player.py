@@ -34,6 +34,8 @@ from rich.table import Table
 from rich.text import Text
 
 from backstretch.app.routine import Refusal, Routines, item_json
+from backstretch.app.today import session_ending
+from backstretch.cli.ending import print_ending
 from backstretch.cli.plan import DbOption, refuse
 from backstretch.cli.stretches import fail, out
 from backstretch.core.catalogue import Catalogue
@@ -396,6 +398,9 @@ def start_command(
     pain_after = _ask_pain("How much pain do you have now?") if status != "stopped" else None
     note = Prompt.ask("A note on how it felt? [dim](Enter to skip)[/]", default="", show_default=False)
     store.finish_session(session_id, status, pain_after, note)
+    ending = session_ending(store, routines, session_id, today)
+    if ending is not None:  # the same warm ending as the web page: the week, pain in honest words, tomorrow
+        print_ending(out, ending)
 
 
 def history_command(

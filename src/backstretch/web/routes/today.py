@@ -11,6 +11,7 @@ from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from backstretch.app.lessons import todays_lesson
 from backstretch.app.routine import Refusal, plan_json
 from backstretch.app.today import MinutesError, keep_minutes, today_view
 from backstretch.core.catalogue import Catalogue
@@ -63,6 +64,7 @@ def today_page(request: Request, store: StoreDep, catalogue: CatalogueDep, routi
         "swapped": [catalogue[s] for s in swaps], "query": query, "minutes_from": view.minutes_from,
         "minute_choices": range(MINUTES_MIN, MINUTES_MAX + 1), "chosen_minutes": found.plan.minutes_budget,
         "kept": request.query_params.get("kept") if request.query_params.get("kept") in ("today", "default") else None,
+        "lesson": todays_lesson(request.app.state.lessons, store, date.today()).to_show,
     })  # fmt: skip
 
 

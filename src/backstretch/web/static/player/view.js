@@ -273,5 +273,9 @@ export function showEnding(sessionId, result, extra = []) {
   }
   $("summary-body").replaceChildren(...lines.map((l) => Object.assign(document.createElement("p"), { textContent: l })));
   $("summary").dataset.session = String(sessionId ?? "");
+  // Saved on the server: the warm ending (the week, pain in honest words, what changes tomorrow) is its own page.
+  const ending = $("ending-link");
+  ending.hidden = !(s && Number.isInteger(sessionId));
+  if (!ending.hidden) ending.href = `/sessions/${sessionId}/done`;
   show("summary");
 }
