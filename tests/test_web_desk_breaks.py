@@ -75,6 +75,10 @@ def test_start_in_a_notification_opens_that_break_and_done_counts(browser: Brows
     (session,) = store.history()
     assert (session.status, session.done) == ("completed", ("chair-chin-tuck",))
     assert break_history(store, date.today())[0].done == 1
+    page.goto(f"{live_server.url}/progress")  # the break shows beside the sessions on Progress
+    expect(page.locator("#break-history tbody tr").first).to_contain_text("Last 7 days")
+    expect(page.locator("#break-history tbody tr").first.locator("td").nth(1)).to_have_text("1")
+    page.goto(f"{live_server.url}/desk")
 
     # Changing the hours on the page stores them, so the notifier follows.
     page.get_by_label("Every (30 to 60 minutes)").fill("50")

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from backstretch.app.breaks import break_history
 from backstretch.app.progress import (
     MeasureChange,
     MeasureNotFound,
@@ -213,6 +214,7 @@ def _page(request: Request, store: Store, errors: dict[str, str] | None = None,
         "notice": notice, "undo": undo, "notice_card": notice_card, "chosen": chosen, "forms": FORMS,
         "cards": _cards(p, store.logged_measures(), reach_refused, notice_card),
         "weeks_chart": weeks_chart(weeks, p.today),
+        "breaks": [b for b in break_history(store, p.today) if b.offered or b.done],
         "rom": rom_lines(p.readings, catalogue_of(request)),
         "recent": recent_sessions(store, catalogue_of(request), RECENT_ON_PAGE), "reach_refused": reach_refused,
     }, status_code=status)  # fmt: skip
