@@ -57,8 +57,8 @@ WARM_UP = (
 )
 
 
-# Getting down to the floor and up again, in small supported steps (clinical-facts: osteoporosis and falls, careful,
-# supported transitions to and from the floor [R4]). Our own words.
+# Getting down to the floor and up again, in small supported steps (clinical-facts: section 4, osteoporosis and
+# falls: careful, supported transitions to and from the floor [R4]). Our own words.
 DOWN_TO_FLOOR = (
     "Stand beside a sturdy chair or sofa and rest one hand on it.",
     "Step one foot back and lower that knee gently to the floor, then the other knee.",
