@@ -68,12 +68,20 @@ def main() -> None:
     print(f"pose inference alone:        median {infer:6.2f} ms/frame = {1000 / infer:6.1f} fps")
     print(f"inference + analysis:        median {both:6.2f} ms/frame = {1000 / both:6.1f} fps  (target >= 30 fps)")
     print(f"analysis alone:              median {alone:6.3f} ms/frame = {1000 / alone:8.0f} fps")
-    print(f"analysis overhead: {100 * alone / infer:.2f} % of inference (analysis alone / inference alone); "
-          f"{100 * (both / infer - 1):+.1f} % measured side by side (target <= 10 %)")
-    print(f"best round: inference {min(infer_ms):.2f} ms/frame = {1000 / min(infer_ms):.1f} fps, "
-          f"both {min(both_ms):.2f} ms/frame = {1000 / min(both_ms):.1f} fps (the least disturbed by other work)")
-    print("per round, ms/frame: inference " + " ".join(f"{x:.2f}" for x in infer_ms)
-          + " | both " + " ".join(f"{x:.2f}" for x in both_ms))
+    print(
+        f"analysis overhead: {100 * alone / infer:.2f} % of inference (analysis alone / inference alone); "
+        f"{100 * (both / infer - 1):+.1f} % measured side by side (target <= 10 %)"
+    )
+    print(
+        f"best round: inference {min(infer_ms):.2f} ms/frame = {1000 / min(infer_ms):.1f} fps, "
+        f"both {min(both_ms):.2f} ms/frame = {1000 / min(both_ms):.1f} fps (the least disturbed by other work)"
+    )
+    print(
+        "per round, ms/frame: inference "
+        + " ".join(f"{x:.2f}" for x in infer_ms)
+        + " | both "
+        + " ".join(f"{x:.2f}" for x in both_ms)
+    )
     load = os.getloadavg()[0]
     print(f"load average while it ran: {load:.1f} on {os.cpu_count()} cores (above 1 per core, figures are slowed)")
 

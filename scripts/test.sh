@@ -6,5 +6,6 @@ ensure_opencv_libs
 ensure_chromium
 ensure_print_libs poppler
 echo "== ruff"; .venv/bin/ruff check src tests scripts bench
+echo "== ruff format"; .venv/bin/ruff format --check src tests scripts bench
 echo "== mypy (strict)"; .venv/bin/mypy
 echo "== pytest"; .venv/bin/pytest -n auto "$@"

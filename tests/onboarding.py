@@ -22,9 +22,15 @@ def next_step(page: Page, title: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
 
 
-def fill_profile(page: Page, minutes: str = "10", pain: Collection[str] = ("Lower back",),
-                 kneel: str = "Yes", floor: str = "Yes", equipment: Collection[str] = ("A steady chair",),
-                 days: Collection[str] = DAYS) -> None:
+def fill_profile(
+    page: Page,
+    minutes: str = "10",
+    pain: Collection[str] = ("Lower back",),
+    kneel: str = "Yes",
+    floor: str = "Yes",
+    equipment: Collection[str] = ("A steady chair",),
+    days: Collection[str] = DAYS,
+) -> None:
     """From the first profile screen to the first safety question, answering every question (every day a stretch
     day unless ``days`` says otherwise, so whatever day the test runs has a routine)."""
     expect(page.get_by_text("Step 1 of 6")).to_be_visible()

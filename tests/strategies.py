@@ -23,8 +23,9 @@ def measures(draw: st.DrawFn, earliest: date = date.min) -> Measure:
     morning = False
     if kind is MeasureKind.ROM:
         value = round(draw(st.floats(0, ROM_MAX_DEG, allow_nan=False)), 1)
-        return Measure(kind=kind, on=draw(st.dates(earliest)), value=value,
-                       stretch=draw(st.sampled_from(CAMERA_STRETCHES)))
+        return Measure(
+            kind=kind, on=draw(st.dates(earliest)), value=value, stretch=draw(st.sampled_from(CAMERA_STRETCHES))
+        )
     if kind is MeasureKind.PAIN:
         value = float(draw(st.integers(0, 10)))
         morning = draw(st.booleans())

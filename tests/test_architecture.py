@@ -13,8 +13,11 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "backstretch"
 SHELLS = ("store", "cli", "web")
 # `backstretch serve` is the command that starts the web app: the one place a shell reaches into another.
-ALLOWED = {("cli/serve.py", "backstretch.web.app"), ("cli/serve.py", "backstretch.web.app.create_app"),
-           ("cli/serve.py", "backstretch.web.app.tune_garbage_collector")}
+ALLOWED = {
+    ("cli/serve.py", "backstretch.web.app"),
+    ("cli/serve.py", "backstretch.web.app.create_app"),
+    ("cli/serve.py", "backstretch.web.app.tune_garbage_collector"),
+}
 
 
 def _ours(path: Path) -> set[str]:

@@ -146,14 +146,27 @@ def test_breaks_come_every_interval_inside_work_hours_and_never_outside(desk: De
     assert all(catalogue[s].desk_friendly for s in catalogue if catalogue[s].name in names)
     # The hours are stored: the web app's desk page shows the same choice.
     client = TestClient(create_app(desk.url))
-    assert client.get("/api/desk/settings").json() == {"every": 45, "from": "09:00", "to": "12:00",
-                                                       "days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]}
+    assert client.get("/api/desk/settings").json() == {
+        "every": 45,
+        "from": "09:00",
+        "to": "12:00",
+        "days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+    }
 
 
 def test_no_break_on_a_day_off(desk: Desk) -> None:
     day_off = (TODAY.weekday() + 1) % 7
-    desk.run("--every", "30m", "--work-days", ",".join(d for n, d in enumerate(
-        ("mon", "tue", "wed", "thu", "fri", "sat", "sun")) if n != TODAY.weekday() and n != day_off) or "mon")
+    desk.run(
+        "--every",
+        "30m",
+        "--work-days",
+        ",".join(
+            d
+            for n, d in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
+            if n != TODAY.weekday() and n != day_off
+        )
+        or "mon",
+    )
     assert desk.notifier.shown == []
 
 
@@ -262,8 +275,10 @@ def test_the_entries_for_macos_and_windows_and_a_clear_no_elsewhere(tmp_path: Pa
     (python.parent / "pythonw.exe").write_text("")
     windows = autostart.command(None, "win32", str(python))
     assert windows[0].endswith("pythonw.exe"), "no console window at sign-in"
-    assert autostart.run_value([r"C:\Program Files\Python\pythonw.exe", "-m", "backstretch", "breaks"]) == \
-        r'"C:\Program Files\Python\pythonw.exe" -m backstretch breaks'
+    assert (
+        autostart.run_value([r"C:\Program Files\Python\pythonw.exe", "-m", "backstretch", "breaks"])
+        == r'"C:\Program Files\Python\pythonw.exe" -m backstretch breaks'
+    )
     desktop = autostart.desktop_entry(["/home/a b/venv/bin/python", "-m", "backstretch", "breaks"])
     assert 'Exec="/home/a b/venv/bin/python" -m backstretch breaks\n' in desktop
     with pytest.raises(autostart.AutostartError, match="not set up for this system"):

@@ -52,11 +52,14 @@ def _server_module() -> object:
         def GetCapabilities(self) -> "as":  # noqa: F722
             return ["actions", "body"]
 
+        # D-Bus type signatures, which dbus-fast reads from the annotations, not Python types: kept on two lines.
+        # fmt: off
         @method()
         def Notify(self, app: "s", replaces: "u", icon: "s", summary: "s", body: "s", actions: "as",  # noqa: F821, F722
                    hints: "a{sv}", timeout: "i") -> "u":  # noqa: F821, F722
             self.shown.append((summary, body, list(actions)))
             return len(self.shown)
+        # fmt: on
 
         @method()
         def CloseNotification(self, number: "u") -> None:  # noqa: F821

@@ -18,7 +18,8 @@ from tests.strategies import measures
 TODAY = date(2026, 12, 5)
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 readings = st.lists(measures(earliest=TODAY - timedelta(days=400)), max_size=40).map(
-    lambda found: [m for m in found if m.on <= TODAY])
+    lambda found: [m for m in found if m.on <= TODAY]
+)
 
 
 def _inside(c: Chart) -> None:
@@ -55,8 +56,10 @@ def test_every_reading_is_a_dot_inside_the_plot_with_labelled_axes(found: list[M
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.floats(-40, 80, allow_nan=False).map(lambda v: round(v, 1)), min_size=1, max_size=30),
-       st.integers(0, 20))
+@given(
+    st.lists(st.floats(-40, 80, allow_nan=False).map(lambda v: round(v, 1)), min_size=1, max_size=30),
+    st.integers(0, 20),
+)
 def test_reach_past_the_floor_is_below_the_floor_line(values: list[float], days_ago: int) -> None:
     day = TODAY - timedelta(days=days_ago)
     found = [Measure(kind=MeasureKind.REACH, on=day, value=v) for v in values]

@@ -52,8 +52,10 @@ def test_function_score_is_the_mean_of_the_activities() -> None:
 def test_too_few_points_or_too_short_a_span_says_so_instead_of_a_trend() -> None:
     three = [m.pain(v, on(7 * i)) for i, v in enumerate([6, 4, 2])]
     short = [m.pain(v, on(3 * i)) for i, v in enumerate([6, 5, 3, 2])]  # 4 readings over 9 days
-    for readings, have in ((three, "readings on 3 days, spread over 14 days"),
-                           (short, "readings on 4 days, spread over 9 days")):
+    for readings, have in (
+        (three, "readings on 3 days, spread over 14 days"),
+        (short, "readings on 4 days, spread over 9 days"),
+    ):
         result = m.trend(readings, MeasureKind.PAIN)
         assert not result.enough and result.change is None and result.slope_per_week is None
         assert result.statement == (f"Pain: not enough data for a trend yet ({have}). A trend needs at least 4 "

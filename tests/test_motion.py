@@ -96,8 +96,7 @@ def test_someone_who_leaves_and_comes_back_gets_two_segments_and_no_time_while_a
 
 def test_low_visibility_means_no_hold_and_a_plain_timer() -> None:
     frames = [
-        PoseFrame(f.t, {k: Landmark(p.x, p.y, p.z, 0.3) for k, p in f.landmarks.items()})
-        for f in fold(ease(2, 20))
+        PoseFrame(f.t, {k: Landmark(p.x, p.y, p.z, 0.3) for k, p in f.landmarks.items()}) for f in fold(ease(2, 20))
     ]
     result = analyze(frames, FOLD_TARGET)
     assert {f.state for f in result.frames} == {State.NOT_VISIBLE}
@@ -127,8 +126,12 @@ def test_noisy_landmarks_still_hold_and_do_not_bounce() -> None:
             PoseFrame(
                 f.t,
                 {
-                    k: Landmark(p.x + rng.gauss(0, 0.004) + (0.05 if spike and k == "left_knee" else 0),
-                                p.y + rng.gauss(0, 0.004), p.z, p.visibility)
+                    k: Landmark(
+                        p.x + rng.gauss(0, 0.004) + (0.05 if spike and k == "left_knee" else 0),
+                        p.y + rng.gauss(0, 0.004),
+                        p.z,
+                        p.visibility,
+                    )
                     for k, p in f.landmarks.items()
                 },
             )

@@ -212,8 +212,9 @@ def test_the_next_step_opens_only_after_three_pain_free_sessions_of_the_one_belo
     # A painful session starts the count again.
     days = tuple(DayRecord(DAY - timedelta(days=k + 1), (easier,), pain_free=(easier,)) for k in range(1, 4))
     days += (DayRecord(DAY - timedelta(days=1), (easier,), painful=(easier,)),)
-    assert "back-stretcher-middle" not in {c.stretch.id for c in build_problem(CATALOGUE(), profile, DAY,
-                                                                               History(days=days)).candidates}
+    assert "back-stretcher-middle" not in {
+        c.stretch.id for c in build_problem(CATALOGUE(), profile, DAY, History(days=days)).candidates
+    }
 
 
 def test_some_experience_allows_one_step_up_but_never_the_back_stretchers_next_setting() -> None:

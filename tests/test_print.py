@@ -95,9 +95,17 @@ def test_handout_has_every_planned_stretch_with_its_dose_and_the_safety_basics(s
         assert item["name"] in text
         assert f"Hold {item['hold_seconds']} s" in text
     assert f"{len(plan['items'])} stretches" in text
-    basics = ("Wear comfortable clothes", "flat, clean surface", "Never bounce", "breathe", "When to stop and get help",
-              "numb between your legs", "General advice, not a diagnosis", "How to do it",
-              "Not for you if any of these apply")
+    basics = (
+        "Wear comfortable clothes",
+        "flat, clean surface",
+        "Never bounce",
+        "breathe",
+        "When to stop and get help",
+        "numb between your legs",
+        "General advice, not a diagnosis",
+        "How to do it",
+        "Not for you if any of these apply",
+    )
     for words in basics:
         assert words.lower() in text.lower(), words
     assert _images(reader) == 0, "the figures must be vector drawings, not pictures"
@@ -187,7 +195,6 @@ def test_report_with_nothing_logged_says_so(tmp_path: Path) -> None:
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
 
 
-
 def test_the_web_app_prints_the_same_sheets(seeded: date, tmp_path: Path) -> None:
     client = TestClient(create_app(None))
     today = client.get("/today?minutes=6")
@@ -219,7 +226,8 @@ def test_a_clinician_prints_a_patients_program_with_their_name(tmp_path: Path) -
     page = f"/clinic/patients/{patient.id}"
     assert "handout.pdf" not in clinician.get(page).text  # nothing to print before a program
     open_store(clinic.url).for_person(patient.id).assign_program(
-        Program((ProgramItem("chair-chin-tuck", 15, 2),), frozenset({1, 3}), True, "", date.today()), None)
+        Program((ProgramItem("chair-chin-tuck", 15, 2),), frozenset({1, 3}), True, "", date.today()), None
+    )
     assert f'action="{page}/handout.pdf"' in clinician.get(page).text
     sheet = clinician.get(f"{page}/handout.pdf")
     assert sheet.status_code == 200 and sheet.headers["content-type"] == "application/pdf"

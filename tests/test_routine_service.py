@@ -163,7 +163,7 @@ def test_today_says_the_warm_up_comes_first_and_names_positions_and_regions_in_p
     with TestClient(create_app()) as client:
         page = client.get("/today")
     assert page.status_code == 200
-    routine = page.text[page.text.index('id="warm-up"'):page.text.index("</ol>")]
+    routine = page.text[page.text.index('id="warm-up"') : page.text.index("</ol>")]
     assert "a minute of easy movement to warm up" in routine
     shown = " ".join(re.findall(r'<span class="meta">([^<]*)</span>', routine))
     assert shown, "each stretch says where it is done and what it works"

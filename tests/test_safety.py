@@ -100,7 +100,11 @@ def test_an_earlier_versions_screening_is_out_of_date_even_when_cleared() -> Non
 
 @given(answer_sets, st.booleans(), st.booleans(), answer_sets, st.booleans(), st.integers(0, 200))
 def test_a_clearance_carries_only_while_no_new_flag_appears_and_never_over_an_emergency(
-    before: dict[str, bool], cleared_before: bool, surgery_before: bool, now: dict[str, bool], surgery_now: bool,
+    before: dict[str, bool],
+    cleared_before: bool,
+    surgery_before: bool,
+    now: dict[str, bool],
+    surgery_now: bool,
     later: int,
 ) -> None:
     """clinical-facts: clearance-carry, for every pair of answer sets (and recent spine surgery before and now)."""

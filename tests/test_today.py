@@ -217,8 +217,11 @@ def test_bad_minutes_from_the_page_or_the_api_are_refused_and_nothing_is_kept(tm
     assert client.put("/api/today/minutes", json={"minutes": 9, "keep": "forever"}).status_code == 422
     assert store.day_minutes(date.today()) is None and store.load_profile() == Profile(minutes=5)
     kept = client.put("/api/today/minutes", json={"minutes": 9}).json()
-    assert kept == {"minutes": 9, "keep": "today",
-                    "words": "9 minutes for today; your usual minutes stay as they were."}
+    assert kept == {
+        "minutes": 9,
+        "keep": "today",
+        "words": "9 minutes for today; your usual minutes stay as they were.",
+    }
     assert client.get("/api/plan").json()["minutes_budget"] == 9
     assert "9 minutes for today." in client.get("/today?kept=today").text
     assert "from now on." not in client.get("/today?kept=nonsense").text

@@ -33,7 +33,11 @@ def test_the_hours_are_stored_for_the_page_and_the_notifier_alike(database_url: 
     assert client.put("/api/desk/settings", json=chosen).json() == chosen
     stored, paused = store.load_break_settings()
     assert stored is not None and (stored.every, stored.start, stored.end, stored.days) == (
-        30, time(8, 30), time(16), frozenset({0, 2, 5}))
+        30,
+        time(8, 30),
+        time(16),
+        frozenset({0, 2, 5}),
+    )
     assert paused is None
     page = client.get("/desk").text
     assert 'value="30"' in page and 'value="08:30"' in page and 'value="16:00"' in page

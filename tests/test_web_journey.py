@@ -227,8 +227,10 @@ def test_a_session_started_offline_is_saved_once_when_back_online(
     expect(page.get_by_role("heading", name="Before you start")).to_be_visible()
     figures = page.evaluate("JSON.parse(document.getElementById('setup').textContent).draft.items.map((i) => i.stretch)"
                             )  # fmt: skip
-    kept = ("(names) => Promise.all(names.flatMap((n) => ['', '?pose=start', '?pose=hold'].map((p) => "
-            "caches.match(`/figures/${n}.svg${p}`)))).then((r) => r.every(Boolean))")
+    kept = (
+        "(names) => Promise.all(names.flatMap((n) => ['', '?pose=start', '?pose=hold'].map((p) => "
+        "caches.match(`/figures/${n}.svg${p}`)))).then((r) => r.every(Boolean))"
+    )
     _until(page, lambda: page.evaluate(kept, figures), "the routine's figures kept for offline use")
 
     page.context.set_offline(True)

@@ -45,7 +45,8 @@ def test_read_todays_lesson_on_a_phone_and_the_next_becomes_todays(page: Page, l
     expect(page.locator(".lesson-item.is-read")).to_have_count(1)
     expect(page.locator(".lesson-item.is-read .meta")).to_contain_text("Read today")
     expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Lessons")).to_have_attribute(
-        "aria-current", "page")
+        "aria-current", "page"
+    )
 
 
 def test_the_api_gives_todays_lesson_and_marks_lessons_read(tmp_path: object) -> None:
@@ -102,8 +103,10 @@ def test_a_clinician_assigns_lessons_which_come_first_for_their_patient(database
     amy_client = _signed_in_as(app, accounts, amy)
     today = amy_client.get("/api/lessons/today").json()
     assert today["lesson"]["slug"] == lessons[10].slug, "the assigned lessons come first, in their order"
-    assert [x["slug"] for x in amy_client.get("/api/lessons").json() if x["assigned"]] == [lessons[10].slug,
-                                                                                           lessons[13].slug]
+    assert [x["slug"] for x in amy_client.get("/api/lessons").json() if x["assigned"]] == [
+        lessons[10].slug,
+        lessons[13].slug,
+    ]
     assert "From your clinician" in amy_client.get("/lessons").text
     amy_client.post(f"/api/lessons/{lessons[10].slug}/read")
     assert amy_client.get("/api/lessons/today").json()["lesson"]["slug"] == lessons[13].slug

@@ -179,8 +179,12 @@ def test_the_easier_variant_only_after_pain_and_only_once(database_url: str) -> 
     assert client.post(f"{url}/easier", json=body).status_code == 409, "not before it hurt"
     answer = client.post(f"{url}/reports", json={**body, "feeling": "painful"}).json()
     offer = {k: answer["easier"][k] for k in ("stretch", "name", "position", "same_position")}
-    assert offer == {"stretch": "chair-hamstring-reach", "name": "Seated hamstring stretch on a chair",
-                     "position": "on a chair", "same_position": False}, "what it is, to show before it plays"
+    assert offer == {
+        "stretch": "chair-hamstring-reach",
+        "name": "Seated hamstring stretch on a chair",
+        "position": "on a chair",
+        "same_position": False,
+    }, "what it is, to show before it plays"
     first, second = client.post(f"{url}/easier", json=body), client.post(f"{url}/easier", json=body)
     assert first.status_code == second.status_code == 200
     assert [i["stretch"] for i in second.json()["items"]] == ["standing-hamstring-step", "chair-hamstring-reach"]
@@ -189,8 +193,17 @@ def test_the_easier_variant_only_after_pain_and_only_once(database_url: str) -> 
     assert client.post(f"{url}/easier", json={"stretch": "cat-stretch"}).status_code == 422
 
 
-CHEST = {"stretch": "wall-chest-stretch", "name": "Chest stretch on a wall", "hold_seconds": 20, "reps": 1,
-         "sides": 2, "position": "standing", "regions": ["chest"], "spinal_movement": "neutral", "seconds": 85}
+CHEST = {
+    "stretch": "wall-chest-stretch",
+    "name": "Chest stretch on a wall",
+    "hold_seconds": 20,
+    "reps": 1,
+    "sides": 2,
+    "position": "standing",
+    "regions": ["chest"],
+    "spinal_movement": "neutral",
+    "seconds": 85,
+}
 
 
 def test_two_app_processes_save_steps_against_the_plan_as_it_is_now(database_url: str) -> None:
@@ -327,8 +340,15 @@ def test_player_page_weight(page: Page, live_server: LiveServer, tmp_path: Path)
     weight = sum(len(r.body()) for r in assets)
     api = sum(len(r.body()) for r in responses if "/api/" in r.url)
     print(f"player page weight: {weight} bytes of page, style, script and figure; {api} bytes of session JSON")
-    assert {r.url.rsplit("/", 1)[-1].split("?")[0] for r in assets} >= {"player", "app.css", "player.js", "outbox.js",
-                                                                       "session.js", "view.js", "coach.js"}
+    assert {r.url.rsplit("/", 1)[-1].split("?")[0] for r in assets} >= {
+        "player",
+        "app.css",
+        "player.js",
+        "outbox.js",
+        "session.js",
+        "view.js",
+        "coach.js",
+    }
     assert any("/figures/" in r.url for r in assets)
     assert weight + api <= PAGE_WEIGHT_LIMIT
 

@@ -135,7 +135,10 @@ def test_the_outbox_keeps_writes_on_the_device_while_offline_and_sends_them_once
     assert result["offline"] == {"queued": 3, "sent": 0, "offline": True}
     assert result["found"] == ["k1"], "the queue survives a reload"
     assert result["next"] == 2, "a reload goes on after the steps still waiting to be sent"
-    assert result["sent"] == [["/api/sessions", {"key": "k1", "offline": True}],
-                              ["/api/sessions/7/steps", {"index": 0}], ["/api/sessions/7/steps", {"index": 1}]]
+    assert result["sent"] == [
+        ["/api/sessions", {"key": "k1", "offline": True}],
+        ["/api/sessions/7/steps", {"index": 0}],
+        ["/api/sessions/7/steps", {"index": 1}],
+    ]
     assert result["left"] == 0 and result["id"] == 7
     assert result["heard"][0] is True and ["k1", 7] in result["heard"] and result["heard"][-1] is False

@@ -42,8 +42,9 @@ def _play(request: APIRequestContext, url: str, pain_before: int, pain_after: in
         assert saved.ok, saved.text()
     for item in session["items"]:
         feeling = "painful" if item["stretch"] == painful else "just-a-stretch"
-        request.post(f"{url}/api/sessions/{session['id']}/reports",
-                     data={"stretch": item["stretch"], "feeling": feeling})
+        request.post(
+            f"{url}/api/sessions/{session['id']}/reports", data={"stretch": item["stretch"], "feeling": feeling}
+        )
     finished = request.post(f"{url}/api/sessions/{session['id']}/finish", data={"status": "completed",
                                                                              "pain_after": pain_after})  # fmt: skip
     assert finished.ok, finished.text()

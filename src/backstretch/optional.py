@@ -53,8 +53,12 @@ class MissingPart(RuntimeError):
 
 def installed(part: Part) -> bool:
     """Whether the part's Python packages are there (cheap: nothing is imported)."""
-    modules = {PRINT: ("weasyprint",), CLINIC: ("argon2", "psycopg"), CAMERA: ("cv2", "mediapipe"),
-               BREAKS: ("desktop_notifier",)}[part]
+    modules = {
+        PRINT: ("weasyprint",),
+        CLINIC: ("argon2", "psycopg"),
+        CAMERA: ("cv2", "mediapipe"),
+        BREAKS: ("desktop_notifier",),
+    }[part]
     return all(importlib.util.find_spec(name) is not None for name in modules)
 
 

@@ -93,8 +93,12 @@ def find_lesson(lessons: Sequence[Lesson], records: LessonRecords, key: str) -> 
     for entry in entries:
         if key.strip() in (entry.lesson.slug, str(entry.number)):
             return entry
-    raise UnknownLesson(f"there is no lesson {key[:60]!r}; the lessons are numbered 1 to {len(entries)}, or use "
-                        f"their short names, such as {entries[0].lesson.slug!r}" if entries else "there are no lessons")
+    raise UnknownLesson(
+        f"there is no lesson {key[:60]!r}; the lessons are numbered 1 to {len(entries)}, or use "
+        f"their short names, such as {entries[0].lesson.slug!r}"
+        if entries
+        else "there are no lessons"
+    )
 
 
 def mark_read(lessons: Sequence[Lesson], records: LessonRecords, key: str, today: date) -> MarkedRead:

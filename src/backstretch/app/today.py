@@ -253,8 +253,10 @@ def pain_words(before: int | None, after: int | None) -> str:
     change = after - before
     if abs(change) < PAIN_CHANGE_NOTICED:
         same = "the same" if change == 0 else "about the same"
-        return (f"Your pain was {before} out of 10 before and {after} after: {same}. A change of less than "
-                f"{PAIN_CHANGE_NOTICED} points is within the usual ups and downs, so it is not counted as a change.")
+        return (
+            f"Your pain was {before} out of 10 before and {after} after: {same}. A change of less than "
+            f"{PAIN_CHANGE_NOTICED} points is within the usual ups and downs, so it is not counted as a change."
+        )
     if change < 0:
         return (f"Your pain went from {before} to {after} out of 10: {-change} points lower, a change big enough "
                 "to notice.")  # fmt: skip

@@ -36,7 +36,7 @@ def command(db: str | None = None, platform: str = sys.platform, python: str = s
 
 def _desktop_quote(arg: str) -> str:
     """An argument as the Desktop Entry specification's Exec key wants it."""
-    if arg and not any(c in arg for c in ' \t\n"\'\\><~|&;$*?#()`%='):
+    if arg and not any(c in arg for c in " \t\n\"'\\><~|&;$*?#()`%="):
         return arg
     escaped = arg.replace("\\", "\\\\").replace('"', '\\"').replace("`", "\\`").replace("$", "\\$")
     return f'"{escaped}"'.replace("%", "%%")

@@ -213,6 +213,7 @@ class DesktopNotifications:
         from desktop_notifier import Button
 
         self.close()
+
         def press(action: str) -> Callable[[], None]:
             return lambda: answer(action)
 

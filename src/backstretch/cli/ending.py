@@ -41,7 +41,8 @@ def ending_panel(ending: Ending) -> Panel:
         parts.append(Text(f"Why we say this: {PAIN_SOURCE}", style="dim"))
     parts += [Text(""), Text("Because of today", style="bold")]
     parts += [Text(f"• {line}") for line in ending.tomorrow] or [
-        Text("Your next routine stays much the same, so it keeps getting easier to follow.")]
+        Text("Your next routine stays much the same, so it keeps getting easier to follow.")
+    ]
     parts += [Text(""), Text(ending.next_words, style=CALM)]
     return Panel(Group(*parts), title="Session done", title_align="left", border_style=CALM, padding=(1, 2))
 
@@ -52,8 +53,14 @@ def print_ending(console: Console, ending: Ending) -> None:
 
 
 def ending_command(
-    session: Annotated[int | None, typer.Option("--session", min=1, help="A session's number (default: the latest, "
-                                                "as `backstretch history --json` lists them).")] = None,
+    session: Annotated[
+        int | None,
+        typer.Option(
+            "--session",
+            min=1,
+            help="A session's number (default: the latest, as `backstretch history --json` lists them).",
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """How your last session went: your run of days, the week, pain before and after, and what comes next."""

@@ -289,10 +289,12 @@ def _print_plan(plan: Plan) -> None:
 
 def plan_command(
     on: Annotated[str | None, typer.Option("--date", help="Plan for this day (YYYY-MM-DD).")] = None,
-    minutes: Annotated[int | None, typer.Option(min=MINUTES_MIN, max=MINUTES_MAX,
-                                                help="Minutes available; kept for the day planned.")] = None,
-    as_default: Annotated[bool, typer.Option("--default", help="Keep --minutes as your usual minutes from now "
-                                             "on, not for the one day.")] = False,
+    minutes: Annotated[
+        int | None, typer.Option(min=MINUTES_MIN, max=MINUTES_MAX, help="Minutes available; kept for the day planned.")
+    ] = None,
+    as_default: Annotated[
+        bool, typer.Option("--default", help="Keep --minutes as your usual minutes from now on, not for the one day.")
+    ] = False,
     desk: Annotated[bool, typer.Option("--desk", help="Only stretches you can do at a desk.")] = False,
     flare: Annotated[bool, typer.Option("--flare", help="A flare-up day: the gentlest stretches only.")] = False,
     week: Annotated[bool, typer.Option("--week", help="Plan the next seven days (your stretch days only).")] = False,
@@ -322,8 +324,11 @@ def plan_command(
             raise fail("no profile yet to keep a default in: run `backstretch profile` first")
         kept = keep_minutes(store, day, minutes, "default" if as_default else "today")
         if not as_json:
-            out.print(f"[dim]Kept: {kept.words}[/]" if as_default else
-                      f"[dim]Kept: {minutes} minutes for {day_words(day)}; add --default to make them your usual.[/]")
+            out.print(
+                f"[dim]Kept: {kept.words}[/]"
+                if as_default
+                else f"[dim]Kept: {minutes} minutes for {day_words(day)}; add --default to make them your usual.[/]"
+            )
     found = (routines.week(store, day, minutes, desk, **given) if week
              else routines.today(store, day, minutes, (), desk, flare, **given))  # fmt: skip
     if isinstance(found, Refusal):

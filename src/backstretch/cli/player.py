@@ -198,7 +198,7 @@ class Player:
             self.waited += seconds / self.speed
             return
         target = self.elapsed + seconds
-        for following in self.timeline.steps[step.index + 1 if step else len(self.timeline.steps):]:
+        for following in self.timeline.steps[step.index + 1 if step else len(self.timeline.steps) :]:
             if following.start_s > target:
                 break
             if following.waits:

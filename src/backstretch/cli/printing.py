@@ -74,8 +74,10 @@ def handout_command(
         program = store.program(program_id)
         if program is None:
             ids = store.program_ids()
-            raise fail(f"there is no program {program_id} of yours; "
-                       + (f"your programs are: {', '.join(map(str, ids))}" if ids else "you have no program yet"))
+            raise fail(
+                f"there is no program {program_id} of yours; "
+                + (f"your programs are: {', '.join(map(str, ids))}" if ids else "you have no program yet")
+            )
         plan, days = program_sheet(program, catalogue, found.profile, store.planner_history(day), day)
     try:
         html = handout_html(plan, catalogue, paper, name, days)

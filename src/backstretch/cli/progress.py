@@ -129,8 +129,10 @@ def log_function(
 def log_reach(
     value: Annotated[
         str,
-        typer.Argument(help="Distance from fingertip to floor; 0 if you reach the floor; a minus number for how far "
-                       "past the edge of a step you stand on."),
+        typer.Argument(
+            help="Distance from fingertip to floor; 0 if you reach the floor; a minus number for how far "
+            "past the edge of a step you stand on."
+        ),
     ],
     unit: Annotated[Literal["cm", "in"], typer.Option("--unit", help="cm or in (stored in cm).")] = "cm",
     on: DateOption = None,

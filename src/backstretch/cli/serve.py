@@ -50,9 +50,14 @@ def serve_command(
         ),
     ] = False,
     workers: Annotated[int, typer.Option(min=1, max=64, help="App processes (clinic mode on PostgreSQL).")] = 1,
-    allow_host: Annotated[list[str] | None, typer.Option(
-        "--allow-host", help="Another name people open the app by (this computer's own names always work), or the "
-        "address it is served at, such as https://clinic.example; give it once per name.")] = None,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-host",
+            help="Another name people open the app by (this computer's own names always work), or the "
+            "address it is served at, such as https://clinic.example; give it once per name.",
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Start the web app (the main way to use backstretch) over your local database."""

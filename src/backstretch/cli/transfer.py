@@ -38,9 +38,14 @@ class FileFormat(StrEnum):
 
 
 def export_command(
-    file_format: Annotated[FileFormat, typer.Option(
-        "--format", "-f", help="json; csv for a spreadsheet; fhir: measures and sessions as an HL7 FHIR R4 Bundle.",
-    )] = FileFormat.JSON,
+    file_format: Annotated[
+        FileFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="json; csv for a spreadsheet; fhir: measures and sessions as an HL7 FHIR R4 Bundle.",
+        ),
+    ] = FileFormat.JSON,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="File to write (default or -: print it).")
     ] = None,

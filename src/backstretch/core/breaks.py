@@ -77,8 +77,13 @@ def _fresh(anchor: datetime, s: BreakSettings) -> datetime:
     return (anchor if at_work(anchor, s) else _next_start(anchor, s)) + timedelta(minutes=s.every)
 
 
-def next_break(now: datetime, s: BreakSettings, since: datetime, snoozed_until: datetime | None = None,
-               paused_until: datetime | None = None) -> datetime:
+def next_break(
+    now: datetime,
+    s: BreakSettings,
+    since: datetime,
+    snoozed_until: datetime | None = None,
+    paused_until: datetime | None = None,
+) -> datetime:
     """When the next break is due, never before ``now``: a full interval of work time after ``since`` (when the
     timer last started: the last break offered, skipped or done, or time away), or at the end of a snooze; never
     outside work hours and never during a pause, after which a full interval starts again."""

@@ -259,8 +259,15 @@ def weeks_chart(weeks: Sequence[tuple[date, int]], today: date) -> Chart:
     bars = []
     for n, (monday, stretched) in enumerate(weeks):
         y = _y(stretched, 0, 7, top, bottom)
-        bars.append(Bar(left + n * width + width * 0.15, y, width * 0.7, bottom - y,
-                        f"Week of {day_words(monday, today)}: {stretched} day{'s' if stretched != 1 else ''}"))
+        bars.append(
+            Bar(
+                left + n * width + width * 0.15,
+                y,
+                width * 0.7,
+                bottom - y,
+                f"Week of {day_words(monday, today)}: {stretched} day{'s' if stretched != 1 else ''}",
+            )
+        )
     every = max(1, math.ceil(count / MAX_X_TICKS))
     ticks = _apart(tuple(_x_tick(left + (n + 0.5) * width, short_day(monday))
                          for n, (monday, _) in enumerate(weeks) if (count - 1 - n) % every == 0))  # fmt: skip

@@ -555,8 +555,14 @@ def _arrow_svg(arrow: Arrow, placed: Placed) -> list[str]:
     ]
 
 
-def render_svg(spec: FigureSpec, *, title: str = "", ghost_start: bool = True, size: int = 240,
-               pose: Literal["both", "start", "hold"] = "both") -> str:
+def render_svg(
+    spec: FigureSpec,
+    *,
+    title: str = "",
+    ghost_start: bool = True,
+    size: int = 240,
+    pose: Literal["both", "start", "hold"] = "both",
+) -> str:
     """The held position, with the starting position faintly behind it when the two differ.
 
     `pose="start"` draws only the starting position, at full contrast, and `pose="hold"` only the held one with its

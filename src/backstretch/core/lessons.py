@@ -83,8 +83,10 @@ class Citation(_Strict):
     @classmethod
     def _known(cls, ref: str) -> str:
         if not known_citation(ref):
-            raise ValueError(f"{ref!r} is not a rule or section of the clinical facts, nor a guideline they name; "
-                             f"use a rule name such as 'stop', 'section 5', or one of: {', '.join(GUIDELINES)}")
+            raise ValueError(
+                f"{ref!r} is not a rule or section of the clinical facts, nor a guideline they name; "
+                f"use a rule name such as 'stop', 'section 5', or one of: {', '.join(GUIDELINES)}"
+            )
         return ref
 
     @property
@@ -144,8 +146,9 @@ def lesson_from_data(data: Mapping[str, Any], source: str) -> Lesson:
     try:
         return Lesson.model_validate(data)
     except ValidationError as error:
-        raise LessonError([Problem(source, _plain_field(field), message)
-                           for field, message in field_messages(error)]) from None
+        raise LessonError(
+            [Problem(source, _plain_field(field), message) for field, message in field_messages(error)]
+        ) from None
 
 
 def _plain_field(field: str) -> str:

@@ -743,6 +743,7 @@ def _highs(
 
 def _order(chosen: Selection, level: Mapping[str, int]) -> list[tuple[Candidate, int]]:
     rank = {p: i for i, p in enumerate(POSITION_ORDER)}
+
     # Within a position: the gentler step first, and a stretch that goes to the end of a joint's range last.
     def key(chosen_item: tuple[Candidate, int]) -> tuple[int, bool, int, str]:
         s = chosen_item[0].stretch

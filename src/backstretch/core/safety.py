@@ -147,16 +147,14 @@ WHY_ASKED: dict[str, str] = {
     "rule this out.",
     "weight-loss": "Losing weight without trying can be a sign of an illness elsewhere in the body that also "
     "causes back pain.",
-    "fever": "Fever with back pain can mean an infection in or near the spine, which needs treatment, not "
-    "stretching.",
+    "fever": "Fever with back pain can mean an infection in or near the spine, which needs treatment, not stretching.",
     "weak-immunity": "With a weakened immune system an infection of the spine is more likely and easier to miss.",
     "infection": "Bacteria from an infection elsewhere in the body can, now and then, settle in the spine.",
     "injected-drugs": "Injecting can carry bacteria into the blood, and they can settle in the spine. We ask only "
     "for that reason.",
     "new-pain-age": "Back pain that first starts before 20 or after 50 more often has a cause other than an "
     "ordinary strain, so it is worth a check.",
-    "trauma": "After a fall, an accident or a blow, a doctor should make sure nothing is broken before you "
-    "stretch.",
+    "trauma": "After a fall, an accident or a blow, a doctor should make sure nothing is broken before you stretch.",
     "minor-trauma": "With thin bones, long-term steroids or at 70 or over, even a small knock or twist can crack a "
     "bone in the spine.",
     "no-improvement": "Most ordinary back pain gets at least a little better within a month. Pain that does not is "
@@ -190,8 +188,13 @@ RETIRED_IDS = frozenset({"deformity-worsening"})
 
 # clinical-facts: spine-surgery. Recorded in a screening's answers (from the profile, when it is saved or cleared)
 # so that a clearance covers it only when the surgery was known at the time.
-SPINE_SURGERY = Question("recent-spine-surgery", "Your profile says you have had spine surgery recently.",
-                         Urgency.SEE_CLINICIAN, SURGERY_ADVICE, "clinical-facts section 4, Rule spine-surgery")
+SPINE_SURGERY = Question(
+    "recent-spine-surgery",
+    "Your profile says you have had spine surgery recently.",
+    Urgency.SEE_CLINICIAN,
+    SURGERY_ADVICE,
+    "clinical-facts section 4, Rule spine-surgery",
+)
 SURGERY_CONDITION = "recent-spine-surgery"  # the profile condition (core.vocab.Condition.RECENT_SPINE_SURGERY)
 
 # clinical-facts: red-flag. Screen at onboarding, at every flare-up, and at least every 4 weeks.
@@ -229,8 +232,10 @@ def validate_answers(answers: dict[str, bool]) -> None:
     retired = sorted(set(answers) & RETIRED_IDS)
     if retired:
         missing = [q.id for q in QUESTIONS if q.id not in answers]
-        raise ScreeningError(f"the safety questions have changed: {', '.join(retired)} is no longer asked (its parts "
-                             f"are separate questions now); answer every current one, missing: {', '.join(missing)}")
+        raise ScreeningError(
+            f"the safety questions have changed: {', '.join(retired)} is no longer asked (its parts "
+            f"are separate questions now); answer every current one, missing: {', '.join(missing)}"
+        )
     unknown = sorted(set(answers) - set(QUESTION_BY_ID))
     if unknown:
         raise ScreeningError(f"unknown screening question(s): {', '.join(unknown)}; known: {', '.join(QUESTION_BY_ID)}")
@@ -310,8 +315,9 @@ def _reason(question: Question) -> str:
     return f"You answered yes to: {question.text} {question.advice}"
 
 
-def assess(screening: Screening | None, today: date, flare_or_new_symptoms: bool = False,
-           conditions: Iterable[str] = ()) -> Verdict:
+def assess(
+    screening: Screening | None, today: date, flare_or_new_symptoms: bool = False, conditions: Iterable[str] = ()
+) -> Verdict:
     """May this person be given a plan today? Anything unclear is a no, with the reason. ``conditions`` are the
     profile's: recent spine surgery needs the surgical team's clearance, as a flag does (clinical-facts:
     spine-surgery)."""

@@ -595,7 +595,8 @@ class Store:
         events = select(BreakEventRow.day, BreakEventRow.kind).where(BreakEventRow.person_id == self.person_id,
                                                                      BreakEventRow.day >= since)  # fmt: skip
         sessions = select(SessionRow.day, SessionRow.plan, SessionRow.status).where(
-            SessionRow.person_id == self.person_id, SessionRow.day >= since, SessionRow.stretched.is_(True))
+            SessionRow.person_id == self.person_id, SessionRow.day >= since, SessionRow.stretched.is_(True)
+        )
         with self.session() as s:
             found = [(day, str(kind)) for day, kind in s.execute(events)]
             for day, plan, status in s.execute(sessions):
@@ -610,8 +611,19 @@ class Store:
         sessions = select(SessionRow.id).where(SessionRow.person_id == self.person_id)
         s.execute(delete(ReportRow).where(ReportRow.session_id.in_(sessions)))
         s.execute(delete(StepRow).where(StepRow.session_id.in_(sessions)))
-        for table in (SessionRow, ScreeningRow, MeasureRow, DeletedMeasureRow, ProfileRow, ProgramRow, LessonReadRow,
-                      LessonAssignedRow, BreakSettingsRow, BreakEventRow, DayMinutesRow):
+        for table in (
+            SessionRow,
+            ScreeningRow,
+            MeasureRow,
+            DeletedMeasureRow,
+            ProfileRow,
+            ProgramRow,
+            LessonReadRow,
+            LessonAssignedRow,
+            BreakSettingsRow,
+            BreakEventRow,
+            DayMinutesRow,
+        ):
             s.execute(delete(table).where(table.person_id == self.person_id))
 
     def delete_all(self) -> None:

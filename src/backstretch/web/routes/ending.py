@@ -26,7 +26,7 @@ class EndingOut(BaseModel):
     """The summary of a finished session, in words ready to show."""
 
     session_id: int
-    day: str = Field(description="The session's day in words, such as \"Monday 7 December\".")
+    day: str = Field(description='The session\'s day in words, such as "Monday 7 December".')
     status: Literal["completed", "partial", "stopped"]
     headline: str
     minutes: int

@@ -104,11 +104,19 @@ class ReadOut(BaseModel):
 
 def lesson_out(entry: LessonEntry) -> LessonOut:
     lesson = entry.lesson
-    return LessonOut(number=entry.number, slug=lesson.slug, title=lesson.title, summary=lesson.summary,
-                     body=[b if isinstance(b, str) else list(b) for b in lesson.body], try_this=lesson.try_this,
-                     reading_seconds=lesson.reading_seconds, read_on=entry.read_on, today=entry.today,
-                     assigned=entry.assigned,
-                     citations=[CitationOut(ref=c.ref, source=c.source, supports=c.supports) for c in lesson.cites])
+    return LessonOut(
+        number=entry.number,
+        slug=lesson.slug,
+        title=lesson.title,
+        summary=lesson.summary,
+        body=[b if isinstance(b, str) else list(b) for b in lesson.body],
+        try_this=lesson.try_this,
+        reading_seconds=lesson.reading_seconds,
+        read_on=entry.read_on,
+        today=entry.today,
+        assigned=entry.assigned,
+        citations=[CitationOut(ref=c.ref, source=c.source, supports=c.supports) for c in lesson.cites],
+    )
 
 
 def _maybe(entry: LessonEntry | None) -> LessonOut | None:

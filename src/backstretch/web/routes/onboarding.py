@@ -149,7 +149,7 @@ def _read_form(form: FormData) -> dict[str, Any]:
 def _trimester_error(values: dict[str, Any]) -> str | None:
     """The form asks the stage whenever pregnancy is ticked: a blank answer there is an error, not a guess."""
     if Condition.PREGNANCY.value in values["conditions"] and not values["pregnancy_trimester"]:
-        return "please choose how far along you are, or \"I am not sure\""
+        return 'please choose how far along you are, or "I am not sure"'
     return None
 
 
@@ -372,8 +372,10 @@ class ScreeningAnswers(BaseModel):
 
 class ScreeningOut(BaseModel):
     taken_on: date
-    answers: dict[str, bool] = Field(description="Each question's answer by id; `recent-spine-surgery` records "
-                                     "whether the profile named it when the answers were saved or cleared.")
+    answers: dict[str, bool] = Field(
+        description="Each question's answer by id; `recent-spine-surgery` records "
+        "whether the profile named it when the answers were saved or cleared."
+    )
     cleared_on: date | None
 
 

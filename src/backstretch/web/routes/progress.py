@@ -513,7 +513,8 @@ class MeasurePatch(BaseModel):
 
 
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
-    404: {"model": Problem, "description": "No such reading of yours (or it was deleted)"}}
+    404: {"model": Problem, "description": "No such reading of yours (or it was deleted)"}
+}
 CHANGE_ANSWERS: dict[int | str, dict[str, Any]] = {
     200: {"model": MeasureOut}, **NOT_FOUND,
     409: {"model": Problem, "description": "A reach reading of a person the reach test is not for"},
