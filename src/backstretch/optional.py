@@ -15,12 +15,13 @@ class Part:
     extra: str
     feature: str
     library: str  # what the extra installs, named for people who want to know
+    modules: tuple[str, ...]  # what it makes importable
 
 
-PRINT = Part("print", "Printing to PDF", "WeasyPrint")
-CLINIC = Part("clinic", "Clinic mode", "the PostgreSQL driver and password hashing")
-CAMERA = Part("camera", "The camera coach in the terminal", "MediaPipe and OpenCV")
-BREAKS = Part("breaks", "Desk breaks as desktop notifications", "desktop-notifier")
+PRINT = Part("print", "Printing to PDF", "WeasyPrint", ("weasyprint",))
+CLINIC = Part("clinic", "Clinic mode", "the PostgreSQL driver and password hashing", ("argon2", "psycopg"))
+CAMERA = Part("camera", "The camera coach in the terminal", "MediaPipe and OpenCV", ("cv2", "mediapipe"))
+BREAKS = Part("breaks", "Desk breaks as desktop notifications", "desktop-notifier", ("desktop_notifier",))
 
 PANGO = (
     "the Pango text library from your system (Debian or Ubuntu: sudo apt-get install libpango-1.0-0 "
@@ -53,13 +54,7 @@ class MissingPart(RuntimeError):
 
 def installed(part: Part) -> bool:
     """Whether the part's Python packages are there (cheap: nothing is imported)."""
-    modules = {
-        PRINT: ("weasyprint",),
-        CLINIC: ("argon2", "psycopg"),
-        CAMERA: ("cv2", "mediapipe"),
-        BREAKS: ("desktop_notifier",),
-    }[part]
-    return all(importlib.util.find_spec(name) is not None for name in modules)
+    return all(importlib.util.find_spec(name) is not None for name in part.modules)
 
 
 def require(part: Part) -> None:

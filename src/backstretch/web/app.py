@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 from sqlalchemy.exc import DataError
@@ -183,37 +183,35 @@ def create_app(database: str | None = None, multi_user: bool = False, hosts: Ite
         # Served from the root so its scope covers every page, not only /static/.
         return FileResponse(STATIC / "sw.js", media_type="text/javascript", headers={"Cache-Control": "no-cache"})
 
+    def problem(request: Request, status: int, detail: Any, page: str | None = None,
+                headers: Mapping[str, str] | None = None) -> Response:  # fmt: skip
+        """One problem, as JSON for the API and as the error page (with `page`'s words when given) for a person."""
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": detail}, status_code=status, headers=headers)
+        shown = detail if page is None else page
+        return templates.TemplateResponse(request, "error.html", {"status": status, "detail": shown},
+                                          status_code=status)  # fmt: skip
+
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, error: HTTPException) -> Response:
-        if request.url.path.startswith("/api/"):
-            return JSONResponse({"detail": error.detail}, status_code=error.status_code, headers=error.headers)
-        return templates.TemplateResponse(request, "error.html", {"status": error.status_code,
-                                          "detail": error.detail}, status_code=error.status_code)  # fmt: skip
+        return problem(request, error.status_code, error.detail, headers=error.headers)
 
     @app.exception_handler(DataError)
     async def cannot_store(request: Request, error: DataError) -> Response:
         # A value the database itself refuses (PostgreSQL: a NUL character in text, a number out of range): the
         # request was wrong, not the server, and nothing was written.
         detail = "Something in this request cannot be stored (a character or a number the database refuses)."
-        if request.url.path.startswith("/api/"):
-            return JSONResponse({"detail": detail}, status_code=422)
-        return templates.TemplateResponse(request, "error.html", {"status": 422, "detail": detail}, status_code=422)
+        return problem(request, 422, detail)
 
     @app.exception_handler(MissingPart)
     async def part_missing(request: Request, error: MissingPart) -> Response:
         # An optional part (printing) is not installed: the rest of the app works, and this says what is missing.
-        if request.url.path.startswith("/api/"):
-            return JSONResponse({"detail": error.page_words}, status_code=503)
-        return templates.TemplateResponse(request, "error.html", {"status": 503, "detail": error.page_words},
-                                          status_code=503)  # fmt: skip
+        return problem(request, 503, error.page_words)
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, error: RequestValidationError) -> Response:
         problems = [f"{'.'.join(str(p) for p in e['loc'][1:]) or 'request'}: {e['msg']}" for e in error.errors()]
-        if request.url.path.startswith("/api/"):
-            return JSONResponse({"detail": problems}, status_code=422)
-        return HTMLResponse(templates.get_template("error.html").render(request=request, status=422,
-                            detail="; ".join(problems)), status_code=422)  # fmt: skip
+        return problem(request, 422, problems, page="; ".join(problems))
 
     return app
 
