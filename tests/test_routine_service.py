@@ -131,6 +131,9 @@ class Given:
     def day_minutes(self, on: date) -> int | None:
         return None  # a profile file has no minutes kept for a day
 
+    def flare_day(self, on: date) -> bool:
+        return False
+
 
 ROUTINES = Routines(load_catalogue())
 others = st.lists(st.sampled_from([c for c in Condition if c is not Condition.RECENT_SPINE_SURGERY

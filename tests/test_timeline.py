@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from backstretch.core.planner import plan_day
+from backstretch.core.planner import PlanItem, plan_day
 from backstretch.core.profile import AgeBand, Profile
-from backstretch.core.timeline import CHECKLIST, StepKind, breath_at, build_timeline
+from backstretch.core.timeline import CHECKLIST, StepKind, breath_at, build_timeline, mirrored
 from backstretch.core.vocab import FLOOR_POSITIONS, Equipment, Position
 from backstretch.library import load_catalogue
 
@@ -55,6 +56,41 @@ def test_per_side_stretches_switch_sides() -> None:
     for n, item in enumerate(plan.items):
         sides = {s.side for s in timeline.steps_of_item(n) if s.kind is StepKind.HOLD}
         assert sides == ({"right", "left"} if item.sides == 2 else {None})
+
+
+def _one_stretch(stretch_id: str, reps: int = 1) -> list[PlanItem]:
+    stretch = CATALOGUE[stretch_id]
+    return [PlanItem(stretch.id, stretch.name, 20, reps, 2, stretch.position, (), stretch.spinal_movement, 60)]
+
+
+def test_the_left_side_is_told_left_where_the_right_side_is_told_right() -> None:
+    # A person holding the left leg up the door frame must not be told to bend the right knee.
+    steps = build_timeline(_one_stretch("doorway-hamstring"), CATALOGUE).steps
+    release = {s.side: s.lines for s in steps if s.kind is StepKind.RELEASE}
+    assert release["right"][0] == "Bend the right knee and slide the foot down the frame to the floor."
+    assert release["left"][0] == "Bend the left knee and slide the foot down the frame to the floor."
+    assert "left leg" in release["right"][1] and "other side" not in release["left"][1]
+    hold = {s.side: s.lines for s in steps if s.kind is StepKind.HOLD}
+    neck = build_timeline(_one_stretch("chair-neck-side-tilt"), CATALOGUE).steps
+    feel = {s.side: s.lines[0] for s in neck if s.kind is StepKind.HOLD}
+    assert "right side of the neck" in feel["right"] and "left side of the neck" in feel["left"]
+    assert hold["right"] == hold["left"]  # words with no side in them stay as written
+
+
+@pytest.mark.parametrize("stretch_id", sorted(s.id for s in CATALOGUE.values() if s.per_side))
+def test_every_step_of_the_second_side_mirrors_the_first(stretch_id: str) -> None:
+    steps = build_timeline(_one_stretch(stretch_id, reps=2), CATALOGUE).steps
+    for kind in (StepKind.MOVE_IN, StepKind.HOLD):
+        right = [s for s in steps if s.kind is kind and s.side == "right"]
+        left = [s for s in steps if s.kind is kind and s.side == "left"]
+        assert [tuple(map(mirrored, s.lines)) for s in right] == [s.lines for s in left]
+        assert [[mirrored(c.text) for c in s.cues] for s in right] == [[c.text for c in s.cues] for s in left]
+
+
+@given(st.text())
+def test_mirroring_twice_gives_back_the_words(text: str) -> None:
+    assert mirrored(mirrored(text)) == text
+    assert len(mirrored(text).split()) == len(text.split())
 
 
 def test_step_at_finds_the_running_step_and_none_at_the_end() -> None:

@@ -13,11 +13,12 @@ from fastapi.testclient import TestClient
 from rich.console import Console
 from typer.testing import CliRunner
 
-from backstretch.app.routine import Routine, Routines
+from backstretch.app.routine import Refusal, Routine, Routines
 from backstretch.app.today import (
     PAIN_CHANGE_NOTICED,
     MinutesError,
     keep_minutes,
+    mark_flare_day,
     pain_words,
     session_ending,
     today_view,
@@ -271,3 +272,65 @@ def test_the_ending_command_shows_the_latest_session_or_says_there_is_none(tmp_p
         shown.output.replace("│", " ").split())  # fmt: skip
     missing = runner.invoke(app, ["ending", "--session", "999", "--db", url])
     assert missing.exit_code == 2 and "there is no session 999" in missing.output
+
+
+def test_a_flare_up_day_asks_the_safety_questions_again_then_gives_a_short_gentle_routine(tmp_path: Path) -> None:
+    store = _store(tmp_path, Profile(minutes=20))
+    usual = today_view(store, ROUTINES, DAY).routine
+    assert isinstance(usual, Routine) and usual.plan.total_seconds > 10 * 60
+    mark_flare_day(store, DAY, True)
+    view = today_view(store, ROUTINES, DAY)
+    assert view.flare and isinstance(view.routine, Refusal), "screened 20 days ago: not enough at a flare-up"
+    assert "answer the safety" in view.routine.reasons[0]
+    store.add_screening(Screening(DAY, {q.id: False for q in QUESTIONS}))
+    flare = today_view(store, ROUTINES, DAY).routine
+    assert isinstance(flare, Routine) and flare.plan.total_seconds <= 10 * 60
+    assert any("Flare-up" in reason for reason in flare.plan.reasons)
+    assert flare.plan.items and len({i.position for i in flare.plan.items}) <= len(
+        {i.position for i in usual.plan.items}
+    )
+    tomorrow = today_view(store, ROUTINES, DAY + timedelta(days=1)).routine
+    assert isinstance(tomorrow, Routine) and tomorrow.plan.total_seconds > 10 * 60, "only for the one day"
+    mark_flare_day(store, DAY, False)
+    back = today_view(store, ROUTINES, DAY)
+    assert not back.flare and isinstance(back.routine, Routine) and back.routine.plan.total_seconds > 10 * 60
+
+
+def test_the_flare_up_button_on_today_and_the_session_it_starts(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'web.sqlite3'}"
+    store = open_store(url)
+    store.save_profile(Profile(minutes=20))
+    store.add_screening(Screening(date.today() - timedelta(days=3), {q.id: False for q in QUESTIONS}))
+    client = TestClient(create_app(url))
+    assert "My back is worse today" in client.get("/today").text
+    asked = client.post("/today/flare", data={"flare": "yes"})
+    assert asked.status_code == 200 and "please answer the safety questions again" in asked.text
+    assert 'href="/onboarding/safety"' in asked.text and "Back to my usual routine" in asked.text
+    assert client.post("/api/sessions", json={}).status_code == 409, "no session before the questions"
+    store.add_screening(Screening(date.today(), {q.id: False for q in QUESTIONS}))
+    page = client.get("/today").text
+    assert "flare-up day's routine" in page and "Flare-up day: 10 minutes at most" in page
+    assert "Back to my usual routine" in page
+    planned = client.get("/api/plan").json()
+    assert planned["total_seconds"] <= 10 * 60
+    started = client.post("/api/sessions", json={})
+    assert started.status_code == 201
+    assert [i["stretch"] for i in started.json()["items"]] == [i["stretch"] for i in planned["items"]]
+    assert client.post("/today/flare", data={"flare": "maybe"}).status_code == 422
+    assert client.post("/today/flare", data={"flare": "no"}).status_code == 200
+    assert client.get("/api/plan").json()["total_seconds"] > 10 * 60 and not store.flare_day(date.today())
+
+
+def test_the_command_line_keeps_a_flare_up_day_as_the_web_does(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    store = open_store(url)
+    store.save_profile(Profile(minutes=20))
+    store.add_screening(Screening(date.today(), {q.id: False for q in QUESTIONS}))
+    runner = CliRunner()
+    shown = runner.invoke(app, ["plan", "--flare", "--db", url])
+    assert shown.exit_code == 0 and "Kept: a flare-up day for" in shown.output and store.flare_day(date.today())
+    assert "Flare-up day: 10 minutes at most" in shown.output
+    kept = json.loads(runner.invoke(app, ["plan", "--json", "--db", url]).output)
+    assert kept["total_seconds"] <= 10 * 60, "the day stays a flare-up day, for `start` too"
+    assert runner.invoke(app, ["plan", "--no-flare", "--db", url]).exit_code == 0
+    assert json.loads(runner.invoke(app, ["plan", "--json", "--db", url]).output)["total_seconds"] > 10 * 60

@@ -20,6 +20,10 @@ if TYPE_CHECKING:
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "build" / "screenshots"
 PHONE, DESK = {"width": 390, "height": 844}, {"width": 1366, "height": 900}
+# Script errors a page met, kept for a failing test's message (init scripts run before the page's own, CSP or not).
+RECORD_ERRORS = """window.__errors = [];
+window.addEventListener('error', (e) => window.__errors.push(String(e.message)));
+window.addEventListener('unhandledrejection', (e) => window.__errors.push(String(e.reason)));"""
 
 
 def chromium_path() -> str:
@@ -78,6 +82,7 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(viewport=PHONE)  # type: ignore[arg-type]
+    context.add_init_script(RECORD_ERRORS)
     opened = context.new_page()
     yield opened
     context.close()
@@ -95,16 +100,36 @@ def screenshot(page: Page, name: str) -> None:
 
 def in_position(page: Page, kind: str = "hold", timeout: float = 30000) -> None:
     """Press "I'm ready" or "I'm in position" at each step that waits for it (the checklist, reading a stretch,
-    changing position) until a step of this kind runs, as a person who has read the steps and got there would."""
-    go = page.locator("#go")
-    target = page.locator(f"body[data-step='{kind}']")
+    changing position) until a step of this kind runs, as a person who has read the steps and got there would.
+
+    The look and the press happen in one turn of the page's script, so a press meant for one step can never land on
+    the next (a mouse click retried by Playwright while a step changed could skip the very step waited for)."""
+    press_unless_there = """(kind) => {
+        if (document.body.dataset.step === kind) return true;
+        const go = document.querySelector('#go');
+        if (go && !go.hidden && !go.disabled && go.offsetParent !== null) go.click();
+        return false;
+    }"""
     deadline = time.monotonic() + timeout / 1000
-    while not target.count():
+    while not page.evaluate(press_unless_there, kind):
         if time.monotonic() > deadline:
-            raise AssertionError(f"no {kind} step came")
-        if go.is_visible() and go.is_enabled():
-            go.click()
-        page.wait_for_timeout(50)
+            raise AssertionError(f"no {kind} step came; the page showed: {_player_state(page)}")
+        page.wait_for_timeout(100)
+
+
+def _player_state(page: Page) -> str:
+    """What the player showed, for a failure message: its step, whether paused, its words, any refusal."""
+    return str(
+        page.evaluate(
+            """() => ({url: location.href, step: document.body.dataset.step || null,
+            classes: document.body.className, title: document.querySelector('#step-title')?.textContent,
+            cue: document.querySelector('#cue')?.textContent,
+            go: document.querySelector('#go') ? !document.querySelector('#go').hidden : null,
+            refused: document.querySelector('#refused')?.innerText || null,
+            error: [...document.querySelectorAll('.error:not([hidden])')].map((e) => e.textContent),
+            scriptErrors: window.__errors || []})"""
+        )
+    )
 
 
 def past_the_warm_up(page: Page) -> None:

@@ -57,6 +57,8 @@ class PersonData(Protocol):
 
     def day_minutes(self, on: date) -> int | None: ...
 
+    def flare_day(self, on: date) -> bool: ...
+
 
 @dataclass(frozen=True)
 class Refusal:
@@ -89,6 +91,7 @@ def day_verdict(person: PersonData, on: date, flare: bool = False, profile: Prof
     if profile is None:
         return Refusal((NO_PROFILE,), needs="profile")
     latest = screening if screening_given else person.latest_screening()
+    flare = flare or person.flare_day(on)  # clinical-facts: red-flag, screened again at every flare-up
     verdict = assess(latest, on, flare_or_new_symptoms=flare, conditions=profile.conditions)
     if latest is None:
         return Refusal(verdict.reasons, verdict, needs="screening")
@@ -145,9 +148,11 @@ class Routines:
     ) -> Routine | Refusal:
         """The routine for a day, or why there is none. `profile` and `screening` (with `screening_given`) stand in
         for the stored ones, as `backstretch plan --profile FILE` does; the history still comes from `person`.
-        Without `minutes`, the minutes the person chose for that day, else their profile's."""
+        Without `minutes`, the minutes the person chose for that day, else their profile's. A day the person
+        said is a flare-up gets the flare-up routine (clinical-facts: flare)."""
         if minutes is None:
             minutes = person.day_minutes(on)
+        flare = flare or person.flare_day(on)
         allowed = cleared(person, on, flare, profile, screening, screening_given)
         if isinstance(allowed, Refusal):
             return allowed

@@ -63,6 +63,8 @@ class TodayRecords(PersonData, Protocol):
 
     def choose_day_minutes(self, on: date, minutes: int | None) -> None: ...
 
+    def mark_flare_day(self, on: date, flare: bool) -> None: ...
+
     def history(self, since: date | None = None) -> Sequence[SessionFacts]: ...
 
     def session_summary(self, session_id: int) -> SessionFacts | None: ...
@@ -90,6 +92,7 @@ class TodayView:
     routine: Routine | Refusal
     done: DoneToday | None
     minutes_from: Literal["asked", "today", "default"]
+    flare: bool = False  # the person said their back is worse today
 
 
 @dataclass(frozen=True)
@@ -137,9 +140,16 @@ def today_view(person: TodayRecords, routines: Routines, on: date, minutes: int 
     minutes_from: Literal["asked", "today", "default"] = (
         "asked" if minutes is not None else "today" if person.day_minutes(on) is not None else "default"
     )
+    flare = person.flare_day(on)
     if isinstance(routine, Refusal):
-        return TodayView(routine, None, minutes_from)
-    return TodayView(routine, done_today(person, on, routine.profile), minutes_from)
+        return TodayView(routine, None, minutes_from, flare)
+    return TodayView(routine, done_today(person, on, routine.profile), minutes_from, flare)
+
+
+def mark_flare_day(person: TodayRecords, on: date, flare: bool) -> None:
+    """The person says their back is worse today (or better again). A flare-up asks the safety questions again
+    before the day's routine (clinical-facts: red-flag), which Routines.today sees through the stored day."""
+    person.mark_flare_day(on, flare)
 
 
 def done_today(person: TodayRecords, on: date, profile: Profile) -> DoneToday | None:

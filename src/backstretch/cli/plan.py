@@ -14,7 +14,7 @@ from rich.table import Table
 
 from backstretch.app.routine import Refusal, Routines, plan_json
 from backstretch.app.screening import clearance_refused, save_screening
-from backstretch.app.today import keep_minutes
+from backstretch.app.today import keep_minutes, mark_flare_day
 from backstretch.cli.stretches import err, fail, out
 from backstretch.core.catalogue import TomlError, read_toml
 from backstretch.core.errors import field_messages
@@ -296,7 +296,14 @@ def plan_command(
         bool, typer.Option("--default", help="Keep --minutes as your usual minutes from now on, not for the one day.")
     ] = False,
     desk: Annotated[bool, typer.Option("--desk", help="Only stretches you can do at a desk.")] = False,
-    flare: Annotated[bool, typer.Option("--flare", help="A flare-up day: the gentlest stretches only.")] = False,
+    flare: Annotated[
+        bool | None,
+        typer.Option(
+            "--flare/--no-flare",
+            help="Your back is worse today (a flare-up): the gentlest stretches, "
+            "kept for the day; --no-flare goes back to your usual routine.",
+        ),
+    ] = None,
     week: Annotated[bool, typer.Option("--week", help="Plan the next seven days (your stretch days only).")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     profile_file: Annotated[Path | None, typer.Option("--profile", help="Use this profile TOML file.")] = None,
@@ -309,7 +316,7 @@ def plan_command(
         day = date.fromisoformat(on) if on else date.today()
     except ValueError:
         raise fail(f"--date must look like 2026-11-24, not {on!r}") from None
-    if week and flare:
+    if week and flare is not None:
         raise fail("--flare plans one flare-up day; leave out --week")
     if as_default and minutes is None:
         raise fail("--default keeps the minutes you give: add --minutes N")
@@ -329,8 +336,13 @@ def plan_command(
                 if as_default
                 else f"[dim]Kept: {minutes} minutes for {day_words(day)}; add --default to make them your usual.[/]"
             )
+    if flare is not None and not given:
+        mark_flare_day(store, day, flare)
+        if not as_json:
+            out.print(f"[dim]Kept: a flare-up day for {day_words(day)}; --no-flare goes back to your usual routine.[/]"
+                      if flare else f"[dim]Kept: your usual routine for {day_words(day)}.[/]")  # fmt: skip
     found = (routines.week(store, day, minutes, desk, **given) if week
-             else routines.today(store, day, minutes, (), desk, flare, **given))  # fmt: skip
+             else routines.today(store, day, minutes, (), desk, bool(flare), **given))  # fmt: skip
     if isinstance(found, Refusal):
         raise refuse(found, "run `backstretch profile` (or pass --profile FILE.toml)", as_json)
     plans = found if isinstance(found, list) else [found.plan]

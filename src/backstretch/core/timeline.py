@@ -105,6 +105,21 @@ _GET_UP = re.compile(r",? (?:then push up with your hands to sit|then push yours
                      r"your hands)(?=\.$)")  # fmt: skip
 
 
+_SIDE_WORD = re.compile(r"\b(right|left|Right|Left|RIGHT|LEFT)\b")
+_OPPOSITE = {"right": "left", "left": "right"}
+
+
+def mirrored(text: str) -> str:
+    """The same words for the other side: right and left trade places, each keeping its capitals."""
+
+    def swap(found: re.Match[str]) -> str:
+        word = found.group(1)
+        other = _OPPOSITE[word.lower()]
+        return other.upper() if word.isupper() else other.capitalize() if word[0].isupper() else other
+
+    return _SIDE_WORD.sub(swap, text)
+
+
 def slower_moves(profile: Profile | None) -> bool:
     """Whether the position steps ask for a rest at each stage: for people 65 and over."""
     return profile is not None and profile.age_band is AgeBand.FROM_65
@@ -283,6 +298,9 @@ def build_timeline(
     ) -> None:
         nonlocal clock
         waits = kind in (StepKind.CHECKLIST, StepKind.SETUP, StepKind.POSITION)
+        if side == "left":  # a stretch's words are written for the right side, done first
+            lines = tuple(mirrored(line) for line in lines)
+            cues = tuple(Cue(cue.at_s, mirrored(cue.text)) for cue in cues)
         steps.append(Step(len(steps), kind, clock, seconds, title, lines, cues, item, stretch, side, rep, waits))
         clock += seconds
 

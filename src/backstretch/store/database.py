@@ -33,6 +33,7 @@ from backstretch.store.models import (
     BreakSettingsRow,
     DayMinutesRow,
     DeletedMeasureRow,
+    FlareDayRow,
     LessonAssignedRow,
     LessonReadRow,
     LoginRow,
@@ -176,6 +177,19 @@ class Store:
             s.execute(delete(DayMinutesRow).where(DayMinutesRow.person_id == self.person_id, DayMinutesRow.day == on))
             if minutes is not None:
                 s.add(DayMinutesRow(person_id=self.person_id, day=on, minutes=minutes))
+
+    def flare_day(self, on: date) -> bool:
+        """Whether the person said their back is worse on this day."""
+        with self.session() as s:
+            return s.scalar(select(FlareDayRow.id).where(FlareDayRow.person_id == self.person_id,
+                                                         FlareDayRow.day == on)) is not None  # fmt: skip
+
+    def mark_flare_day(self, on: date, flare: bool) -> None:
+        """Keep (or forget) that this day is a flare-up day."""
+        with self.session() as s, s.begin():
+            s.execute(delete(FlareDayRow).where(FlareDayRow.person_id == self.person_id, FlareDayRow.day == on))
+            if flare:
+                s.add(FlareDayRow(person_id=self.person_id, day=on))
 
     def add_screening(self, screening: Screening) -> None:
         validate_stored_answers(screening.answers)
@@ -623,6 +637,7 @@ class Store:
             BreakSettingsRow,
             BreakEventRow,
             DayMinutesRow,
+            FlareDayRow,
         ):
             s.execute(delete(table).where(table.person_id == self.person_id))
 

@@ -312,6 +312,17 @@ class BreakEventRow(Base):
     stretch: Mapped[str] = mapped_column(String(60), nullable=False, default="", server_default="")
 
 
+class FlareDayRow(Base):
+    """A day the person said their back is worse (a flare-up): that day's routines are the gentle flare-up kind."""
+
+    __tablename__ = "flare_day"
+    __table_args__ = (Index("uq_flare_day_person_day", "person_id", "day", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), nullable=False)
+    day: Mapped[date] = mapped_column(Date, nullable=False)
+
+
 class DayMinutesRow(Base):
     """The minutes a person chose for one day only (Today's "just for today"); their default is in the profile."""
 

@@ -368,7 +368,9 @@ def create_session(body: NewSession, response: Response, store: StoreDep, catalo
         # The Today page's planning, so a session follows the plan the person saw (and swapped stretches that the
         # planner still looks up by name, to explain a variant, do not break it).
         minutes = body.minutes if body.minutes is not None else store.day_minutes(day)  # the minutes kept today
-        plan = routines.plan(profile, day, store.planner_history(day), store.program(), minutes, swaps)
+        flare = store.flare_day(day)  # a flare-up day's gentle routine, as Today shows it
+        program = None if flare else store.program()
+        plan = routines.plan(profile, day, store.planner_history(day), program, minutes, swaps, flare=flare)
         items = list(plan.items)
         if not items:
             raise refused(list(plan.warnings) or [NOTHING_SUITS])

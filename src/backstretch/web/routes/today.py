@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from backstretch.app.lessons import todays_lesson
 from backstretch.app.routine import Refusal, plan_json
-from backstretch.app.today import MinutesError, keep_minutes, today_view
+from backstretch.app.today import MinutesError, keep_minutes, mark_flare_day, today_view
 from backstretch.core.catalogue import Catalogue
 from backstretch.core.profile import MINUTES_MAX, MINUTES_MIN
 from backstretch.web.deps import CatalogueDep, RoutinesDep, StoreDep
@@ -58,14 +58,24 @@ def today_page(request: Request, store: StoreDep, catalogue: CatalogueDep, routi
             return RedirectResponse("/onboarding/profile", status_code=303)
         if found.needs == "screening":
             return RedirectResponse("/onboarding/safety", status_code=303)
-        return templates.TemplateResponse(request, "today.html", {"verdict": found.verdict, "plan": None})
+        return templates.TemplateResponse(request, "today.html", {"verdict": found.verdict, "plan": None,
+                                                                  "flare": view.flare})  # fmt: skip
     return templates.TemplateResponse(request, "today.html", {
         "verdict": found.verdict, "plan": found.plan, "minutes": minutes, "swaps": swaps, "done": view.done,
         "swapped": [catalogue[s] for s in swaps], "query": query, "minutes_from": view.minutes_from,
         "minute_choices": range(MINUTES_MIN, MINUTES_MAX + 1), "chosen_minutes": found.plan.minutes_budget,
         "kept": request.query_params.get("kept") if request.query_params.get("kept") in ("today", "default") else None,
         "lesson": todays_lesson(request.app.state.lessons, store, date.today()).to_show,
+        "flare": view.flare,
     })  # fmt: skip
+
+
+@pages.post("/today/flare")
+def flare_form(store: StoreDep, flare: Annotated[Literal["yes", "no"], Form()]) -> Response:
+    """ "My back is worse today" (or better again): Today then asks the safety questions again, or gives the
+    gentle routine."""
+    mark_flare_day(store, date.today(), flare == "yes")
+    return RedirectResponse("/today", status_code=303)
 
 
 @pages.post("/today/minutes")
