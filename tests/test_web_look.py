@@ -209,7 +209,8 @@ def on_to(page: Page, panel: str) -> None:
 
 @pytest.mark.parametrize("scheme", SCHEMES)
 def test_every_state_of_the_player_passes_axe(browser: Browser, ready: LiveServer, scheme: str) -> None:
-    """Before, a step that waits for the person, a hold, paused, it hurts, the pain check, the ending, saved."""
+    """Before, the checklist, the warm-up, a setup step that waits for the person, a hold, paused, it hurts, the pain
+    check, the ending, saved; and "It hurts" looks different while it cannot be pressed."""
     context = browser.new_context(viewport=PHONE, color_scheme=scheme)  # type: ignore[arg-type]
     page = context.new_page()
     problems: list[str] = []
@@ -220,11 +221,18 @@ def test_every_state_of_the_player_passes_axe(browser: Browser, ready: LiveServe
     expect(page.locator("body[data-step='checklist']")).to_have_count(1)
     look(page, "player-checklist", scheme, problems)
     page.get_by_role("button", name="I'm ready").click()
+    expect(page.get_by_role("heading", name="Warm up with easy movement")).to_be_visible()
+    look(page, "player-warm-up", scheme, problems)  # "It hurts" cannot be pressed yet
+    hurts = page.locator("#hurts")
+    cannot = hurts.evaluate("(e) => [e.disabled, getComputedStyle(e).backgroundColor, getComputedStyle(e).borderStyle]")
     past_the_warm_up(page)
     in_position(page, "setup")
     look(page, "player-setup", scheme, problems)
     in_position(page)
     look(page, "player-hold", scheme, problems)
+    can = hurts.evaluate("(e) => [e.disabled, getComputedStyle(e).backgroundColor, getComputedStyle(e).borderStyle]")
+    assert cannot[0] and not can[0]
+    assert cannot[1] != can[1] and cannot[2] == "dashed", "a button that cannot be pressed does not look like one"
     page.locator("#pause").click()
     expect(page.locator("#paused-label")).to_be_visible()
     look(page, "player-paused", scheme, problems)
