@@ -97,3 +97,9 @@ def test_the_rules_take_their_values_from_the_tokens() -> None:
         if spacing and re.search(r"(?<![\w-])\d*\.?\d+(rem|em|px)", value.replace("outline-offset", "")):
             one_off.append(f"{prop}: {value} (not on the spacing scale)")
     assert not one_off, "\n".join(one_off)
+
+
+def test_every_token_is_used() -> None:
+    light, _, rules = token_blocks()
+    used = set(re.findall(r"var\(--([\w-]+)\)", rules + light))
+    assert set(tokens(light)) - used == set(), "a token no rule uses"
