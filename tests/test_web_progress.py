@@ -19,13 +19,12 @@ from backstretch.core.consistency import consistency
 from backstretch.core.measures import MEASURES, MeasureKind, trend
 from backstretch.core.profile import Profile
 from backstretch.core.reminders import break_times
-from backstretch.core.safety import QUESTIONS, Screening
 from backstretch.core.vocab import Condition
 from backstretch.library import load_catalogue
-from backstretch.store import Store, open_store
+from backstretch.store import open_store
 from backstretch.store.transfer import export_data
 from backstretch.web.app import create_app
-from tests.helpers import backstretch, record_session
+from tests.helpers import backstretch, five_weeks, record_session
 from tests.web import SCREENSHOTS, LiveServer, screenshot
 
 
@@ -36,26 +35,6 @@ def _no_violations(page: Page) -> None:
 
 def _db(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'web.sqlite3'}"  # the live_server fixture's database
-
-
-def _seed(url: str) -> Store:
-    """Five weeks up to today: stretching most days, pain falling, reach improving, function twice (too few)."""
-    store = open_store(url)
-    today = date.today()
-    store.save_profile(Profile(stretch_days=("mon", "tue", "wed", "thu", "fri", "sun")))
-    store.add_screening(Screening(taken_on=today, answers={q.id: False for q in QUESTIONS}))
-    start = today - timedelta(days=34)
-    for n in range(35):
-        day = start + timedelta(days=n)
-        if day.weekday() != 5 and n % 9 != 4:
-            record_session(store, day, 6 if day.weekday() != 6 else 10)
-        if n % 3 == 0:
-            store.add_measure(m.pain(6 - n // 9, day, morning=True, note="on waking"))
-        if n % 7 == 0:
-            store.add_measure(m.reach(25 - n / 7 * 1.5, day))
-    for day, scores in ((start + timedelta(days=2), (3, 5)), (today - timedelta(days=1), (6, 7))):
-        store.add_measure(m.function([("putting on socks", scores[0]), ("sitting an hour", scores[1])], day))
-    return store
 
 
 def test_logging_measures_through_the_forms(page: Page, live_server: LiveServer, tmp_path: Path) -> None:
@@ -123,7 +102,7 @@ def test_bad_form_posts_store_nothing(database_url: str) -> None:
 
 def test_api_measures_and_progress_match_the_command_line(database_url: str) -> None:
     url = database_url
-    _seed(url)
+    five_weeks(open_store(url))
     client = TestClient(create_app(url))
     assert client.post("/api/measures", json={"kind": "pain", "value": 11}).json() == {
         "detail": "pain is a whole number from 0 to 10, not 11"
@@ -142,7 +121,7 @@ def test_api_measures_and_progress_match_the_command_line(database_url: str) -> 
 
 
 def test_seeded_progress_shows_the_core_trends_and_charts(page: Page, live_server: LiveServer, tmp_path: Path) -> None:
-    store = _seed(_db(tmp_path))
+    store = five_weeks(open_store(_db(tmp_path)))
     today = date.today()
     readings = store.measures()
     summary = consistency(store.active_days(), today, store.load_profile().planned_weekdays)  # type: ignore[union-attr]
@@ -187,7 +166,7 @@ def _json_without_time(text: str) -> dict[str, object]:
 
 
 def test_settings_reminders_export_import_and_delete(page: Page, live_server: LiveServer, tmp_path: Path) -> None:
-    store = _seed(_db(tmp_path))
+    store = five_weeks(open_store(_db(tmp_path)))
     page.goto(f"{live_server.url}/settings")
     expect(page.get_by_role("link", name="Edit your profile")).to_have_attribute("href", "/onboarding/profile")
     expect(page.get_by_role("link", name="Answer the safety questions again")).to_have_attribute(
@@ -268,7 +247,7 @@ def test_settings_reminders_export_import_and_delete(page: Page, live_server: Li
 
 def test_bad_upload_and_full_database_are_clear(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'upload.sqlite3'}"
-    _seed(url)
+    five_weeks(open_store(url))
     client = TestClient(create_app(url))
     before = export_data(open_store(url))
     not_export = client.post("/settings/import", files={"file": ("notes.txt", b"hello")})
@@ -474,7 +453,7 @@ def test_no_command_lines_or_iso_dates_on_the_page(page: Page, live_server: Live
     page.goto(f"{live_server.url}/progress")
     text = page.locator("main").inner_text()
     assert "backstretch " not in text and "`" not in text
-    _seed(_db(tmp_path))
+    five_weeks(open_store(_db(tmp_path)))
     page.goto(f"{live_server.url}/progress")
     for details in page.locator("main details").all():
         details.evaluate("d => { d.open = true; }")

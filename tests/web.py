@@ -9,13 +9,14 @@ import shutil
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 if TYPE_CHECKING:
+    from fastapi.routing import APIRoute
     from playwright.sync_api import Browser, Page
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "build" / "screenshots"
@@ -24,6 +25,19 @@ PHONE, DESK = {"width": 390, "height": 844}, {"width": 1366, "height": 900}
 RECORD_ERRORS = """window.__errors = [];
 window.addEventListener('error', (e) => window.__errors.push(String(e.message)));
 window.addEventListener('unhandledrejection', (e) => window.__errors.push(String(e.reason)));"""
+
+
+def all_routes(routes: list[Any], prefix: str = "") -> list[tuple[str, APIRoute]]:
+    """Every route of the app with its full path, also inside included routers (FastAPI keeps those as wrappers)."""
+    from fastapi.routing import APIRoute
+
+    found = []
+    for route in routes:
+        if isinstance(route, APIRoute):
+            found.append((prefix + route.path, route))
+        elif hasattr(route, "original_router"):  # an included router: its routes under its prefix
+            found += all_routes(route.original_router.routes, prefix + route.include_context.prefix)
+    return found
 
 
 def chromium_path() -> str:
@@ -88,12 +102,15 @@ def page(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
-def screenshot(page: Page, name: str) -> None:
-    """Save the page at phone and desk widths into build/screenshots, for people to look at."""
+def screenshot(page: Page, name: str, check: Callable[[str], None] | None = None) -> None:
+    """Save the page at phone and desk widths into build/screenshots, for people to look at; `check` (axe, say)
+    runs at each size first, given the size as "390x844"."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for size in (PHONE, DESK):
         label = f"{size['width']}x{size['height']}"
         page.set_viewport_size(size)  # type: ignore[arg-type]
+        if check is not None:
+            check(label)
         page.screenshot(path=SCREENSHOTS / f"{name}-{label}.png", full_page=True)
     page.set_viewport_size(PHONE)  # type: ignore[arg-type]
 

@@ -4,7 +4,7 @@
 // The server decides what may be kept: a response marked `Cache-Control: no-store` (in clinic mode every personal
 // page, on one person's computer the charts) is passed on and never stored, so after signing out on a shared
 // computer nobody's page can be read from this cache.
-const VERSION = "backstretch-v5";
+const VERSION = "backstretch-v6";
 const SHELL = ["/static/app.css", "/static/app.js", "/static/player.js", "/static/player/outbox.js",
   "/static/player/session.js", "/static/player/view.js", "/static/player/coach.js", "/static/csrf.js",
   "/static/icon.svg", "/static/manifest.webmanifest"];
