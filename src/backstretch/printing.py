@@ -25,7 +25,7 @@ from backstretch.core.planner import History, Plan, PlanItem
 from backstretch.core.profile import Profile
 from backstretch.core.programs import Program, program_plan
 from backstretch.core.timeline import CHECKLIST
-from backstretch.core.vocab import condition_label
+from backstretch.core.words import day_words, plain_words
 from backstretch.optional import weasyprint_html
 from backstretch.store import Store
 from backstretch.store.database import SESSION_PAIN_NOTE, SessionSummary
@@ -77,7 +77,8 @@ def _environment() -> jinja2.Environment:
 
 
 _ENV = _environment()
-_ENV.filters["condition_label"] = condition_label
+_ENV.filters["plain_words"] = plain_words
+_ENV.filters["day_words"] = day_words
 
 
 def render_pdf(html: str) -> bytes:

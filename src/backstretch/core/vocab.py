@@ -151,6 +151,26 @@ SPINE_WORDS: dict[SpinalMovement, str] = {
     SpinalMovement.LATERAL: "bends to the side",
     SpinalMovement.NEUTRAL: "stays in its natural shape",
 }
+EQUIPMENT_WORDS: dict[Equipment, str] = {
+    Equipment.NONE: "none",
+    Equipment.CHAIR: "a chair",
+    Equipment.WALL: "a wall",
+    Equipment.STRAP: "a strap, belt or towel",
+    Equipment.MAT: "a mat",
+    Equipment.CUSHION: "a cushion",
+    Equipment.BACK_STRETCHER: "a back-stretcher",
+}
+SUPPORT_WORDS: dict[Support, str] = {
+    Support.HANDS: "your hands",
+    Support.FOREARMS: "your forearms",
+    Support.KNEES: "your knees",
+}
+BALANCE_WORDS: dict[Balance, str] = {
+    Balance.SINGLE_LEG: "standing on one leg",
+    Balance.SPLIT_STANCE: "a long stride with one foot behind the other",
+    Balance.HEAD_DOWN_THEN_UP: "the head going below the heart and back up",
+    Balance.KNEELING: "balancing on one or both knees",
+}
 
 
 # The references a stretch file may cite. Keys follow docs/clinical-facts.md; the last one is ours and says so.
@@ -184,8 +204,3 @@ CONDITION_SOURCE: dict[Condition, str] = {
 
 def condition_source(condition: Condition) -> str:
     return CONDITION_SOURCE.get(condition, "BACKSTRETCH")
-
-
-def condition_label(condition: Condition | str) -> str:
-    """What a page shows for a condition: plain words, never the vocabulary term."""
-    return CONDITION_LABELS[Condition(condition)]
