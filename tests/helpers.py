@@ -6,6 +6,7 @@ import subprocess
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from backstretch.core.timeline import Step, StepKind
 from backstretch.store import Store
@@ -32,3 +33,17 @@ def record_session(store: Store, day: date, minutes: int) -> None:
     for step in steps:
         store.record_step(session, step, step.seconds, "done")
     store.finish_session(session, "completed", pain_after=None)
+
+
+def app_routes(routes: list[Any], prefix: str = "") -> list[tuple[str, Any]]:
+    """Every route of a FastAPI app (an APIRoute) with its full path, also inside included routers (FastAPI keeps
+    those as wrappers)."""
+    from fastapi.routing import APIRoute
+
+    found = []
+    for route in routes:
+        if isinstance(route, APIRoute):
+            found.append((prefix + route.path, route))
+        elif hasattr(route, "original_router"):  # an included router: its routes under its prefix
+            found += app_routes(route.original_router.routes, prefix + route.include_context.prefix)
+    return found

@@ -10,7 +10,6 @@ from datetime import date
 from typing import Any
 
 import pytest
-from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from backstretch.core.accounts import Role
@@ -22,6 +21,7 @@ from backstretch.store import Store, open_store
 from backstretch.store.accounts import Accounts
 from backstretch.store.models import CareRow
 from backstretch.web.app import create_app
+from tests.helpers import app_routes
 
 # Routes that take an id but show nothing personal, with why.
 PUBLIC = {
@@ -36,20 +36,9 @@ PUBLIC = {
 ID_QUERIES = ("session",)  # query parameters that name someone's record
 
 
-def _api_routes(routes: list[Any], prefix: str = "") -> list[tuple[str, APIRoute]]:
-    """Every route with its full path, also inside included routers (FastAPI keeps those as wrappers)."""
-    found = []
-    for route in routes:
-        if isinstance(route, APIRoute):
-            found.append((prefix + route.path, route))
-        elif hasattr(route, "original_router"):  # an included router: its routes under its prefix
-            found += _api_routes(route.original_router.routes, prefix + route.include_context.prefix)
-    return found
-
-
 def _routes_with_ids(app: Any) -> list[tuple[str, str]]:
     found = []
-    for path, route in _api_routes(app.routes):
+    for path, route in app_routes(app.routes):
         names = {p.name for p in route.dependant.path_params}
         names |= {q.name for q in route.dependant.query_params if q.name in ID_QUERIES}
         if names:
