@@ -34,7 +34,8 @@ def _said_plainly(raw: str) -> bool:
 @cache
 def raw_terms() -> tuple[frozenset[str], frozenset[str]]:
     """The vocabulary values a page must not show: those of several words (hyphenated), which no sentence writes,
-    and single words ("flexion", "glutes"), which a sentence may use but a page must not show on their own."""
+    and single words ("flexion", "glutes", "mon"), which a sentence may use but a page must not show on their own (a
+    line, a table cell, an item of a list)."""
     values = {term.value for vocabulary in VOCABULARIES for term in vocabulary}
     shown_raw = {v for v in values if not _said_plainly(v) and re.search(r"[a-z]", v)}
     return frozenset(v for v in shown_raw if "-" in v), frozenset(v for v in shown_raw if "-" not in v)
@@ -75,7 +76,7 @@ def problems(text: str) -> list[str]:
     found = [f"command line {m[0]!r}" for m in commands.finditer(text)]
     found += [f"command in backticks {m[0]!r}" for m in BACKTICKS.finditer(text)]
     found += [f"vocabulary term {m[0]!r}" for m in terms.finditer(text)]
-    found += [f"vocabulary term {cell!r} on its own" for cell in re.split(r"[\n\t]", text)
+    found += [f"vocabulary term {cell.strip()!r} on its own" for cell in re.split(r"[\n\t,;·:]", text)
               if cell.strip() in single_words]  # fmt: skip
     found += [f"source key {m[0]!r}" for m in sources.finditer(text)]
     found += [f"ISO date {m[0]!r}" for m in ISO_DATE.finditer(text)]

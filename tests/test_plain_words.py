@@ -48,7 +48,8 @@ NOT_PAGES = {
     "/clinic/export.csv": "a spreadsheet of records for other programs, where an ISO date is the format",
 }
 # Query strings that make a route show what it is for (a calendar needs something to remind of).
-QUERIES = {"/settings/reminders.ics": "?at=07:30&desk_breaks=true&every=45&from=09:00&to=17:00",
+QUERIES = {"/settings/reminders.ics": "?at=07:30&days=mon&days=thu&desk_breaks=true&every=45&from=09:00&to=17:00"
+                                      "&work_days=mon&work_days=tue",
            "/player": "?minutes=3&speed=100"}  # fmt: skip
 PERSON = Profile(minutes=10, pain_areas=(PainArea.LOWER_BACK, PainArea.LEG),
                  equipment=(Equipment.CHAIR, Equipment.WALL, Equipment.STRAP),
@@ -77,10 +78,12 @@ class Crawl:
 
     found: dict[str, list[str]] = field(default_factory=dict)
     read: list[str] = field(default_factory=list)
+    kinds: dict[str, str] = field(default_factory=dict)  # what each path answered, by where
 
-    def check(self, where: str, text: str) -> None:
+    def check(self, where: str, text: str, kind: str = "text/html") -> None:
         assert text.strip(), f"{where}: nothing to read"
         self.read.append(where)
+        self.kinds[where] = kind
         if found := problems(text):
             self.found[where] = found
 
@@ -132,13 +135,13 @@ def _crawl(crawl: Crawl, context: BrowserContext, base: str, who: str, paths: It
             page.goto(base + path)
             crawl.check(where, f"{page.title()}\n{page.inner_text('body')}")
         elif kind == "application/pdf":
-            crawl.check(where, _pdf_text(answer.body(), tmp_path))
+            crawl.check(where, _pdf_text(answer.body(), tmp_path), kind)
         elif kind == "text/calendar":
-            crawl.check(where, _calendar_text(answer.body()))
+            crawl.check(where, _calendar_text(answer.body()), kind)
         elif kind == "image/svg+xml":
             text = _svg_text(answer.body())
             if text.strip():  # a stretch's figure has no words
-                crawl.check(where, text)
+                crawl.check(where, text, kind)
         else:
             pytest.fail(f"{where} answers {kind!r}: say how the crawl reads it, or why it is not a page")
     page.close()
@@ -191,6 +194,9 @@ def test_every_page_of_one_persons_app_is_in_plain_words(browser: Browser, tmp_p
                                "--ics", "-"], capture_output=True, check=True, timeout=60)  # fmt: skip
     crawl.check("backstretch remind", _calendar_text(calendar.stdout))
     assert sum(w.startswith("person /library/") for w in crawl.read) == len(load_catalogue()), "every stretch"
+    files = {"/settings/reminders.ics": "text/calendar", "/today/handout.pdf": "application/pdf",
+             "/progress/report.pdf": "application/pdf", "/lessons/print.pdf": "application/pdf"}  # fmt: skip
+    assert {path: crawl.kinds[f"person {path}{QUERIES.get(path, '')}"] for path in files} == files, "the files read"
     crawl.assert_clean()
 
 
@@ -228,6 +234,10 @@ def test_every_page_of_a_clinic_is_in_plain_words(browser: Browser, postgres_url
             _crawl(crawl, context, server.url, who, _paths(app, ids), tmp_path)
             context.close()
     assert any(w == f"clinician /clinic/patients/{patient.id}" for w in crawl.read)
+    files = {f"patient /settings/reminders.ics{QUERIES['/settings/reminders.ics']}": "text/calendar",
+             f"clinician /clinic/patients/{patient.id}/handout.pdf": "application/pdf",
+             f"clinician /clinic/patients/{patient.id}/report.pdf": "application/pdf"}  # fmt: skip
+    assert {where: crawl.kinds.get(where) for where in files} == files, "the files read"
     crawl.assert_clean()
 
 
@@ -251,6 +261,7 @@ def test_a_raw_term_of_several_words_is_caught_anywhere(raw: str, before: str, a
 @given(st.sampled_from(sorted(SINGLE_WORDS)))
 def test_a_raw_single_word_is_caught_on_its_own_but_not_in_a_sentence(raw: str) -> None:
     assert problems(f"Spine\t{raw}\n") == [f"vocabulary term {raw!r} on its own"]
+    assert problems(f"Works: {raw}, neck") == [f"vocabulary term {raw!r} on its own"]
     assert problems(f"It eases the back into {raw} gently.") == []
 
 
@@ -276,6 +287,6 @@ def test_an_iso_date_is_caught_and_the_day_in_words_passes(day: date) -> None:
 def test_the_detector_knows_the_vocabularies_it_guards() -> None:
     # The terms pages once showed, and which plain words stand for: each vocabulary contributes.
     assert {"flexion-intolerant", "floor-supine", "hip-flexors", "single-leg", "upper-back"} <= SEVERAL_WORDS
-    assert {"flexion", "glutes", "hamstrings"} <= SINGLE_WORDS
+    assert {"flexion", "glutes", "hamstrings", "mon"} <= SINGLE_WORDS
     assert not {"chair", "standing", "osteoporosis", "back-stretcher"} & (SEVERAL_WORDS | SINGLE_WORDS)
     assert {"A2", "R4", "MCKENZIE", "D1"} <= source_keys() and {"start", "plan", "stretches"} <= subcommands()

@@ -10,7 +10,15 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from backstretch.core.profile import AGE_BAND_WORDS, PAIN_AREA_WORDS, TRIMESTER_LABELS, AgeBand, PainArea, Trimester
+from backstretch.core.profile import (
+    AGE_BAND_WORDS,
+    PAIN_AREA_WORDS,
+    TRIMESTER_LABELS,
+    AgeBand,
+    PainArea,
+    Trimester,
+    Weekday,
+)
 from backstretch.core.vocab import (
     BALANCE_WORDS,
     CONDITION_LABELS,
@@ -45,6 +53,7 @@ VOCABULARIES: Mapping[type[StrEnum], Mapping[Any, str]] = {
     PainArea: PAIN_AREA_WORDS,
     AgeBand: AGE_BAND_WORDS,
     Trimester: TRIMESTER_LABELS,
+    Weekday: dict(zip(Weekday, WEEKDAY_NAMES, strict=True)),
 }
 
 
