@@ -3,7 +3,7 @@ no command line, raw vocabulary term, source key or ISO date (tests/plain_words.
 
 The pages come from the app's own route table, so a new page is crawled without editing this file; a person with a
 profile, safety answers, sessions, measures, lessons and desk breaks fills every page, on one computer and in clinic
-mode (a patient, their clinician, and someone signed out)."""
+mode (a patient, their clinician, and someone signed out); someone new, with nothing stored, shows the empty states."""
 
 from __future__ import annotations
 
@@ -190,6 +190,13 @@ def test_every_page_of_one_persons_app_is_in_plain_words(browser: Browser, tmp_p
                "measure_id": [str(store.logged_measures()[0].id)], "patient_id": ["1"]}  # fmt: skip
         _crawl(crawl, context, server.url, "person", _paths(server.server.config.app, ids), tmp_path)
         context.close()
+    # Someone new, with nothing stored yet: the welcome, the questions, and every empty state.
+    with LiveServer(f"sqlite:///{tmp_path / 'new.sqlite3'}") as server:
+        context = browser.new_context(viewport={"width": 390, "height": 844})
+        ids = {"stretch_id": ["cat-stretch"], "slug": [load_lessons()[0].slug], "session_id": ["1"],
+               "measure_id": ["1"], "patient_id": ["1"]}  # fmt: skip
+        _crawl(crawl, context, server.url, "someone new", _paths(server.server.config.app, ids), tmp_path)
+        context.close()
     calendar = subprocess.run([sys.executable, "-m", "backstretch", "remind", "--at", "07:30", "--desk-breaks",
                                "--ics", "-"], capture_output=True, check=True, timeout=60)  # fmt: skip
     crawl.check("backstretch remind", _calendar_text(calendar.stdout))
@@ -197,6 +204,7 @@ def test_every_page_of_one_persons_app_is_in_plain_words(browser: Browser, tmp_p
     files = {"/settings/reminders.ics": "text/calendar", "/today/handout.pdf": "application/pdf",
              "/progress/report.pdf": "application/pdf", "/lessons/print.pdf": "application/pdf"}  # fmt: skip
     assert {path: crawl.kinds[f"person {path}{QUERIES.get(path, '')}"] for path in files} == files, "the files read"
+    assert {"someone new /", "someone new /progress", "someone new /onboarding/profile"} <= set(crawl.read)
     crawl.assert_clean()
 
 
