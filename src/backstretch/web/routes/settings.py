@@ -58,7 +58,7 @@ def _page(request: Request, store: Store, errors: dict[str, str] | None = None,
           reminders: dict[str, Any] | None = None, status: int = 200) -> Response:  # fmt: skip
     profile = store.load_profile()
     return templates.TemplateResponse(request, "settings.html", {
-        "profile": profile, "screening": store.latest_screening(), "errors": errors or {},
+        "profile": profile, "screening": store.latest_screening(), "errors": errors or {}, "today": date.today(),
         "r": reminders or _reminder_defaults(store), "weekdays": list(zip(WEEKDAYS, DAY_NAMES, strict=True)),
         "every_min": EVERY_MIN, "every_max": EVERY_MAX, "minutes_min": MINUTES_MIN, "minutes_max": MINUTES_MAX,
         "default_minutes": profile.minutes if profile else DAILY_MINUTES_DEFAULT,
