@@ -11,8 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from backstretch.core import chart
-from backstretch.core.chart import Chart, day_words, measure_chart, reach_words, weeks_chart
+from backstretch.core.chart import Chart, measure_chart, reach_words, weeks_chart
 from backstretch.core.measures import MEASURES, Measure, MeasureKind, trend
+from backstretch.core.words import day_words
 from tests.strategies import measures
 
 TODAY = date(2026, 12, 5)

@@ -31,9 +31,10 @@ from backstretch.core.reminders import (
 from backstretch.core.vocab import Position
 from backstretch.library import load_catalogue
 from tests.helpers import backstretch
+from tests.plain_words import problems
 
 START = "2026-11-24"  # a Tuesday
-SHOW = re.compile(r"backstretch stretches show ([a-z0-9-]+)")
+SHOW = re.compile(r"http://127\.0\.0\.1:8000/library/([a-z0-9-]+)")  # the stretch's page, at the local address
 
 
 def error_of(result: subprocess.CompletedProcess[str]) -> str:
@@ -90,6 +91,8 @@ def test_daily_stretch_and_desk_breaks_read_back(tmp_path: Path, catalogue: Cata
     assert str(daily["summary"]) == "Stretch for your back (8 min)"
     assert days_of(daily) == ["MO", "WE", "FR"]
     assert "General advice, not a diagnosis" in str(daily["description"])
+    # It opens Today at the address `backstretch serve` uses, named in the words too (not every app shows the link).
+    assert str(daily["url"]) == "http://127.0.0.1:8000/today" and str(daily["url"]) in str(daily["description"])
     assert alarm_at_start(daily)
 
     # 09:00 to 17:00 every 45 min: the first break 45 min after 09:00, then every 45 min while a 2-minute break
@@ -103,6 +106,7 @@ def test_daily_stretch_and_desk_breaks_read_back(tmp_path: Path, catalogue: Cata
         assert timedelta(0) < b.end - b.start <= timedelta(minutes=2)
         assert days_of(b) == ["MO", "WE", "FR"]  # --days applies to desk breaks too when --work-days is absent
         assert alarm_at_start(b)
+        assert str(b["url"]) == "http://127.0.0.1:8000/desk" and str(b["url"]) in str(b["description"])
         text = str(b["description"])
         found = SHOW.findall(text)
         assert len(found) == 1 and found[0] in desk_ids
@@ -187,7 +191,7 @@ def test_bad_input_is_one_clear_line_and_no_file(tmp_path: Path, args: tuple[str
     error = error_of(backstretch("remind", *args, "--ics", ics))
     assert error.startswith("Error:") and message in error, error
     if "every 30 to 60" in message:
-        assert "D1, D2, D3, D5" in error  # the limit names where it comes from
+        assert "McLean et al. 2001" in error and "D1" not in error  # where the limit comes from, in readable words
     assert list(tmp_path.iterdir()) == []
 
 
@@ -253,7 +257,9 @@ def test_desk_breaks_stay_in_the_window_and_keep_their_spacing(
     assert all(b - a == every for a, b in itertools.pairwise(at))
     assert all(minute(start) < m and m + BREAK_MINUTES <= minute(end) for m in at)
     assert at[-1] + every + BREAK_MINUTES > minute(end)  # no room left for one more
-    events = desk_breaks(times, frozenset({0, 2}), date(2026, 11, 24), desk_rotation(list(catalogue.values())))
+    events = desk_breaks(
+        times, frozenset({0, 2}), date(2026, 11, 24), desk_rotation(list(catalogue.values())), "http://127.0.0.1:8000"
+    )
     assert all(e.minutes <= 2 and e.first.date() == date(2026, 11, 25) for e in events)
     assert all(a.stretch_id != b.stretch_id for a, b in itertools.pairwise(events))
 
@@ -276,3 +282,29 @@ def test_every_accepts_only_30_to_60_minutes(minutes: int, form: str) -> None:
 def test_first_day_matches_the_rule() -> None:
     assert first_day(date(2026, 11, 24), frozenset({1})) == date(2026, 11, 24)
     assert first_day(date(2026, 11, 24), frozenset({0})) == date(2026, 11, 30)
+
+
+@pytest.mark.parametrize("configured", ["", "https://stretch.clinic.example/"])
+def test_the_web_calendar_links_to_the_address_the_app_is_opened_at_or_the_configured_one(
+    configured: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from backstretch.web.app import create_app
+
+    monkeypatch.setenv("BACKSTRETCH_BASE_URL", configured)
+    client = TestClient(create_app(f"sqlite:///{tmp_path / 'web.sqlite3'}"), base_url="http://testserver:8123")
+    answer = client.get("/settings/reminders.ics", params={"at": "07:30", "days": ["mon"], "desk_breaks": "true",
+                                                           "work_days": ["tue"]})  # fmt: skip
+    assert answer.status_code == 200, answer.text
+    base = configured.rstrip("/") or "http://testserver:8123"
+    events = Calendar.from_ical(answer.content).walk("VEVENT")
+    assert [str(e["url"]) for e in events] == [f"{base}/today"] + [f"{base}/desk"] * (len(events) - 1)
+    assert all(str(e["url"]) in str(e["description"]) and problems(str(e["description"])) == [] for e in events)
+
+
+def test_a_base_url_that_is_not_a_web_address_is_refused_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BACKSTRETCH_BASE_URL", "stretch.clinic.example")
+    result = backstretch("remind", "--at", "07:30", "--ics", "-")
+    assert result.returncode == 2 and "BACKSTRETCH_BASE_URL" in result.stderr and "https://" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -25,10 +25,11 @@ from backstretch.app.today import (
 )
 from backstretch.cli.ending import print_ending
 from backstretch.cli.main import app
-from backstretch.core.planner import PAIN_FREE_SESSIONS_TO_PROGRESS, day_words
+from backstretch.core.planner import PAIN_FREE_SESSIONS_TO_PROGRESS
 from backstretch.core.profile import Profile, Weekday
 from backstretch.core.safety import QUESTIONS, Screening
 from backstretch.core.timeline import Step, StepKind
+from backstretch.core.words import day_words
 from backstretch.library import load_catalogue
 from backstretch.store import Store, open_store
 from backstretch.web.app import create_app

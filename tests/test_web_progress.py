@@ -14,12 +14,12 @@ from playwright.sync_api import Page, expect
 
 from backstretch.app.reminders import build_reminders, calendar_bytes
 from backstretch.core import measures as m
-from backstretch.core.chart import day_words
 from backstretch.core.consistency import consistency
 from backstretch.core.measures import MEASURES, MeasureKind, trend
 from backstretch.core.profile import Profile
 from backstretch.core.reminders import break_times
 from backstretch.core.vocab import Condition
+from backstretch.core.words import day_words
 from backstretch.library import load_catalogue
 from backstretch.store import open_store
 from backstretch.store.transfer import export_data
@@ -189,7 +189,7 @@ def test_settings_reminders_export_import_and_delete(page: Page, live_server: Li
     times = break_times(time(9), time(17), 60)
     assert len(events) == 1 + len(times) and str(events[0]["summary"]) == "Stretch for your back (8 min)"
     expected = build_reminders(load_catalogue(), store.load_profile(), date.today(), time(7, 30), None,
-                               frozenset(range(7)), times, frozenset(range(5)))  # fmt: skip
+                               frozenset(range(7)), times, frozenset(range(5)), live_server.url)  # fmt: skip
     assert data == calendar_bytes(expected)
     response = page.goto(f"{live_server.url}/settings/reminders.ics?desk_breaks=true&every=20&from=09:00&to=17:00")
     assert response is not None and response.status == 422

@@ -25,7 +25,7 @@ from backstretch.core.planner import History, Plan, PlanItem
 from backstretch.core.profile import Profile
 from backstretch.core.programs import Program, program_plan
 from backstretch.core.timeline import CHECKLIST
-from backstretch.core.vocab import condition_label
+from backstretch.core.words import day_words, plain_words
 from backstretch.optional import weasyprint_html
 from backstretch.store import Store
 from backstretch.store.database import SESSION_PAIN_NOTE, SessionSummary
@@ -77,7 +77,8 @@ def _environment() -> jinja2.Environment:
 
 
 _ENV = _environment()
-_ENV.filters["condition_label"] = condition_label
+_ENV.filters["plain_words"] = plain_words
+_ENV.filters["day_words"] = day_words
 
 
 def render_pdf(html: str) -> bytes:
@@ -90,7 +91,7 @@ def render_pdf(html: str) -> bytes:
 def handout_html(plan: Plan, catalogue: Catalogue, paper: Paper = Paper.A4, name: str = "", days: str = "") -> str:
     """The routine sheet: who and when, the safety basics, then each stretch with its figure, dose, steps and cues."""
     if not plan.items:
-        raise PrintError(f"there is no stretch in the routine for {plan.date.isoformat()}, so there is nothing to "
+        raise PrintError(f"there is no stretch in the routine for {day_words(plan.date)}, so there is nothing to "
                          f"print" + (f": {plan.reasons[0]}" if plan.reasons else ""))  # fmt: skip
     stretches = [HandoutStretch(n, item, catalogue[item.stretch],
                                 render_svg(catalogue.figure_of(item.stretch), title=item.name, size=150))
@@ -191,7 +192,7 @@ def painful_reports(sessions: list[SessionSummary], catalogue: Catalogue, since:
             continue
         for sid in s.painful:
             until = s.day + timedelta(days=PAINFUL_LEFT_OUT_DAYS)
-            changes = [f"Left out of the planner's routines until {until.isoformat()}."]
+            changes = [f"Left out of the planner's routines until {day_words(until)}."]
             if s.status == "stopped":
                 changes.insert(0, "The session ended there, with advice to get checked if it did not settle.")
             easier = catalogue[sid].easier if sid in catalogue else ()

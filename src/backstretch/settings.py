@@ -10,12 +10,14 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from platformdirs import user_data_dir
 from pydantic import ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PREFIX = "BACKSTRETCH_"
+LOCAL_ADDRESS = "http://127.0.0.1:8000"  # where `backstretch serve` opens the app when told nothing else
 
 
 class SettingsError(ValueError):
@@ -38,8 +40,21 @@ class Settings(BaseSettings):
     allowed_hosts: str = ""
     """More names the web app answers to, besides this computer's own (comma-separated names or base URLs);
     `serve --allow-host` sets it for its workers."""
+    base_url: str | None = None
+    """The address people open the app at, like https://stretch.clinic.example: the links in calendar reminders
+    point there. Unset, they point at the address the app was opened at, or LOCAL_ADDRESS from the command line."""
 
-    @field_validator("home", "database_url", mode="before")
+    @field_validator("base_url")
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("give the address people open the app at, starting with https:// or http://")
+        return value.rstrip("/")
+
+    @field_validator("home", "database_url", "base_url", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

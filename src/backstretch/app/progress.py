@@ -7,7 +7,6 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any, Literal, Protocol
 
-from backstretch.core.chart import day_words
 from backstretch.core.consistency import Consistency
 from backstretch.core.measures import (
     REACH_NOT_SAVED,
@@ -21,6 +20,7 @@ from backstretch.core.measures import (
     reach_test_refusal,
 )
 from backstretch.core.profile import Profile
+from backstretch.core.words import day_words
 
 
 def progress_json(c: Consistency, trends: list[Trend]) -> dict[str, Any]:

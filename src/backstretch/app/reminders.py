@@ -19,6 +19,8 @@ from backstretch.core.reminders import (
     desk_breaks,
 )
 from backstretch.core.safety import DISCLAIMER
+from backstretch.settings import LOCAL_ADDRESS
+from backstretch.settings import current as current_settings
 
 PRODID = "-//backstretch//remind//EN"
 
@@ -33,6 +35,7 @@ def _event(reminder: Reminder) -> Event:
     event.add("rrule", {"freq": "weekly", "byday": [ICAL_DAYS[d] for d in reminder.weekdays]})
     event.add("summary", reminder.summary)
     event.add("description", reminder.description)
+    event.add("url", reminder.url)
     event.add("categories", ["backstretch", reminder.kind])
     event.add("transp", "TRANSPARENT")  # a reminder, not a meeting: it should not mark the person as busy
     alarm = Alarm()
@@ -54,20 +57,27 @@ def calendar_bytes(reminders: Sequence[Reminder]) -> bytes:
     return bytes(calendar.to_ical())
 
 
+def app_address(opened_at: str | None = None) -> str:
+    """The base address the reminders link to: the configured one (a clinic's), else the address the app was opened
+    at, else the one `backstretch serve` uses on this computer."""
+    return (current_settings().base_url or opened_at or LOCAL_ADDRESS).rstrip("/")
+
+
 def build_reminders(catalogue: Mapping[str, Stretch], profile: Profile | None, first: date, daily_at: time | None,
                     minutes: int | None, daily_days: frozenset[int] | None, times: Sequence[time],
-                    break_days: frozenset[int]) -> list[Reminder]:  # fmt: skip
+                    break_days: frozenset[int], address: str) -> list[Reminder]:  # fmt: skip
     """The reminders `remind` writes (and the web app's settings page downloads), with the profile's minutes and
-    days where none are given; a ValueError when desk breaks are asked for but no desk stretch suits the profile."""
+    days where none are given, each linking to the app's page at `address` (see app_address); a ValueError when desk
+    breaks are asked for but no desk stretch suits the profile."""
     reminders: list[Reminder] = []
     if daily_at is not None:
         length = minutes or (profile.minutes if profile else DAILY_MINUTES_DEFAULT)
         chosen_days = daily_days or (profile.planned_weekdays if profile else frozenset(range(7)))
-        reminders.append(daily_reminder(daily_at, length, chosen_days, first, DISCLAIMER))
+        reminders.append(daily_reminder(daily_at, length, chosen_days, first, DISCLAIMER, address))
     if times:
         rotation = desk_stretches(catalogue, profile)
         if not rotation:
             raise ValueError("no desk stretch in the library suits your profile, so there is nothing to suggest "
                              "in a break")  # fmt: skip
-        reminders.extend(desk_breaks(times, break_days, first, rotation))
+        reminders.extend(desk_breaks(times, break_days, first, rotation, address))
     return reminders

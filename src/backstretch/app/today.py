@@ -22,10 +22,10 @@ from backstretch.core.planner import (
     PAINFUL_EXCLUSION,
     History,
     allowed_reason,
-    day_words,
     pain_free_counts,
 )
 from backstretch.core.profile import MINUTES_MAX, MINUTES_MIN, Profile
+from backstretch.core.words import day_words
 
 # clinical-facts 6: a change of 2 points on the 0-10 pain scale is the smallest most people notice as real
 # (Ostelo et al., Spine 2008;33:90); less is not called a change.

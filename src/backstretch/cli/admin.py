@@ -13,12 +13,12 @@ import typer
 from backstretch.cli.plan import DbOption
 from backstretch.cli.stretches import fail, out
 from backstretch.core.accounts import AccountError, Role
+from backstretch.settings import LOCAL_ADDRESS
 from backstretch.store import open_store
 from backstretch.store.accounts import Accounts
 
 app = typer.Typer(help="Set up clinic mode: clinicians and admins.", no_args_is_help=True)
 
-LOCAL = "http://127.0.0.1:8000"
 BaseUrl = Annotated[str, typer.Option("--base-url", help="The address people open the app at, for the link.")]
 Name = Annotated[str, typer.Option("--name", help="Their name, as patients will see it.")]
 
@@ -37,12 +37,12 @@ def _create(email: str, role: Role, name: str, base_url: str, db: str | None) ->
 
 
 @app.command("create-clinician")
-def create_clinician(email: str, name: Name = "", base_url: BaseUrl = LOCAL, db: DbOption = None) -> None:
+def create_clinician(email: str, name: Name = "", base_url: BaseUrl = LOCAL_ADDRESS, db: DbOption = None) -> None:
     """Make a clinician's account and print their link to set a password."""
     _create(email, Role.CLINICIAN, name, base_url, db)
 
 
 @app.command("create-admin")
-def create_admin(email: str, name: Name = "", base_url: BaseUrl = LOCAL, db: DbOption = None) -> None:
+def create_admin(email: str, name: Name = "", base_url: BaseUrl = LOCAL_ADDRESS, db: DbOption = None) -> None:
     """Make an admin's account (admins invite clinicians) and print their link to set a password."""
     _create(email, Role.ADMIN, name, base_url, db)

@@ -18,7 +18,7 @@ from backstretch.app.today import keep_minutes, mark_flare_day
 from backstretch.cli.stretches import err, fail, out
 from backstretch.core.catalogue import TomlError, read_toml
 from backstretch.core.errors import field_messages
-from backstretch.core.planner import Plan, day_words
+from backstretch.core.planner import Plan
 from backstretch.core.profile import (
     MINUTES_DEFAULT,
     MINUTES_MAX,
@@ -42,6 +42,7 @@ from backstretch.core.safety import (
     validate_answers,
 )
 from backstretch.core.vocab import CONDITION_LABELS, DERIVED_CONDITIONS, Condition, Equipment
+from backstretch.core.words import day_words
 from backstretch.library import load_catalogue
 from backstretch.store import open_store
 

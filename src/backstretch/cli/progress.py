@@ -22,7 +22,7 @@ from backstretch.app.progress import (
 )
 from backstretch.cli.plan import REFUSED_EXIT, DbOption
 from backstretch.cli.stretches import fail, out
-from backstretch.core.chart import day_words, reading_words
+from backstretch.core.chart import reading_words
 from backstretch.core.consistency import Consistency
 from backstretch.core.measures import (
     MEASURES,
@@ -40,6 +40,7 @@ from backstretch.core.measures import (
     rom_lines,
 )
 from backstretch.core.safety import DISCLAIMER
+from backstretch.core.words import day_words
 from backstretch.library import load_catalogue
 from backstretch.store import Store, open_store
 from backstretch.store.models import MAX_ID

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from backstretch.app.reminders import build_reminders, calendar_bytes
+from backstretch.app.reminders import app_address, build_reminders, calendar_bytes
 from backstretch.cli.plan import DbOption
 from backstretch.cli.stretches import fail, out
 from backstretch.core.consistency import WEEKDAYS, parse_weekdays
@@ -133,7 +133,8 @@ def remind_command(
 
     profile = open_store(db).load_profile()
     try:
-        reminders = build_reminders(load_catalogue(), profile, first, daily_at, minutes, daily_days, times, break_days)
+        reminders = build_reminders(load_catalogue(), profile, first, daily_at, minutes, daily_days, times, break_days,
+                                    app_address())  # fmt: skip
     except ValueError as error:
         raise fail(str(error)) from None
 

@@ -18,6 +18,7 @@ from backstretch.core.figure import FigureSpec
 from backstretch.core.motion import Bound, JointAngle, Target
 from backstretch.core.posture import findings
 from backstretch.core.vocab import (
+    BALANCE_WORDS,
     FLOOR_POSITIONS,
     SOURCES,
     Balance,
@@ -185,16 +186,10 @@ _SPINE_REGIONS = frozenset({Region.LOWER_BACK, Region.UPPER_BACK, Region.SIDE_BO
 _ON_ALL_FOURS = frozenset({"all-fours"})
 _KNEELING_BASES = frozenset({"all-fours", "kneeling"})
 _LYING = {Position.FLOOR_SUPINE: "lying on the back", Position.FLOOR_PRONE: "lying on the front"}
-_BALANCE_WORDS = {
-    Balance.SINGLE_LEG: "standing on one leg",
-    Balance.SPLIT_STANCE: "a long stride with one foot behind the other",
-    Balance.HEAD_DOWN_THEN_UP: "the head going below the heart and back up",
-    Balance.KNEELING: "balancing on one or both knees",
-}
 
 
 def _balance_words(stretch: Stretch) -> str:
-    return " and ".join(_BALANCE_WORDS[b] for b in stretch.balance)
+    return " and ".join(BALANCE_WORDS[b] for b in stretch.balance)
 
 
 def required_avoid_if(stretch: Stretch, figure: FigureSpec | None = None) -> dict[Condition, str]:

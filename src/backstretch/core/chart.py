@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from statistics import median
 
 from backstretch.core.measures import MEASURES, Measure, MeasureKind, Trend, daily_values
+from backstretch.core.words import MONTH_NAMES, day_words
 
 WIDTH, HEIGHT = 320.0, 220.0
 FONT = 15.0  # text size in viewBox units; at WIDTH px wide or more that is 15 px or more
@@ -23,15 +24,6 @@ DOT_RADIUS, MIN_DOT_RADIUS = 5.0, 2.0
 DAY_SLOT_SHARE = 0.8  # the share of a day's width its dots may spread over
 MIN_WINDOW_DAYS = 14  # a lone reading still sits on a two-week axis
 MAX_X_TICKS = 4  # dates like "28 Nov" at FONT size: four fit across WIDTH
-WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-               "November", "December")  # fmt: skip
-
-
-def day_words(day: date, today: date | None = None) -> str:
-    """A day as people say it, "Saturday 5 December", with the year only when it is not this year's."""
-    words = f"{WEEKDAY_NAMES[day.weekday()]} {day.day} {MONTH_NAMES[day.month - 1]}"
-    return words if today is not None and day.year == today.year else f"{words} {day.year}"
 
 
 def short_day(day: date) -> str:

@@ -65,7 +65,7 @@ MEASURES: dict[MeasureKind, MeasureInfo] = {
         important_change=2.0,
         important_share=0.30,
         change_words="a change most people notice",
-        source="clinical-facts 6: 2 points or 30 % (Ostelo et al., Spine 2008;33:90)",
+        source="2 points or 30 % (Ostelo et al., Spine 2008)",
         how_to="Rate your back pain right now from 0 (no pain) to 10 (the worst pain you can imagine). Log it at "
         "about the same time each day, for example on waking, so the numbers can be compared.",
     ),
@@ -76,8 +76,8 @@ MEASURES: dict[MeasureKind, MeasureInfo] = {
         important_change=2.0,
         important_share=None,
         change_words="a change most people notice",
-        source="clinical-facts 6: about 2 points on the mean, 3 on one activity (Abbott & Schmitt, JOSPT 2014); "
-        "scale by Stratford et al. 1995",
+        source="about 2 points on the mean, 3 on one activity (Abbott & Schmitt, JOSPT 2014); scale by "
+        "Stratford et al. 1995",
         how_to="Name up to three everyday activities your back makes hard, such as putting on socks or sitting "
         "through a meeting. Rate each from 0 (you cannot do it) to 10 (as well as before your back "
         "trouble). Keep the same activities each time; the score is their mean.",
@@ -89,7 +89,7 @@ MEASURES: dict[MeasureKind, MeasureInfo] = {
         important_change=4.5,
         important_share=None,
         change_words="more than measuring error",
-        source="clinical-facts 6: 4.5 cm smallest detectable change (Ekedahl et al., Arch Phys Med Rehabil 2012)",
+        source="4.5 cm smallest detectable change (Ekedahl et al., Arch Phys Med Rehabil 2012)",
         how_to="Stand with your feet together and knees straight. Bend forward slowly, letting your arms hang, "
         "only as far as is comfortable: never bounce. Have someone measure from the tip of your middle "
         "finger to the floor. Reaching the floor is 0. If you can reach past the floor, stand on a sturdy step "

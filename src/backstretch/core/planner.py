@@ -59,7 +59,8 @@ from numpy.typing import NDArray
 
 from backstretch.core.catalogue import REPS_MAX, Stretch
 from backstretch.core.profile import AgeBand, Experience, Profile
-from backstretch.core.vocab import FLOOR_POSITIONS, Equipment, Position, Region, SpinalMovement, condition_label
+from backstretch.core.vocab import FLOOR_POSITIONS, Equipment, Position, Region, SpinalMovement
+from backstretch.core.words import day_words, plain_words
 
 # Time model, in seconds (shared with the session timeline).
 SESSION_START_S = 20  # the checklist before the first stretch
@@ -258,11 +259,6 @@ def feasible(problem: SelectionProblem, chosen: Selection) -> bool:
     )
 
 
-def day_words(day: date) -> str:
-    """A date as people say it, "Tuesday 24 November", for reasons and problems shown on pages."""
-    return f"{day:%A} {day.day} {day:%B}"
-
-
 def levels(catalogue: Mapping[str, Stretch], suitable: Collection[str] | None = None) -> dict[str, int]:
     """How many easier steps lie below each stretch: 0 is the gentlest of its family.
 
@@ -390,8 +386,8 @@ def allowed_reason(stretch: Stretch, profile: Profile, desk: bool) -> str | None
     """Why a stretch is ruled out for this person, or None when it is allowed (clinical-facts: contraindication)."""
     blocked = set(stretch.avoid_if) & profile.effective_conditions()
     if blocked:
-        return f"not suitable for you ({'; '.join(sorted(condition_label(c).lower() for c in blocked))})"
-    missing = [e.value.replace("-", " ") for e in stretch.equipment if not profile.has(e)]
+        return f"not suitable for you ({'; '.join(sorted(plain_words(c).lower() for c in blocked))})"
+    missing = [plain_words(e) for e in stretch.equipment if not profile.has(e)]
     if missing:
         return f"needs {' and '.join(missing)}"
     if desk and not stretch.desk_friendly:

@@ -64,6 +64,20 @@ class Trimester(StrEnum):
     NOT_KNOWN = "not-known"
 
 
+# What pages show for the person's answers: plain words, never the vocabulary term.
+PAIN_AREA_WORDS: dict[PainArea, str] = {
+    PainArea.LOWER_BACK: "Lower back",
+    PainArea.UPPER_BACK: "Upper back",
+    PainArea.NECK: "Neck",
+    PainArea.HIPS: "Hips",
+    PainArea.LEG: "Down a leg (sciatica)",
+}
+AGE_BAND_WORDS: dict[AgeBand, str] = {
+    AgeBand.UNDER_35: "Under 35",
+    AgeBand.FROM_35_TO_49: "35 to 49",
+    AgeBand.FROM_50_TO_64: "50 to 64",
+    AgeBand.FROM_65: "65 or older",
+}
 TRIMESTER_LABELS: dict[Trimester, str] = {
     Trimester.FIRST: "First trimester (up to 13 weeks)",
     Trimester.SECOND: "Second trimester (14 to 27 weeks)",

@@ -21,12 +21,12 @@ from backstretch.core.planner import (
     Plan,
     PlanItem,
     allowed_reason,
-    day_words,
     item_seconds,
     painful_recently,
     transitions_seconds,
 )
 from backstretch.core.profile import AgeBand, Profile
+from backstretch.core.words import day_words
 
 MAX_ITEMS = 20
 NOTE_MAX = 1000

@@ -22,7 +22,10 @@ EVERY_MAX = 60
 EVERY_DEFAULT = 45
 BREAK_MINUTES = 2  # the rule allows 30 s to 2 min; one calendar slot of 2 min holds any single desk stretch
 DAILY_MINUTES_DEFAULT = 8
-EVERY_SOURCES = "clinical-facts section 7, rule desk-break; sources D1, D2, D3, D5"
+# clinical-facts: desk-break. Said to people as readable references, never as the source keys D1, D2, D3.
+EVERY_SOURCES = (
+    "from studies of short breaks in desk work: Buckley et al. 2015, McLean et al. 2001, Henning et al. 1997"
+)
 ICAL_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")  # indexed by Python's weekday(), Monday is 0
 WORK_DAYS = frozenset(range(5))
 # The usual targets of office stretching (clinical-facts section 7, sources D6, D8) lead the rotation.
@@ -44,6 +47,7 @@ class Reminder:
     weekdays: tuple[int, ...]
     summary: str
     description: str
+    url: str  # the app's page the event opens: Today for the daily stretch, the desk-break page for a break
     stretch_id: str | None = None
 
     @property
@@ -61,6 +65,7 @@ class Reminder:
                 ",".join(map(str, self.weekdays)),
                 self.summary,
                 self.description,
+                self.url,
             ]
         )
         return f"{hashlib.sha256(key.encode()).hexdigest()[:24]}@backstretch"
@@ -143,8 +148,11 @@ def _days(weekdays: frozenset[int]) -> tuple[int, ...]:
     return tuple(sorted(weekdays))
 
 
-def daily_reminder(at: time, minutes: int, weekdays: frozenset[int], start: date, disclaimer: str) -> Reminder:
+def daily_reminder(at: time, minutes: int, weekdays: frozenset[int], start: date, disclaimer: str,
+                   address: str) -> Reminder:  # fmt: skip
+    """The daily stretch, opening Today at `address` (the app's base address, no trailing slash)."""
     days = _days(weekdays)
+    today = f"{address}/today"
     return Reminder(
         kind="daily",
         first=datetime.combine(first_day(start, weekdays), at),
@@ -152,27 +160,30 @@ def daily_reminder(at: time, minutes: int, weekdays: frozenset[int], start: date
         weekdays=days,
         summary=f"Stretch for your back ({minutes} min)",
         description=(
-            f"Time for your {minutes}-minute stretching routine. Run `backstretch start` to be guided "
-            f"through today's stretches, or `backstretch plan` to see them first.\n\n{disclaimer}"
+            f"Time for your {minutes}-minute stretching routine. Open today's routine in backstretch to see the "
+            f"stretches and be guided through them: {today}\n\n{disclaimer}"
         ),
+        url=today,
     )
 
 
-def _break_description(s: Stretch) -> str:
+def _break_description(s: Stretch, address: str) -> str:
     sides = " on each side" if s.per_side else ""
     return (
         f"Stand up or sit tall for one stretch: {s.name}.\n"
         f"{s.summary}\n"
-        f"Hold it for {s.hold_seconds.default} s{sides}, moving slowly, then carry on.\n"
-        f"How to do it: backstretch stretches show {s.id}\n\n"
+        f"Hold it for {s.hold_seconds.default} seconds{sides}, moving slowly, then carry on.\n"
+        f"Open your desk break in backstretch: {address}/desk\n"
+        f"How to do it, step by step: {address}/library/{s.id}\n\n"
         "General advice, not a diagnosis. Never bounce, and stop if it hurts."
     )
 
 
 def desk_breaks(
-    times: Sequence[time], weekdays: frozenset[int], start: date, stretches: Sequence[Stretch]
+    times: Sequence[time], weekdays: frozenset[int], start: date, stretches: Sequence[Stretch], address: str
 ) -> list[Reminder]:
-    """One recurring event per break time, taking the stretches in turn so consecutive breaks differ."""
+    """One recurring event per break time, taking the stretches in turn so consecutive breaks differ; each opens the
+    desk-break page at `address`."""
     if not stretches:
         raise ValueError("no desk stretch to suggest")
     days = _days(weekdays)
@@ -184,7 +195,8 @@ def desk_breaks(
             minutes=BREAK_MINUTES,
             weekdays=days,
             summary=f"Desk break: {s.name}",
-            description=_break_description(s),
+            description=_break_description(s, address),
+            url=f"{address}/desk",
             stretch_id=s.id,
         )
         for at, s in ((at, stretches[n % len(stretches)]) for n, at in enumerate(times))

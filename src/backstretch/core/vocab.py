@@ -151,9 +151,30 @@ SPINE_WORDS: dict[SpinalMovement, str] = {
     SpinalMovement.LATERAL: "bends to the side",
     SpinalMovement.NEUTRAL: "stays in its natural shape",
 }
+EQUIPMENT_WORDS: dict[Equipment, str] = {
+    Equipment.NONE: "none",
+    Equipment.CHAIR: "a chair",
+    Equipment.WALL: "a wall",
+    Equipment.STRAP: "a strap, belt or towel",
+    Equipment.MAT: "a mat",
+    Equipment.CUSHION: "a cushion",
+    Equipment.BACK_STRETCHER: "a back-stretcher",
+}
+SUPPORT_WORDS: dict[Support, str] = {
+    Support.HANDS: "your hands",
+    Support.FOREARMS: "your forearms",
+    Support.KNEES: "your knees",
+}
+BALANCE_WORDS: dict[Balance, str] = {
+    Balance.SINGLE_LEG: "standing on one leg",
+    Balance.SPLIT_STANCE: "a long stride with one foot behind the other",
+    Balance.HEAD_DOWN_THEN_UP: "the head going below the heart and back up",
+    Balance.KNEELING: "balancing on one or both knees",
+}
 
 
-# The references a stretch file may cite. Keys follow docs/clinical-facts.md; the last one is ours and says so.
+# The references a stretch file may cite, as pages show them (never the key). Keys follow docs/clinical-facts.md
+# (section 4 for SPINE-SURGERY and MCKENZIE); the last one is ours and says so.
 SOURCES: dict[str, str] = {
     "A1": "American College of Sports Medicine, stretching and flexibility guidelines update, 2021",
     "A2": "Garber et al., ACSM Position Stand, Med Sci Sports Exerc 2011;43:1334",
@@ -163,8 +184,8 @@ SOURCES: dict[str, str] = {
     "AAOS-THA": "Standard hip precautions after a hip replacement (posterior and anterior approach); AAOS OrthoInfo "
     "total hip exercise guide",
     "AAOS-TKA": "AAOS OrthoInfo total knee exercise guide: no kneeling on the operated knee until cleared",
-    "SPINE-SURGERY": "clinical-facts.md section 4: after spine surgery only what the surgical team has cleared",
-    "MCKENZIE": "Directional preference (McKenzie method); clinical convention, clinical-facts.md section 4",
+    "SPINE-SURGERY": "Usual care after spine surgery: only the movements the surgical team has cleared",
+    "MCKENZIE": "Directional preference (McKenzie method), a convention of clinical practice",
     "D6": "Tunwattanapong et al., Clin Rehabil 2016;30:64 (office workers' neck and shoulder stretching)",
     "BACKSTRETCH": "backstretch's own practical precaution: the stretch needs or loads what the condition limits",
 }
@@ -184,8 +205,3 @@ CONDITION_SOURCE: dict[Condition, str] = {
 
 def condition_source(condition: Condition) -> str:
     return CONDITION_SOURCE.get(condition, "BACKSTRETCH")
-
-
-def condition_label(condition: Condition | str) -> str:
-    """What a page shows for a condition: plain words, never the vocabulary term."""
-    return CONDITION_LABELS[Condition(condition)]

@@ -9,25 +9,15 @@ from fastapi.templating import Jinja2Templates
 
 from backstretch.core.accounts import STAFF_ROLES
 from backstretch.core.safety import DISCLAIMER
-from backstretch.core.vocab import (
-    POSITION_WORDS,
-    REGION_WORDS,
-    SOURCES,
-    SPINE_WORDS,
-    Position,
-    Region,
-    SpinalMovement,
-    condition_label,
-)
+from backstretch.core.vocab import SOURCES
+from backstretch.core.words import day_words, plain_words
 from backstretch.web.auth import csrf_input, multi_user, signed_in
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.globals["disclaimer"] = DISCLAIMER
-templates.env.filters["condition_label"] = condition_label  # plain words, never the vocabulary term
-templates.env.filters["region_words"] = lambda region: REGION_WORDS[Region(region)]
-templates.env.filters["position_words"] = lambda position: POSITION_WORDS[Position(position)]
+templates.env.filters["plain_words"] = plain_words  # a vocabulary term as people say it
+templates.env.filters["day_words"] = day_words  # a date as people say it, never an ISO date
 templates.env.filters["source_name"] = lambda ref: SOURCES[ref]  # the citation, never the key
-templates.env.filters["spine_words"] = lambda movement: SPINE_WORDS[SpinalMovement(movement)]
 PERSONAL = [("/today", "Today"), ("/library", "Library"), ("/lessons", "Lessons"), ("/progress", "Progress"),
             ("/desk", "Desk breaks"), ("/settings", "Settings")]  # fmt: skip
 STAFF = [("/clinic", "Patients"), ("/library", "Library")]

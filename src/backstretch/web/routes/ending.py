@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from backstretch.app.routine import Routines
 from backstretch.app.today import PAIN_SOURCE, Ending, session_ending
-from backstretch.core.planner import day_words
+from backstretch.core.words import day_words
 from backstretch.store import Store
 from backstretch.web.deps import RoutinesDep, StoreDep
 from backstretch.web.routes.player import SessionId

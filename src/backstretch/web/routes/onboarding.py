@@ -15,9 +15,11 @@ from starlette.datastructures import FormData
 from backstretch.app.screening import clearance_refused, save_screening
 from backstretch.core.errors import field_messages
 from backstretch.core.profile import (
+    AGE_BAND_WORDS,
     MINUTES_DEFAULT,
     MINUTES_MAX,
     MINUTES_MIN,
+    PAIN_AREA_WORDS,
     TRIMESTER_LABELS,
     AgeBand,
     Experience,
@@ -59,13 +61,12 @@ CHOICES: dict[str, list[str]] = {
 CHOICE_LABELS: dict[str, dict[str, str]] = {
     "conditions": {c.value: label for c, label in CONDITION_LABELS.items()},
     "pregnancy_trimester": {t.value: label for t, label in TRIMESTER_LABELS.items()},
-    "pain_areas": {"lower-back": "Lower back", "upper-back": "Upper back", "neck": "Neck", "hips": "Hips",
-                   "leg": "Down a leg (sciatica)"},
+    "pain_areas": {a.value: words for a, words in PAIN_AREA_WORDS.items()},
     "equipment": {"chair": "A steady chair", "wall": "A bit of clear wall", "strap": "A strap, belt or towel",
                   "mat": "A mat", "cushion": "A cushion", "back-stretcher": "A back stretcher"},
     "stretch_days": {"mon": "Monday", "tue": "Tuesday", "wed": "Wednesday", "thu": "Thursday", "fri": "Friday",
                      "sat": "Saturday", "sun": "Sunday"},
-    "age_band": {"under-35": "Under 35", "35-49": "35 to 49", "50-64": "50 to 64", "65-plus": "65 or older"},
+    "age_band": {a.value: words for a, words in AGE_BAND_WORDS.items()},
     "experience": {"new": "No, I am new to it", "some": "Yes, some"},
 }  # fmt: skip
 LABELS = {

@@ -23,7 +23,7 @@ from backstretch.app.progress import (
     restore_measure,
 )
 from backstretch.core.catalogue import Catalogue
-from backstretch.core.chart import Chart, day_words, measure_chart, reading_words, weeks_chart
+from backstretch.core.chart import Chart, measure_chart, reading_words, weeks_chart
 from backstretch.core.measures import (
     FUNCTION_MAX_ACTIVITIES,
     MEASURES,
@@ -38,6 +38,7 @@ from backstretch.core.measures import (
     rom_lines,
     trend_basis,
 )
+from backstretch.core.words import day_words
 from backstretch.store import Store
 from backstretch.store.database import LoggedMeasure, SessionSummary
 from backstretch.store.models import MAX_ID

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.exc import SQLAlchemyError
 
-from backstretch.app.reminders import build_reminders, calendar_bytes
+from backstretch.app.reminders import app_address, build_reminders, calendar_bytes
 from backstretch.core.catalogue import Catalogue
 from backstretch.core.consistency import WEEKDAYS, parse_weekdays
 from backstretch.core.profile import MINUTES_MAX, MINUTES_MIN
@@ -58,7 +58,7 @@ def _page(request: Request, store: Store, errors: dict[str, str] | None = None,
           reminders: dict[str, Any] | None = None, status: int = 200) -> Response:  # fmt: skip
     profile = store.load_profile()
     return templates.TemplateResponse(request, "settings.html", {
-        "profile": profile, "screening": store.latest_screening(), "errors": errors or {},
+        "profile": profile, "screening": store.latest_screening(), "errors": errors or {}, "today": date.today(),
         "r": reminders or _reminder_defaults(store), "weekdays": list(zip(WEEKDAYS, DAY_NAMES, strict=True)),
         "every_min": EVERY_MIN, "every_max": EVERY_MAX, "minutes_min": MINUTES_MIN, "minutes_max": MINUTES_MAX,
         "default_minutes": profile.minutes if profile else DAILY_MINUTES_DEFAULT,
@@ -95,7 +95,7 @@ def _days(label: str, names: list[str]) -> frozenset[int]:
         raise ReminderError(f"{label}: {error}") from None
 
 
-def _calendar(store: Store, catalogue: Catalogue, r: dict[str, Any]) -> bytes:
+def _calendar(request: Request, store: Store, catalogue: Catalogue, r: dict[str, Any]) -> bytes:
     at, desk = r["at"].strip(), r["desk_breaks"]
     if not at and not desk:
         raise ReminderError("nothing to remind you of: give a time for the daily stretch, ask for desk breaks, or both")
@@ -125,7 +125,7 @@ def _calendar(store: Store, catalogue: Catalogue, r: dict[str, Any]) -> bytes:
         break_days = _days("Days for desk breaks", r["work_days"])
     try:
         reminders = build_reminders(catalogue, store.load_profile(), date.today(), daily_at, minutes, daily_days, times,
-                                    break_days)  # fmt: skip
+                                    break_days, app_address(str(request.base_url)))  # fmt: skip
     except ValueError as error:
         raise ReminderError(str(error)) from None
     return calendar_bytes(reminders)
@@ -149,7 +149,7 @@ def reminders_ics(
     r = {"at": at, "days": days or [], "minutes": minutes, "desk_breaks": desk_breaks not in ("", "false", "0"),
          "every": every, "from": from_, "to": to, "work_days": work_days or []}  # fmt: skip
     try:
-        data = _calendar(store, catalogue, r)
+        data = _calendar(request, store, catalogue, r)
     except ReminderError as error:
         return _page(request, store, {"reminders": str(error)}, r, status=422)
     return Response(data, media_type="text/calendar; charset=utf-8",
