@@ -11,6 +11,7 @@ from backstretch.core.chart import day_words
 from backstretch.core.consistency import Consistency
 from backstretch.core.measures import (
     REACH_NOT_SAVED,
+    SCORES,
     Measure,
     MeasureError,
     MeasureKind,
@@ -19,6 +20,7 @@ from backstretch.core.measures import (
     pain,
     reach,
     reach_test_refusal,
+    score,
 )
 from backstretch.core.profile import Profile
 
@@ -115,6 +117,8 @@ def changed(old: Measure, change: MeasureChange, today: date) -> Measure:
         if change.value is None:
             return reach(old.value, on, note=note)
         return reach(change.value, on, unit=change.unit, note=note)
+    if old.kind in SCORES or old.kind is MeasureKind.GLOBAL_CHANGE:
+        return score(old.kind, old.value if change.value is None else change.value, on, note=note)
     raise MeasureError("a range of motion comes from the camera coach and is not changed by hand")
 
 
