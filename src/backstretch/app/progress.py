@@ -17,10 +17,10 @@ from backstretch.core.measures import (
     MeasureKind,
     Trend,
     function,
+    outcome_score,
     pain,
     reach,
     reach_test_refusal,
-    score,
 )
 from backstretch.core.profile import Profile
 
@@ -118,7 +118,7 @@ def changed(old: Measure, change: MeasureChange, today: date) -> Measure:
             return reach(old.value, on, note=note)
         return reach(change.value, on, unit=change.unit, note=note)
     if old.kind in SCORES or old.kind is MeasureKind.GLOBAL_CHANGE:
-        return score(old.kind, old.value if change.value is None else change.value, on, note=note)
+        return outcome_score(old.kind, old.value if change.value is None else change.value, on, note=note)
     raise MeasureError("a range of motion comes from the camera coach and is not changed by hand")
 
 

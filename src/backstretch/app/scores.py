@@ -15,7 +15,7 @@ from backstretch.core.measures import (
     Measure,
     MeasureError,
     MeasureKind,
-    score,
+    outcome_score,
     title_of,
 )
 from backstretch.core.scores import CHECKPOINT_WEEKS, Checkpoint, checkpoint_due, prompt_words
@@ -49,15 +49,16 @@ def kind_named(text: str) -> MeasureKind:
 
 def answer_value(text: str) -> int:
     """A rating of change from its words ("much better", "much-better") or its number (-3 to 3)."""
-    wanted = " ".join(text.strip().casefold().replace("-", " ").replace("_", " ").split())
-    for value, words in GLOBAL_CHANGE_ANSWERS.items():
-        if wanted == words:
-            return value
     try:
-        return int(wanted.replace(" ", ""))
+        return int(text.strip())
     except ValueError:
+        pass
+    wanted = " ".join(text.strip().casefold().replace("-", " ").replace("_", " ").split())
+    found = next((value for value, words in GLOBAL_CHANGE_ANSWERS.items() if wanted == words), None)
+    if found is None:
         answers = ", ".join(w.replace(" ", "-") for w in GLOBAL_CHANGE_ANSWERS.values())
-        raise MeasureError(f"a rating of change is one of {answers} (or -3 to 3), not {text.strip()!r}") from None
+        raise MeasureError(f"a rating of change is one of {answers} (or -3 to 3), not {text.strip()!r}")
+    return found
 
 
 def record(records: ScoreRecords, kind: MeasureKind, value: float, on: date, today: date, note: str = "") -> Measure:
@@ -66,7 +67,7 @@ def record(records: ScoreRecords, kind: MeasureKind, value: float, on: date, tod
         raise MeasureError(f"{title_of(kind).lower()} is not an outcome score")
     if on > today:
         raise MeasureError(f"{day_words(on, today)} is in the future; record a score on the day it was taken")
-    measure = score(kind, value, on, note=note.strip())
+    measure = outcome_score(kind, value, on, note=note.strip())
     records.add_measure(measure)
     return measure
 

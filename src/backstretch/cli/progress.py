@@ -41,6 +41,7 @@ from backstretch.core.measures import (
     function,
     pain,
     parse_activity,
+    plain_name,
     reach,
     reach_test_refusal,
     rom_lines,
@@ -253,7 +254,7 @@ ACTIVITY_HELP = 'Function: each activity as "ACTIVITY=SCORE", all of them (the o
 
 
 def _described(measure: Measure) -> str:
-    return f"{title_of(measure.kind).lower()} {reading_words(measure)} on {day_words(measure.on, date.today())}"
+    return f"{plain_name(measure.kind)} {reading_words(measure)} on {day_words(measure.on, date.today())}"
 
 
 @app.command("list")

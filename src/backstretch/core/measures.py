@@ -216,11 +216,14 @@ def title_of(kind: MeasureKind) -> str:
     return "Rating of change" if kind is MeasureKind.GLOBAL_CHANGE else "Range of motion"
 
 
+def plain_name(kind: MeasureKind) -> str:
+    """The name inside a sentence: "leg pain", but a questionnaire keeps its capitals ("Oswestry total")."""
+    return title_of(kind) if kind in MEASURES and MEASURES[kind].elsewhere else title_of(kind).lower()
+
+
 def in_sentence(kind: MeasureKind) -> str:
-    """The name inside a sentence: "leg pain", but a questionnaire keeps its capitals ("the Oswestry total")."""
-    if kind in MEASURES and MEASURES[kind].elsewhere:
-        return f"the {MEASURES[kind].title}"
-    return title_of(kind).lower()
+    """The name as a sentence's subject: "leg pain", "the Oswestry total"."""
+    return f"the {plain_name(kind)}" if kind in MEASURES and MEASURES[kind].elsewhere else plain_name(kind)
 
 
 class MeasureError(ValueError):
@@ -348,7 +351,7 @@ def rom(degrees: float, on: date, stretch: str) -> Measure:
     return _build(kind=MeasureKind.ROM, on=on, value=round(degrees, 1), stretch=stretch)
 
 
-def score(kind: MeasureKind, value: float, on: date, *, note: str = "") -> Measure:
+def outcome_score(kind: MeasureKind, value: float, on: date, *, note: str = "") -> Measure:
     """An outcome score (leg pain, a questionnaire's total, or a rating of change from -3 to 3)."""
     if kind not in SCORES and kind is not MeasureKind.GLOBAL_CHANGE:
         raise MeasureError(f"{title_of(kind).lower()} is not an outcome score")
