@@ -333,3 +333,26 @@ def test_a_score_reading_is_changed_on_its_own_form(database_url: str, tmp_path:
     assert store.logged_measure(reading_id) == outcome_score(MeasureKind.RMDQ, 9, date.today())
     patched = client.patch(f"/api/measures/{reading_id}", json={"value": 25})
     assert patched.status_code == 422 and store.logged_measure(reading_id).value == 9  # type: ignore[union-attr]
+
+
+# --- the clinic -----------------------------------------------------------------------------------------------
+
+
+def test_the_dashboard_and_the_patient_page_show_each_score_against_its_important_change(database_url: str) -> None:
+    from tests.test_clinic_web import _clinic_with_two_patients, _signed_in_as
+
+    app, accounts, doc, amy, ben = _clinic_with_two_patients(database_url)
+    amy_store = open_store(database_url).for_person(amy)
+    start = date.today() - timedelta(weeks=12)
+    for weeks, (odi, ndi) in zip(CHECKPOINT_WEEKS, ((40, 20), (36, 20), (30, 18), (26, 16)), strict=True):
+        amy_store.add_measure(outcome_score(MeasureKind.ODI, odi, start + timedelta(weeks=weeks)))
+        amy_store.add_measure(outcome_score(MeasureKind.NDI, ndi, start + timedelta(weeks=weeks)))
+    open_store(database_url).for_person(ben).add_measure(outcome_score(MeasureKind.RMDQ, 9, date.today()))
+    clinic = _signed_in_as(app, accounts, doc.id)
+    board = clinic.get("/clinic").text
+    assert "ODI 40 → 26: real change, better" in board  # 14 points, past the 10
+    assert "NDI 20 → 16: no real change yet" in board  # 4 points, under the 10
+    assert "RMDQ 9 (1 reading, too few to judge)" in board
+    patient = clinic.get(f"/clinic/patients/{amy}").text
+    assert "Oswestry total, since the start" in patient
+    assert "Oswestry total is down 14 points since you started (40 → 26): a change most people notice." in patient

@@ -54,7 +54,8 @@ from backstretch.store import Store, open_store
 from backstretch.store.models import MAX_ID
 from backstretch.store.progress import WEEKS, progress_of
 
-app = typer.Typer(help="Log a measure: pain now, your own function scale, or how far you reach.", no_args_is_help=True)
+app = typer.Typer(help="Log a measure: pain now, your own function scale, how far you reach, or an outcome score.",
+                  no_args_is_help=True)  # fmt: skip
 
 EARLIEST_DAY = date(1970, 1, 1)
 DateOption = Annotated[str | None, typer.Option("--date", help="The day it was measured (YYYY-MM-DD, default today).")]
@@ -249,7 +250,8 @@ IdArgument = Annotated[int, typer.Argument(min=1, max=MAX_ID, help="The reading'
                                            show_default=False)]  # fmt: skip
 
 
-VALUE_HELP = "Pain (0-10, whole) or reach (a minus number is past the floor, standing on a step)."
+VALUE_HELP = ("Pain (0-10, whole), reach (a minus number is past the floor, standing on a step), or a score on its "
+              "scale (a rating of change from -3 to 3).")  # fmt: skip
 ACTIVITY_HELP = 'Function: each activity as "ACTIVITY=SCORE", all of them (the ones not given are dropped).'
 
 

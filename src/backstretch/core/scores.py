@@ -12,7 +12,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from backstretch.core.measures import ELSEWHERE, MEASURES, Measure, MeasureKind, in_sentence
+from backstretch.core.measures import ELSEWHERE, MEASURES, Measure, MeasureKind, in_sentence, trend_of
 
 CHECKPOINT_WEEKS = (0, 2, 6, 12)  # the issue's schedule: at the start, 2, 6 and 12 weeks
 LAST_WINDOW_DAYS = 14  # how long the last checkpoint's prompt stays
@@ -70,3 +70,21 @@ def prompt_words(checkpoint: Checkpoint) -> str:
         f"{when}: a minute for your scores ({wanted}) lets you and your clinician see what has changed. "
         f"It is fine to skip it."
     )
+
+
+def score_summary(kind: MeasureKind, series: list[tuple[date, float]]) -> str:
+    """One score for a clinic's dashboard, in a few words: where it went, and whether that is a real change (rule
+    trends: only with enough readings, and only at the important change)."""
+    info = MEASURES[kind]
+    name = info.short or info.title
+    if not series:
+        return f"{name}: none yet"
+    found = trend_of(kind, series, with_slope=False)
+    if not found.enough or found.baseline is None or found.current is None:
+        count = len(series)
+        return f"{name} {series[-1][1]:g} ({count} reading{'s' if count != 1 else ''}, too few to judge)"
+    if found.important:
+        verdict = "real change, better" if found.better else "real change, worse"
+    else:
+        verdict = "no real change yet" if found.change else "no change"
+    return f"{name} {found.baseline:g} → {found.current:g}: {verdict}"
