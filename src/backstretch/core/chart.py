@@ -12,6 +12,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import pairwise
 from statistics import median
 
 from backstretch.core.measures import (
@@ -207,10 +208,13 @@ def measure_chart(kind: MeasureKind, readings: Sequence[Measure], today: date, f
     left, top, right, bottom = _plot()
     low, high, step = y_range(kind, [m.value for m in mine])
     slot = (right - left) / days * DAY_SLOT_SHARE
-    radius = max(MIN_DOT_RADIUS, min(DOT_RADIUS, slot * 0.6))  # smaller dots over long spans, so days stay apart
     by_day: dict[date, list[Measure]] = {}
     for m in mine:
         by_day.setdefault(m.on, []).append(m)
+    # Smaller dots over long spans, so days stay apart; readings weeks apart (the outcome scores) keep full-size dots.
+    ordered = sorted(by_day)
+    gap = min(((b - a).days for a, b in pairwise(ordered)), default=days)
+    radius = max(MIN_DOT_RADIUS, min(DOT_RADIUS, slot * 0.6 * gap))
     dots = []
     for day, todays in by_day.items():
         centre = _x(day, start, days, left, right)

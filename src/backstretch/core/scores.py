@@ -12,7 +12,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from backstretch.core.measures import ELSEWHERE, MEASURES, Measure, MeasureKind, in_sentence, trend_of
+from backstretch.core.measures import ELSEWHERE, MEASURES, Measure, MeasureKind, plain_name, trend_of
 
 CHECKPOINT_WEEKS = (0, 2, 6, 12)  # the issue's schedule: at the start, 2, 6 and 12 weeks
 LAST_WINDOW_DAYS = 14  # how long the last checkpoint's prompt stays
@@ -64,7 +64,7 @@ def checkpoint_due(
 def prompt_words(checkpoint: Checkpoint) -> str:
     """The gentle sentence Today and Progress show."""
     when = "As you start" if checkpoint.week == 0 else f"It is {checkpoint.week} weeks since you started"
-    names = [in_sentence(k) for k in checkpoint.kinds]
+    names = [plain_name(k) for k in checkpoint.kinds]
     wanted = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
     return (
         f"{when}: a minute for your scores ({wanted}) lets you and your clinician see what has changed. "

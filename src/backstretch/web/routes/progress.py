@@ -174,6 +174,7 @@ class Card:
 
     kind: MeasureKind
     title: str
+    name: str  # the title inside a sentence: "leg pain", but "Roland-Morris total"
     statement: str
     basis: str
     chart: Chart | None  # None for the rating of change: it rates change itself, so it has no trend to draw
@@ -188,8 +189,9 @@ def _cards(p: Progress, entries: list[LoggedMeasure], refused: str | None, notic
         mine = [e for e in entries if e.measure.kind is t.kind and e.measure.on <= p.today]
         rows = [(e.id, day_words(e.measure.on, p.today), reading_words(e.measure), e.measure.note)
                 for e in reversed(mine)]  # fmt: skip
-        cards.append(Card(t.kind, MEASURES[t.kind].title, t.statement, trend_basis(p.readings, t.kind),
-                          measure_chart(t.kind, p.readings, p.today, t), rows))  # fmt: skip
+        cards.append(Card(t.kind, MEASURES[t.kind].title, plain_name(t.kind), t.statement,
+                          trend_basis(p.readings, t.kind), measure_chart(t.kind, p.readings, p.today, t),
+                          rows))  # fmt: skip
     rated = [e for e in entries if e.measure.kind is MeasureKind.GLOBAL_CHANGE and e.measure.on <= p.today]
     change = latest_change([e.measure for e in rated])
     if change is not None:
@@ -198,7 +200,8 @@ def _cards(p: Progress, entries: list[LoggedMeasure], refused: str | None, notic
         statement = f"On {day_words(change.on, p.today)} you rated your back {change.words} than when you started."
         if change.value == 0:
             statement = f"On {day_words(change.on, p.today)} you rated your back about the same as when you started."
-        cards.append(Card(MeasureKind.GLOBAL_CHANGE, title_of(MeasureKind.GLOBAL_CHANGE), statement,
+        cards.append(Card(MeasureKind.GLOBAL_CHANGE, title_of(MeasureKind.GLOBAL_CHANGE),
+                          plain_name(MeasureKind.GLOBAL_CHANGE), statement,
                           "Each rating compares the day you give it with when you started.", None, rows))  # fmt: skip
     return cards
 
