@@ -16,7 +16,7 @@ from backstretch.app.reminders import build_reminders, calendar_bytes
 from backstretch.core import measures as m
 from backstretch.core.chart import day_words
 from backstretch.core.consistency import consistency
-from backstretch.core.measures import MEASURES, MeasureKind, trend
+from backstretch.core.measures import EVERYDAY, MEASURES, MeasureKind, trend
 from backstretch.core.profile import Profile
 from backstretch.core.reminders import break_times
 from backstretch.core.safety import QUESTIONS, Screening
@@ -147,7 +147,7 @@ def test_seeded_progress_shows_the_core_trends_and_charts(page: Page, live_serve
     readings = store.measures()
     summary = consistency(store.active_days(), today, store.load_profile().planned_weekdays)  # type: ignore[union-attr]
     page.goto(f"{live_server.url}/progress")
-    for kind in MEASURES:  # the kinds with trends
+    for kind in EVERYDAY:  # the kinds with trends for everyone (a score has one once it has readings)
         expected = trend(readings, kind).statement
         expect(page.locator(f'.trend[data-kind="{kind.value}"]')).to_have_text(expected)
     assert trend(readings, MeasureKind.PAIN).enough and not trend(readings, MeasureKind.FUNCTION).enough
@@ -157,7 +157,7 @@ def test_seeded_progress_shows_the_core_trends_and_charts(page: Page, live_serve
     page.get_by_text("Week by week as a table").click()
     table = page.get_by_role("table", name="Days and minutes of stretching")
     expect(table.locator("tbody tr")).to_have_count(len(summary.weeks))
-    for kind in MEASURES:  # each measure in its own card, drawn as inline SVG with a title and a description
+    for kind in EVERYDAY:  # each measure in its own card, drawn as inline SVG with a title and a description
         chart = page.locator(f"#card-{kind.value} svg.svg-chart")
         expect(chart).to_have_attribute("role", "img")
         expect(chart.locator("title").first).to_have_text(f"{MEASURES[kind].title} over time")

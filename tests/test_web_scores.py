@@ -44,7 +44,7 @@ def test_the_prompt_and_the_scores_section_as_a_person_uses_them(
     assert Axe().run(page).violations_count == 0
     prompt.get_by_role("link", name="Give your scores").click()
     section = page.locator("#scores")
-    section.get_by_label("Leg pain, 0 (none)").fill("2")
+    section.get_by_label("Leg pain now: 0 (none)").fill("2")
     section.get_by_role("button", name="Save leg pain").click()
     expect(page.get_by_role("status")).to_have_text("Saved your leg pain reading. Thank you.")
     page.locator("#scores").get_by_label("Much better", exact=True).check()
