@@ -356,3 +356,18 @@ def test_the_dashboard_and_the_patient_page_show_each_score_against_its_importan
     patient = clinic.get(f"/clinic/patients/{amy}").text
     assert "Oswestry total, since the start" in patient
     assert "Oswestry total is down 14 points since you started (40 → 26): a change most people notice." in patient
+
+
+def test_the_printed_report_lists_each_score_against_its_important_change() -> None:
+    from backstretch.library import load_catalogue
+    from backstretch.printing import report_data, report_html
+
+    store = open_store(None)
+    today = date.today()
+    for weeks, total in zip(CHECKPOINT_WEEKS, (14, 12, 10, 8), strict=True):
+        store.add_measure(outcome_score(MeasureKind.RMDQ, total, today - timedelta(weeks=12 - weeks)))
+    store.add_measure(outcome_score(MeasureKind.GLOBAL_CHANGE, 2, today))
+    html = " ".join(report_html(report_data(store, today, 12), load_catalogue()).split())
+    assert "<strong>Roland-Morris total:</strong> 14 → 8 (change -6)" in html and "Important change, better" in html
+    assert "5 points or 30 % of the start" in html
+    assert "<strong>Rating of change:</strong> much better since the start" in html
