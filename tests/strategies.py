@@ -6,7 +6,16 @@ from datetime import date
 
 from hypothesis import strategies as st
 
-from backstretch.core.measures import ROM_MAX_DEG, Activity, Measure, MeasureKind, function_score
+from backstretch.core.measures import (
+    GLOBAL_CHANGE_ANSWERS,
+    MEASURES,
+    ROM_MAX_DEG,
+    SCORES,
+    Activity,
+    Measure,
+    MeasureKind,
+    function_score,
+)
 from backstretch.library import load_catalogue
 
 notes = st.text(max_size=200)
@@ -17,7 +26,8 @@ names = st.text(min_size=1, max_size=30).map(lambda t: " ".join(t.split())).filt
 @st.composite
 def measures(draw: st.DrawFn, earliest: date = date.min) -> Measure:
     """One valid measure of any kind: whole pain with or without the morning flag, reach in range, function with
-    up to three differently named activities and their mean, or a range of motion in a camera-coached stretch."""
+    up to three differently named activities and their mean, a range of motion in a camera-coached stretch, or an
+    outcome score within its scale (whole, or to two decimals for the PEG)."""
     kind = draw(st.sampled_from(MeasureKind))
     activities: tuple[Activity, ...] = ()
     morning = False
@@ -26,7 +36,13 @@ def measures(draw: st.DrawFn, earliest: date = date.min) -> Measure:
         return Measure(
             kind=kind, on=draw(st.dates(earliest)), value=value, stretch=draw(st.sampled_from(CAMERA_STRETCHES))
         )
-    if kind is MeasureKind.PAIN:
+    if kind is MeasureKind.GLOBAL_CHANGE:
+        value = float(draw(st.sampled_from(sorted(GLOBAL_CHANGE_ANSWERS))))
+    elif kind in SCORES:
+        info = MEASURES[kind]
+        hundredths = draw(st.integers(0, int(info.maximum) * 100))
+        value = float(hundredths // 100) if info.whole else hundredths / 100
+    elif kind is MeasureKind.PAIN:
         value = float(draw(st.integers(0, 10)))
         morning = draw(st.booleans())
     elif kind is MeasureKind.REACH:

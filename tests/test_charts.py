@@ -23,7 +23,7 @@ from matplotlib.patches import Rectangle
 
 from backstretch import charts
 from backstretch.core.consistency import ActiveDay
-from backstretch.core.measures import MEASURES, Measure, daily_values, function, pain, reach, trend
+from backstretch.core.measures import EVERYDAY, Measure, daily_values, function, pain, reach, trend
 
 TODAY = date(2026, 3, 4)  # a Wednesday
 
@@ -136,7 +136,7 @@ def test_an_unknown_format_is_refused(tmp_path: Path) -> None:
 def test_each_measure_is_drawn_as_its_daily_values(data: tuple[list[Measure], list[ActiveDay]]) -> None:
     measures, days = data
     fig = charts.progress_figure(measures, days, TODAY)
-    for kind in MEASURES:  # the kinds with trends
+    for kind in EVERYDAY:  # the kinds with trends for everyone (a score has one once it has readings)
         daily = daily_values(measures, kind)
         drawn = line(fig, f"{kind.value}-daily")
         assert days_of(drawn) == [d for d, _ in daily]
@@ -192,7 +192,7 @@ def test_trend_lines_follow_the_theil_sen_slope_only_with_enough_data(
 ) -> None:
     measures, days = data
     fig = charts.progress_figure(measures, days, TODAY)
-    for kind in MEASURES:  # the kinds with trends
+    for kind in EVERYDAY:  # the kinds with trends for everyone (a score has one once it has readings)
         expected = trend(measures, kind)
         assert expected.enough and expected.slope_per_week is not None
         drawn = line(fig, f"{kind.value}-trend")

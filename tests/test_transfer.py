@@ -272,8 +272,8 @@ def _bad_function_mean(d: dict[str, Any]) -> None:
 
 REFUSALS = {
     "pain 11": (_pain_11, "sessions[2] (id 3): field 'pain_before': must be less than or equal to 10; got 11"),
-    "measure kind": (_bad_kind, "measures[3] (id 4): field 'kind': must be one of pain, function, reach, rom; got "
-                                "'weight'"),
+    "measure kind": (_bad_kind, "measures[3] (id 4): field 'kind': must be one of pain, function, reach, rom, "
+                                "leg_pain, global_change, rmdq, odi, ndi, peg; got 'weight'"),
     "outcome": (_bad_outcome, "sessions[1] (id 2): steps[2] (id 8): field 'outcome': must be one of done, skipped, "
                               "stopped; got 'maybe'"),
     "orphan step": (_orphan_step, "sessions[1] (id 2): steps[0] (id 6): field 'session_id': is 99, but the step is "

@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 from backstretch.app.reminders import build_reminders, calendar_bytes
 from backstretch.core import measures as m
 from backstretch.core.consistency import consistency
-from backstretch.core.measures import MEASURES, MeasureKind, trend
+from backstretch.core.measures import EVERYDAY, MEASURES, MeasureKind, trend
 from backstretch.core.profile import Profile
 from backstretch.core.reminders import break_times
 from backstretch.core.vocab import Condition
@@ -45,8 +45,9 @@ def test_logging_measures_through_the_forms(page: Page, live_server: LiveServer,
     expect(page.get_by_text("Rate your back pain right now")).to_be_visible()
     page.get_by_label("Pain, 0 (none) to 10").fill("4")
     page.get_by_label("Taken on waking").check()
-    page.get_by_text("Another day or a note").click()
-    page.get_by_label("Note (optional)").fill("stiff")
+    log = page.locator("#log")  # the everyday measures' form (the scores below have forms of their own)
+    log.get_by_text("Another day or a note").click()
+    log.get_by_label("Note (optional)").fill("stiff")
     page.get_by_role("button", name="Save pain").click()
     expect(page.get_by_role("status")).to_have_text("Saved your pain reading. Thank you.")
     stored = store.measures()
@@ -126,7 +127,7 @@ def test_seeded_progress_shows_the_core_trends_and_charts(page: Page, live_serve
     readings = store.measures()
     summary = consistency(store.active_days(), today, store.load_profile().planned_weekdays)  # type: ignore[union-attr]
     page.goto(f"{live_server.url}/progress")
-    for kind in MEASURES:  # the kinds with trends
+    for kind in EVERYDAY:  # the kinds with trends for everyone (a score has one once it has readings)
         expected = trend(readings, kind).statement
         expect(page.locator(f'.trend[data-kind="{kind.value}"]')).to_have_text(expected)
     assert trend(readings, MeasureKind.PAIN).enough and not trend(readings, MeasureKind.FUNCTION).enough
@@ -136,7 +137,7 @@ def test_seeded_progress_shows_the_core_trends_and_charts(page: Page, live_serve
     page.get_by_text("Week by week as a table").click()
     table = page.get_by_role("table", name="Days and minutes of stretching")
     expect(table.locator("tbody tr")).to_have_count(len(summary.weeks))
-    for kind in MEASURES:  # each measure in its own card, drawn as inline SVG with a title and a description
+    for kind in EVERYDAY:  # each measure in its own card, drawn as inline SVG with a title and a description
         chart = page.locator(f"#card-{kind.value} svg.svg-chart")
         expect(chart).to_have_attribute("role", "img")
         expect(chart.locator("title").first).to_have_text(f"{MEASURES[kind].title} over time")

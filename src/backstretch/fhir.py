@@ -5,6 +5,10 @@ per measure, and a Procedure per stretching session. Codes:
 - pain: LOINC 72514-3, "Pain severity - 0-10 verbal numeric rating [Score] - Reported" (loinc.org);
 - the function scale and fingertip-to-floor distance: we found no LOINC code for either, so they use backstretch's
   own code system, `LOCAL_SYSTEM` below (say so to whoever receives the file);
+- outcome scores: the Oswestry total, LOINC 97909-6 (loinc.org), and the PEG score, LOINC 91147-9 "Mean score
+  [PEG]" (read from a secondary copy of LOINC); for the Roland-Morris and Neck Disability Index totals we could not
+  verify a LOINC code, and leg pain and the rating of change are our own questions, so those four use
+  `LOCAL_SYSTEM` too (core/measures.py holds each code next to its source);
 - a stretching session: a Procedure with a code from the same local system.
 Units are UCUM (unitsofmeasure.org): `{score}` for ratings, `cm` for reach. Values are written exactly as stored, so
 `measures_from_bundle` gives back the very measures that went in.
@@ -17,7 +21,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from backstretch.core.measures import Measure, MeasureKind
+from backstretch.core.measures import GLOBAL_CHANGE_QUESTION, MEASURES, SCORES, Measure, MeasureKind
 from backstretch.store import Store
 from backstretch.store.database import SessionSummary
 
@@ -32,6 +36,22 @@ ACTIVITY_CODE = ("psfs-activity", "Patient-specific functional scale, one activi
 MORNING_CODE = ("morning-reading", "Taken on waking")
 REACH_CODE = ("fingertip-to-floor", "Fingertip-to-floor distance")
 SESSION_CODE = ("stretching-session", "Guided home stretching session")
+# Our own codes for the outcome scores that have no verified LOINC code (core/measures.py says which have one).
+SCORE_CODES: dict[MeasureKind, tuple[str, str]] = {
+    MeasureKind.LEG_PAIN: ("leg-pain", "Leg pain now, 0-10 numeric rating"),
+    MeasureKind.GLOBAL_CHANGE: ("global-rating-of-change", f"{GLOBAL_CHANGE_QUESTION} -3 (very much worse) to 3 "
+                                "(very much better)"),
+    MeasureKind.RMDQ: ("rmdq-total", "Roland-Morris disability questionnaire total, 0-24, taken elsewhere"),
+    MeasureKind.NDI: ("ndi-total", "Neck Disability Index total, 0-50, taken elsewhere"),
+}  # fmt: skip
+
+
+def score_code(kind: MeasureKind) -> tuple[str, tuple[str, str]]:
+    """The code system and (code, display) of an outcome score: LOINC where one was found, else ours."""
+    loinc = MEASURES[kind].loinc if kind in MEASURES else None
+    return (LOINC, loinc) if loinc is not None else (LOCAL_SYSTEM, SCORE_CODES[kind])
+
+
 NAMESPACE = uuid.UUID("6f1c1b7e-3b0a-4f55-9a57-5d3f0e0b7a10")  # ids derived from it are stable across exports
 SESSION_STATUS = {"completed": "completed", "partial": "stopped", "stopped": "stopped"}
 
@@ -71,6 +91,10 @@ def observation(measure: Measure, patient: str) -> dict[str, Any]:
                   "valueQuantity": _score(measure.value),
                   "component": [{"code": {**_coding(LOCAL_SYSTEM, ACTIVITY_CODE), "text": a.activity},
                                  "valueInteger": a.score} for a in measure.activities]}  # fmt: skip
+    elif measure.kind in SCORES or measure.kind is MeasureKind.GLOBAL_CHANGE:
+        system, code = score_code(measure.kind)
+        found |= {"category": _category("survey"), "code": _coding(system, code),
+                  "valueQuantity": _score(measure.value)}  # fmt: skip
     else:
         found |= {"category": _category("exam"), "code": _coding(LOCAL_SYSTEM, REACH_CODE),
                   "valueQuantity": {"value": measure.value, "unit": "cm", "system": UCUM, "code": "cm"}}  # fmt: skip
@@ -129,6 +153,9 @@ def _code(resource: dict[str, Any]) -> str:
     return str(codings[0].get("code")) if codings else ""
 
 
+SCORE_KINDS = {score_code(k)[1][0]: k for k in (*SCORES, MeasureKind.GLOBAL_CHANGE)}
+
+
 def measures_from_bundle(data: dict[str, Any]) -> list[Measure]:
     """The measures in a bundle this module wrote, in order: what another system receives, read back."""
     found = []
@@ -148,6 +175,8 @@ def measures_from_bundle(data: dict[str, Any]) -> list[Measure]:
                                                  "activities": activities, "note": note}))  # fmt: skip
         elif code == REACH_CODE[0]:
             found.append(Measure(kind=MeasureKind.REACH, on=on, value=value, note=note))
+        elif code in SCORE_KINDS:
+            found.append(Measure(kind=SCORE_KINDS[code], on=on, value=value, note=note))
         else:
             raise FhirError(f"an Observation with code {code!r}, which backstretch does not write")
     return found

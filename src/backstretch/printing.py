@@ -20,7 +20,15 @@ from backstretch.core.catalogue import Catalogue, Stretch
 from backstretch.core.consistency import Consistency
 from backstretch.core.figure import render_svg
 from backstretch.core.lessons import Lesson
-from backstretch.core.measures import MEASURES, Measure, MeasureInfo, Trend
+from backstretch.core.measures import (
+    GLOBAL_CHANGE_ANSWERS,
+    MEASURES,
+    Measure,
+    MeasureInfo,
+    MeasureKind,
+    Trend,
+    title_of,
+)
 from backstretch.core.planner import History, Plan, PlanItem
 from backstretch.core.profile import Profile
 from backstretch.core.programs import Program, program_plan
@@ -212,8 +220,8 @@ def painful_reports(sessions: list[SessionSummary], catalogue: Catalogue, since:
 def notes_since(sessions: list[SessionSummary], readings: list[Measure], since: date) -> list[Note]:
     """The person's own notes, on sessions and on measures, oldest first."""
     found = [Note(s.day, "session", s.note.strip()) for s in sessions if s.day >= since and s.note.strip()]
-    found += [Note(m.on, MEASURES[m.kind].title.lower(), m.note.strip()) for m in readings
-              if m.on >= since and m.note.strip() and m.note != SESSION_PAIN_NOTE and m.kind in MEASURES]  # fmt: skip
+    found += [Note(m.on, title_of(m.kind).lower(), m.note.strip()) for m in readings
+              if m.on >= since and m.note.strip() and m.note != SESSION_PAIN_NOTE]  # fmt: skip
     return sorted(found, key=lambda n: n.day)
 
 
@@ -242,7 +250,10 @@ def report_html(data: ReportData, catalogue: Catalogue, paper: Paper = Paper.A4)
     latest = {t.kind: next((m for m in reversed(data.readings) if m.kind is t.kind), None) for t in data.trends}
     rows = [MeasureRow(MEASURES[t.kind], t, latest[t.kind]) for t in data.trends]
     window = [s for s in data.sessions if since <= s.day <= data.today]
+    rated = [m for m in data.readings if m.kind is MeasureKind.GLOBAL_CHANGE]
+    change = (rated[-1].on, GLOBAL_CHANGE_ANSWERS[int(rated[-1].value)]) if rated else None
     return _ENV.get_template("print/report.html").render(
+        change=change,
         d=data, c=data.consistency, rows=rows, since=since, sessions=window,
         completed=sum(1 for s in window if s.status == "completed"), days=len({s.day for s in window if s.done}),
         minutes=round(sum(s.seconds for s in window) / 60),

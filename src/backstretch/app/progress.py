@@ -10,11 +10,13 @@ from typing import Any, Literal, Protocol
 from backstretch.core.consistency import Consistency
 from backstretch.core.measures import (
     REACH_NOT_SAVED,
+    SCORES,
     Measure,
     MeasureError,
     MeasureKind,
     Trend,
     function,
+    outcome_score,
     pain,
     reach,
     reach_test_refusal,
@@ -115,6 +117,8 @@ def changed(old: Measure, change: MeasureChange, today: date) -> Measure:
         if change.value is None:
             return reach(old.value, on, note=note)
         return reach(change.value, on, unit=change.unit, note=note)
+    if old.kind in SCORES or old.kind is MeasureKind.GLOBAL_CHANGE:
+        return outcome_score(old.kind, old.value if change.value is None else change.value, on, note=note)
     raise MeasureError("a range of motion comes from the camera coach and is not changed by hand")
 
 

@@ -20,11 +20,17 @@ from backstretch.app.progress import (
     progress_json,
     restore_measure,
 )
+from backstretch.app.scores import answer_value, due, kind_named, latest_change
+from backstretch.app.scores import dismiss as dismiss_scores
+from backstretch.app.scores import record as record_score
 from backstretch.cli.plan import REFUSED_EXIT, DbOption
 from backstretch.cli.stretches import fail, out
 from backstretch.core.chart import reading_words
 from backstretch.core.consistency import Consistency
 from backstretch.core.measures import (
+    ELSEWHERE,
+    GLOBAL_CHANGE_ANSWERS,
+    GLOBAL_CHANGE_QUESTION,
     MEASURES,
     REACH_NOT_SAVED,
     Measure,
@@ -35,18 +41,22 @@ from backstretch.core.measures import (
     function,
     pain,
     parse_activity,
+    plain_name,
     reach,
     reach_test_refusal,
     rom_lines,
+    title_of,
 )
 from backstretch.core.safety import DISCLAIMER
+from backstretch.core.scores import prompt_words
 from backstretch.core.words import day_words
 from backstretch.library import load_catalogue
 from backstretch.store import Store, open_store
 from backstretch.store.models import MAX_ID
 from backstretch.store.progress import WEEKS, progress_of
 
-app = typer.Typer(help="Log a measure: pain now, your own function scale, or how far you reach.", no_args_is_help=True)
+app = typer.Typer(help="Log a measure: pain now, your own function scale, how far you reach, or an outcome score.",
+                  no_args_is_help=True)  # fmt: skip
 
 EARLIEST_DAY = date(1970, 1, 1)
 DateOption = Annotated[str | None, typer.Option("--date", help="The day it was measured (YYYY-MM-DD, default today).")]
@@ -154,16 +164,100 @@ def log_reach(
     out.print(f"Logged reach {measure.value:g} cm for {day.isoformat()}.")
 
 
+def _record(kind: MeasureKind, value: float, on: str | None, note: str, db: str | None) -> Measure:
+    try:
+        return record_score(open_store(db), kind, value, _day(on), date.today(), note)
+    except MeasureError as error:
+        raise fail(f"{error}; nothing was saved") from None
+
+
+@app.command("leg-pain", help=f"Leg pain right now, 0 to 10.\n\n{MEASURES[MeasureKind.LEG_PAIN].how_to}")
+def log_leg_pain(
+    value: Annotated[str, typer.Argument(help="0 (none) to 10 (as bad as you can imagine).", show_default=False)],
+    on: DateOption = None,
+    note: NoteOption = "",
+    db: DbOption = None,
+) -> None:
+    try:
+        number = float(value)
+    except ValueError:
+        raise fail(f"leg pain is a whole number from 0 to 10, not {value!r}") from None
+    measure = _record(MeasureKind.LEG_PAIN, number, on, note, db)
+    out.print(f"Logged leg pain {measure.value:g}/10 for {measure.on.isoformat()}.")
+
+
+ANSWERS_HELP = ", ".join(w.replace(" ", "-") for w in GLOBAL_CHANGE_ANSWERS.values())
+
+
+@app.command("global-change", help=f"{GLOBAL_CHANGE_QUESTION} One of: {ANSWERS_HELP} (or -3 to 3).")
+def log_global_change(
+    answer: Annotated[str, typer.Argument(help=f"One of {ANSWERS_HELP}.", show_default=False)],
+    on: DateOption = None,
+    note: NoteOption = "",
+    db: DbOption = None,
+) -> None:
+    try:
+        value = answer_value(answer)
+    except MeasureError as error:
+        raise fail(f"{error}; nothing was saved") from None
+    measure = _record(MeasureKind.GLOBAL_CHANGE, value, on, note, db)
+    out.print(f"Logged your rating of change, {reading_words(measure)} since you started, for "
+              f"{measure.on.isoformat()}.")  # fmt: skip
+
+
+INSTRUMENTS_HELP = "; ".join(f"{MEASURES[k].short.lower()}: {MEASURES[k].title}, 0 to {MEASURES[k].maximum:g}"
+                             for k in ELSEWHERE)  # fmt: skip
+
+
+@app.command(
+    "total",
+    help="The total of a questionnaire taken elsewhere (with your clinician, for example); backstretch never asks "
+    f"its questions, it only keeps the total and shows whether it changes. {INSTRUMENTS_HELP}.",
+)
+def log_total(
+    instrument: Annotated[str, typer.Argument(help="rmdq, odi, ndi or peg.", show_default=False)],
+    value: Annotated[str, typer.Argument(help="The total you were given.", show_default=False)],
+    on: DateOption = None,
+    note: Annotated[str, typer.Option("--note", help="Where it was taken, or anything to remember.")] = "",
+    db: DbOption = None,
+) -> None:
+    try:
+        kind = kind_named(instrument)
+    except MeasureError as error:
+        raise fail(str(error)) from None
+    if kind not in ELSEWHERE:
+        raise fail(f"{instrument!r} is not a questionnaire total: use `backstretch log {kind.value.replace('_', '-')}`")
+    try:
+        number = float(value)
+    except ValueError:
+        raise fail(f"the total is a number such as 12, not {value!r}") from None
+    measure = _record(kind, number, on, note, db)
+    out.print(f"Logged {MEASURES[kind].title} {reading_words(measure)} for {measure.on.isoformat()}.")
+
+
+@app.command("skip-scores")
+def skip_scores(db: DbOption = None) -> None:
+    """Put away the scores due today (at the start, 2, 6 or 12 weeks); they are asked again at the next one."""
+    store = open_store(db)
+    checkpoint = due(store, date.today())
+    if checkpoint is None:
+        out.print("No scores are due today.")
+        return
+    dismiss_scores(store, checkpoint.week, date.today())
+    out.print("Put away; the scores are asked again at the next checkpoint.")
+
+
 IdArgument = Annotated[int, typer.Argument(min=1, max=MAX_ID, help="The reading's number, from `backstretch log list`.",
                                            show_default=False)]  # fmt: skip
 
 
-VALUE_HELP = "Pain (0-10, whole) or reach (a minus number is past the floor, standing on a step)."
+VALUE_HELP = ("Pain (0-10, whole), reach (a minus number is past the floor, standing on a step), or a score on its "
+              "scale (a rating of change from -3 to 3).")  # fmt: skip
 ACTIVITY_HELP = 'Function: each activity as "ACTIVITY=SCORE", all of them (the ones not given are dropped).'
 
 
 def _described(measure: Measure) -> str:
-    return f"{MEASURES[measure.kind].title.lower()} {reading_words(measure)} on {day_words(measure.on, date.today())}"
+    return f"{plain_name(measure.kind)} {reading_words(measure)} on {day_words(measure.on, date.today())}"
 
 
 @app.command("list")
@@ -181,8 +275,8 @@ def list_readings(
         table.add_column(column, overflow="fold")
     for e in entries:
         m = e.measure
-        table.add_row("-" if e.id is None else str(e.id), day_words(m.on, date.today()), MEASURES[m.kind].title
-                      if m.kind in MEASURES else "Range of motion", reading_words(m), m.note)  # fmt: skip
+        table.add_row("-" if e.id is None else str(e.id), day_words(m.on, date.today()), title_of(m.kind),
+                      reading_words(m), m.note)  # fmt: skip
     out.print(table)
     if any(e.id is None for e in entries):
         out.print("[dim]A reading without a number was given before a session and belongs to it.[/]")
@@ -266,6 +360,7 @@ def progress_command(
         return
     _print_consistency(summary)
     _print_trends(trends, readings)
+    _print_scores(store, readings, today)
     _print_rom(rom)
     _print_breaks(break_history(store, today))
     from backstretch import charts
@@ -305,6 +400,18 @@ def _print_breaks(periods: list[BreakPeriod]) -> None:
     out.print(table)
     out.print("[dim]Breaks offered, started, snoozed and skipped are the desktop notifications' (backstretch breaks); "
               "a break done counts toward the day like any stretching.[/]")  # fmt: skip
+
+
+def _print_scores(store: Store, readings: list[Measure], today: date) -> None:
+    """The latest rating of change, and the scores due today with how to give them."""
+    change = latest_change(readings)
+    if change is not None:
+        out.print(f"Rating of change: {change.words} since you started (on {day_words(change.on, today)}).")
+    checkpoint = due(store, today)
+    if checkpoint is not None and today == date.today():
+        out.print(f"[bold]{prompt_words(checkpoint)}[/]")
+        out.print("[dim]backstretch log leg-pain 3, log global-change much-better, log total rmdq 12; "
+                  "backstretch log skip-scores puts this away.[/]")  # fmt: skip
 
 
 def _print_rom(lines: list[RomLine]) -> None:

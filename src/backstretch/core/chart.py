@@ -12,9 +12,18 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import pairwise
 from statistics import median
 
-from backstretch.core.measures import MEASURES, Measure, MeasureKind, Trend, daily_values
+from backstretch.core.measures import (
+    GLOBAL_CHANGE_ANSWERS,
+    MEASURES,
+    SCORES,
+    Measure,
+    MeasureKind,
+    Trend,
+    daily_values,
+)
 from backstretch.core.words import MONTH_NAMES, day_words
 
 WIDTH, HEIGHT = 320.0, 220.0
@@ -39,6 +48,10 @@ def reading_words(measure: Measure) -> str:
         return f"{measure.value:g} out of 10 ({scores})"
     if measure.kind is MeasureKind.ROM:
         return f"{measure.value:g} degrees"
+    if measure.kind is MeasureKind.GLOBAL_CHANGE:
+        return GLOBAL_CHANGE_ANSWERS[int(measure.value)]
+    if measure.kind in SCORES:
+        return f"{measure.value:g} out of {MEASURES[measure.kind].maximum:g}"
     return f"{measure.value:g} out of 10{', on waking' if measure.morning else ''}"
 
 
@@ -122,10 +135,12 @@ def window(readings: Sequence[Measure], today: date) -> tuple[date, date]:
 
 
 def y_range(kind: MeasureKind, values: Sequence[float]) -> tuple[float, float, float]:
-    """The lowest and highest value the axis shows, and its tick step: 0 to 10 for scores; for reach, the readings
-    with the floor (0) always in view, in steps of 1, 2, 5, 10 or 20 cm."""
+    """The lowest and highest value the axis shows, and its tick step: a score's whole scale (0 to 10, 24, 50 or
+    100) in five or six steps; for reach, the readings with the floor (0) always in view, in steps of 1, 2, 5, 10
+    or 20 cm."""
     if kind is not MeasureKind.REACH:
-        return 0.0, 10.0, 2.0
+        top = MEASURES[kind].maximum
+        return 0.0, top, next(s for s in (2.0, 4.0, 5.0, 10.0, 20.0, top) if top / s <= 6 and top % s == 0)
     low, high = min([0.0, *values]), max([0.0, *values])
     step = next(s for s in (1.0, 2.0, 5.0, 10.0, 20.0, 50.0) if (high - low) / s <= 5)
     low, high = math.floor(low / step) * step, math.ceil(high / step) * step
@@ -185,10 +200,13 @@ def measure_chart(kind: MeasureKind, readings: Sequence[Measure], today: date, f
     left, top, right, bottom = _plot()
     low, high, step = y_range(kind, [m.value for m in mine])
     slot = (right - left) / days * DAY_SLOT_SHARE
-    radius = max(MIN_DOT_RADIUS, min(DOT_RADIUS, slot * 0.6))  # smaller dots over long spans, so days stay apart
     by_day: dict[date, list[Measure]] = {}
     for m in mine:
         by_day.setdefault(m.on, []).append(m)
+    # Smaller dots over long spans, so days stay apart; readings weeks apart (the outcome scores) keep full-size dots.
+    ordered = sorted(by_day)
+    gap = min(((b - a).days for a, b in pairwise(ordered)), default=days)
+    radius = max(MIN_DOT_RADIUS, min(DOT_RADIUS, slot * 0.6 * gap))
     dots = []
     for day, todays in by_day.items():
         centre = _x(day, start, days, left, right)
@@ -209,8 +227,8 @@ def measure_chart(kind: MeasureKind, readings: Sequence[Measure], today: date, f
     y_ticks = tuple(Tick(_y(v, low, high, top, bottom), f"{v:g}")
                     for v in _steps(low, high, step))  # fmt: skip
     reach = kind is MeasureKind.REACH
-    y_title = ("Fingertips above the floor, cm" if reach
-               else f"Score 0 to 10 ({'lower' if info.lower_is_better else 'higher'} is better)")  # fmt: skip
+    better = "lower" if info.lower_is_better else "higher"
+    y_title = "Fingertips above the floor, cm" if reach else f"Score 0 to {info.maximum:g} ({better} is better)"
     return Chart(
         title=f"{info.title} over time", desc=_desc(info.title, mine, today, start, reach), y_title=y_title,
         x_title=_x_title(start, end), left=left, top=top, right=right, bottom=bottom,

@@ -37,6 +37,14 @@ class MeasureKind(StrEnum):
     # stretch's id: each stretch has its own angle and direction, so these are never pooled into one trend, and
     # there is no source for a change that counts, so they have no trend statement (not in MEASURES).
     ROM = "rom"
+    # Outcome scores (core/scores.py): the person's own leg pain and rating of change, and the totals of standard
+    # questionnaires taken elsewhere (backstretch never shows their questions; clinical-facts 6).
+    LEG_PAIN = "leg_pain"
+    GLOBAL_CHANGE = "global_change"
+    RMDQ = "rmdq"
+    ODI = "odi"
+    NDI = "ndi"
+    PEG = "peg"
 
 
 ROM_MAX_DEG = 180.0  # a joint angle between two segments (motion.angle_deg) is 0 to 180 degrees
@@ -54,6 +62,11 @@ class MeasureInfo:
     change_words: str  # what reaching the important change means
     source: str
     how_to: str
+    maximum: float = 10.0  # the scale runs from 0 to this (reach: not a scale; its range is REACH_MIN/MAX_CM)
+    whole: bool = True  # readings are whole numbers (a scale of points), or may have decimals
+    elsewhere: bool = False  # the total of a questionnaire taken elsewhere: backstretch records only the total
+    loinc: tuple[str, str] | None = None  # the LOINC code and name of the total, where one was found (fhir.py)
+    short: str = ""  # the name clinicians know it by, for the command line and the dashboard
 
 
 # The measures with trends: those a person logs, each with the change that counts as real.
@@ -96,7 +109,121 @@ MEASURES: dict[MeasureKind, MeasureInfo] = {
         "and measure how far below its edge your fingertips go, as a minus number (for example -3). Note what "
         "stopped you (tight legs, pain, fear).",
     ),
+    # Outcome scores. clinical-facts: section 6 gives the pain threshold; the others' numbers are not in it yet,
+    # so each names its source here (and docs/scores.md lists them).
+    MeasureKind.LEG_PAIN: MeasureInfo(
+        title="Leg pain",
+        unit="points",
+        lower_is_better=True,
+        important_change=2.0,
+        important_share=0.30,
+        change_words="a change most people notice",
+        source="clinical-facts 6: 2 points or 30 %, the threshold for pain (Ostelo et al., Spine 2008;33:90), used "
+        "for leg pain too",
+        how_to="Rate the pain in your leg or legs right now from 0 (none at all) to 10 (as bad as you can "
+        "imagine). Rate only the leg; your back has its own pain score. If your legs do not hurt, that is a 0.",
+        short="leg pain",
+    ),
+    MeasureKind.RMDQ: MeasureInfo(
+        title="Roland-Morris total",
+        unit="points",
+        lower_is_better=True,
+        important_change=5.0,
+        important_share=0.30,
+        change_words="a change most people notice",
+        source="5 points or 30 % (Ostelo et al., Spine 2008;33:90); questionnaire by Roland & Morris, Spine 1983;8:141",
+        how_to="The total, from 0 to 24, of a Roland-Morris questionnaire you filled in with your clinician or "
+        "elsewhere. Enter only the total you were given; the higher it is, the more your back gets in the way.",
+        maximum=24.0,
+        elsewhere=True,
+        short="RMDQ",
+    ),
+    MeasureKind.ODI: MeasureInfo(
+        title="Oswestry total",
+        unit="points",
+        lower_is_better=True,
+        important_change=10.0,
+        important_share=0.30,
+        change_words="a change most people notice",
+        source="10 points or 30 % (Ostelo et al., Spine 2008;33:90); index by Fairbank & Pynsent, Spine 2000;25:2940",
+        how_to="The total, from 0 to 100 (a percentage), of an Oswestry questionnaire you filled in with your "
+        "clinician or elsewhere. Enter only the total you were given; the higher it is, the more your back gets "
+        "in the way.",
+        maximum=100.0,
+        elsewhere=True,
+        loinc=("97909-6", "Oswestry disability index score ODI"),  # loinc.org/97909-6
+        short="ODI",
+    ),
+    MeasureKind.NDI: MeasureInfo(
+        title="Neck Disability Index total",
+        unit="points",
+        lower_is_better=True,
+        important_change=10.0,
+        important_share=None,
+        change_words="more than measuring error",
+        source="10 points, the smallest detectable change, which the authors advise using as "
+        "the important change (Young et al., Spine J 2009;9:802); index by Vernon & Mior, J Manipulative Physiol "
+        "Ther 1991;14:409",
+        how_to="The total, from 0 to 50, of a Neck Disability Index you filled in with your clinician or "
+        "elsewhere. Enter only the total you were given (not the percentage); the higher it is, the more your "
+        "neck gets in the way.",
+        maximum=50.0,
+        elsewhere=True,
+        short="NDI",
+    ),
+    MeasureKind.PEG: MeasureInfo(
+        title="PEG score",
+        unit="points",
+        lower_is_better=True,
+        important_change=1.0,
+        important_share=None,
+        change_words="a change most people notice",
+        source="1 point, the low end of the anchor-based estimates of 1.0 to 1.75 (Reed et al., "
+        "J Pain 2024;25:142); scale by Krebs et al., J Gen Intern Med 2009;24:733",
+        how_to="The PEG score, from 0 to 10, that your clinician or another service gave you: the mean of its "
+        "three ratings of pain and how much it gets in the way. Enter only the score, with up to two decimals.",
+        whole=False,
+        elsewhere=True,
+        loinc=("91147-9", "Mean score [PEG]"),  # LOINC, from a secondary copy (healthassure.in/codes)
+        short="PEG",
+    ),
 }
+
+# The measures every person has a trend for; the scores appear once the person has a reading of one.
+EVERYDAY: tuple[MeasureKind, ...] = (MeasureKind.PAIN, MeasureKind.FUNCTION, MeasureKind.REACH)
+SCORES: tuple[MeasureKind, ...] = tuple(k for k in MEASURES if k not in EVERYDAY)
+ELSEWHERE: tuple[MeasureKind, ...] = tuple(k for k in SCORES if MEASURES[k].elsewhere)
+
+# The global rating of change: our own question and answers on a 7-point scale from -3 to +3, the format Kamper
+# et al. review (J Man Manip Ther 2009;17:163). It rates change itself, so it has no trend and no threshold here.
+GLOBAL_CHANGE_QUESTION = "Compared with when you started, how is your back now?"
+GLOBAL_CHANGE_ANSWERS: dict[int, str] = {
+    3: "very much better",
+    2: "much better",
+    1: "a little better",
+    0: "about the same",
+    -1: "a little worse",
+    -2: "much worse",
+    -3: "very much worse",
+}
+GLOBAL_CHANGE_SOURCE = "a 7-point global rating of change (format: Kamper et al., J Man Manip Ther 2009;17:163)"
+
+
+def title_of(kind: MeasureKind) -> str:
+    """What a reading of any kind is called on a page."""
+    if kind in MEASURES:
+        return MEASURES[kind].title
+    return "Rating of change" if kind is MeasureKind.GLOBAL_CHANGE else "Range of motion"
+
+
+def plain_name(kind: MeasureKind) -> str:
+    """The name inside a sentence: "leg pain", but a questionnaire keeps its capitals ("Oswestry total")."""
+    return title_of(kind) if kind in MEASURES and MEASURES[kind].elsewhere else title_of(kind).lower()
+
+
+def in_sentence(kind: MeasureKind) -> str:
+    """The name as a sentence's subject: "leg pain", "the Oswestry total"."""
+    return f"the {plain_name(kind)}" if kind in MEASURES and MEASURES[kind].elsewhere else plain_name(kind)
 
 
 class MeasureError(ValueError):
@@ -185,6 +312,17 @@ class Measure(BaseModel):
             raise ValueError("a range of motion needs the stretch it was measured in, and only it has one")
         if self.kind is MeasureKind.ROM and not 0 <= self.value <= ROM_MAX_DEG:
             raise ValueError(f"a joint angle is 0 to {_number(ROM_MAX_DEG)} degrees, not {_number(self.value)}")
+        if self.kind in SCORES:
+            info = MEASURES[self.kind]
+            whole = "a whole number " if info.whole else ""
+            if not 0 <= self.value <= info.maximum or (info.whole and not float(self.value).is_integer()):
+                raise ValueError(f"{in_sentence(self.kind)} is {whole}from 0 to {_number(info.maximum)}, "
+                                 f"not {_number(self.value)}")  # fmt: skip
+            if not info.whole and round(self.value, 2) != self.value:
+                raise ValueError(f"{in_sentence(self.kind)} has at most two decimals, not {_number(self.value)}")
+        if self.kind is MeasureKind.GLOBAL_CHANGE and self.value not in GLOBAL_CHANGE_ANSWERS:
+            raise ValueError(f"a rating of change is a whole number from -3 (very much worse) to 3 (very much "
+                             f"better), not {_number(self.value)}")  # fmt: skip
         if self.kind is MeasureKind.REACH and not REACH_MIN_CM <= self.value <= REACH_MAX_CM:
             raise ValueError(f"reach is measured from {_number(REACH_MIN_CM)} to {_number(REACH_MAX_CM)} cm, "
                              f"not {_number(self.value)} cm")  # fmt: skip
@@ -211,6 +349,15 @@ def reach(value: float, on: date, *, unit: Literal["cm", "in"] = "cm", note: str
 def rom(degrees: float, on: date, stretch: str) -> Measure:
     """The deepest angle held in a stretch, to a tenth of a degree (the pose model gives no finer)."""
     return _build(kind=MeasureKind.ROM, on=on, value=round(degrees, 1), stretch=stretch)
+
+
+def outcome_score(kind: MeasureKind, value: float, on: date, *, note: str = "") -> Measure:
+    """An outcome score (leg pain, a questionnaire's total, or a rating of change from -3 to 3)."""
+    if kind not in SCORES and kind is not MeasureKind.GLOBAL_CHANGE:
+        raise MeasureError(f"{title_of(kind).lower()} is not an outcome score")
+    if kind in MEASURES and not MEASURES[kind].whole:
+        value = round(value, 2)  # a mean of three ratings, such as 13/3, kept to two decimals
+    return _build(kind=kind, on=on, value=value, note=note)
 
 
 def function(activities: list[tuple[str, int]], on: date, *, note: str = "") -> Measure:

@@ -31,7 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from backstretch.core.measures import MeasureKind
+from backstretch.core.measures import SCORES, MeasureKind
 from backstretch.core.programs import Program
 from backstretch.core.safety import Screening
 from backstretch.store.database import NEWEST_SCREENING_FIRST, program_of
@@ -58,6 +58,8 @@ class PatientFacts:
     function: list[tuple[date, float]] = field(default_factory=list)
     screening: Screening | None = None
     painful: list[str] = field(default_factory=list)  # stretches reported painful or sharp lately
+    # The outcome scores with trends (core/measures.py SCORES), all of them: they come every few weeks, not daily.
+    scores: dict[MeasureKind, list[tuple[date, float]]] = field(default_factory=dict)
 
 
 Facts = defaultdict[int, PatientFacts]
@@ -94,6 +96,10 @@ class _Queries:
             ScreeningRow.person_id.in_(ids)).subquery()  # fmt: skip
         self.screenings = select(ranked.c.person_id, ranked.c.taken_on, ranked.c.answers, ranked.c.cleared_on).where(
             ranked.c.n == 1)  # the latest of each person  # fmt: skip
+        self.scores = select(MeasureRow.person_id, MeasureRow.kind, MeasureRow.taken_on, MeasureRow.value).where(
+            MeasureRow.person_id.in_(ids), MeasureRow.kind.in_([k.value for k in SCORES]),
+            MeasureRow.taken_on <= today).order_by(
+            MeasureRow.person_id, MeasureRow.kind, MeasureRow.taken_on)  # fmt: skip
         self.painful = select(SessionRow.person_id, ReportRow.stretch).join(
             ReportRow, ReportRow.session_id == SessionRow.id).where(
             SessionRow.person_id.in_(ids), SessionRow.day >= bindparam("painful_since", type_=Date),
@@ -134,6 +140,12 @@ def _facts(engine: Engine, queries: _Queries, who: int, today: date) -> dict[int
         for pid, stretch in c.execute(queries.painful, painful).all():
             if pid is not None:
                 facts[pid].painful.append(stretch)
+        by_day: dict[tuple[int, MeasureKind, date], list[float]] = {}
+        for pid, kind, day, value in c.execute(queries.scores, {"who": who, "today": today}).all():
+            if pid is not None:
+                by_day.setdefault((pid, MeasureKind(kind), day), []).append(float(value))
+        for (pid, kind, day), values in by_day.items():  # one value a day, as trends take them
+            facts[pid].scores.setdefault(kind, []).append((day, float(median(values))))
     return dict(facts)
 
 

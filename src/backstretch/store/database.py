@@ -42,6 +42,7 @@ from backstretch.store.models import (
     ProfileRow,
     ProgramRow,
     ReportRow,
+    ScorePromptRow,
     ScreeningRow,
     SessionRow,
     StepRow,
@@ -190,6 +191,31 @@ class Store:
             s.execute(delete(FlareDayRow).where(FlareDayRow.person_id == self.person_id, FlareDayRow.day == on))
             if flare:
                 s.add(FlareDayRow(person_id=self.person_id, day=on))
+
+    def started_on(self) -> date:
+        """The person's first day with backstretch: when their record was made, or their first reading or session
+        if an import brought older ones. The outcome-score schedule counts its weeks from it."""
+        with self.session() as s:
+            made = s.scalar(select(PersonRow.created_at).where(PersonRow.id == self.person_id))
+            first_reading = s.scalar(
+                select(func.min(MeasureRow.taken_on)).where(MeasureRow.person_id == self.person_id)
+            )
+            first_session = s.scalar(select(func.min(SessionRow.day)).where(SessionRow.person_id == self.person_id))
+        days = [d for d in (made.date() if made else None, first_reading, first_session) if d is not None]
+        return min(days, default=date.today())
+
+    def dismissed_score_weeks(self) -> set[int]:
+        """The outcome-score checkpoints (their weeks) whose prompt the person dismissed."""
+        with self.session() as s:
+            return set(s.scalars(select(ScorePromptRow.week).where(ScorePromptRow.person_id == self.person_id)))
+
+    def dismiss_score_week(self, week: int, on: date) -> None:
+        """Dismiss one checkpoint's prompt; dismissing it again changes nothing."""
+        with self.session() as s, s.begin():
+            found = select(ScorePromptRow.id).where(ScorePromptRow.person_id == self.person_id,
+                                                    ScorePromptRow.week == week)  # fmt: skip
+            if s.scalar(found) is None:
+                s.add(ScorePromptRow(person_id=self.person_id, week=week, dismissed_on=on))
 
     def add_screening(self, screening: Screening) -> None:
         validate_stored_answers(screening.answers)
@@ -638,6 +664,7 @@ class Store:
             BreakEventRow,
             DayMinutesRow,
             FlareDayRow,
+            ScorePromptRow,
         ):
             s.execute(delete(table).where(table.person_id == self.person_id))
 

@@ -333,3 +333,15 @@ class DayMinutesRow(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), nullable=False)
     day: Mapped[date] = mapped_column(Date, nullable=False)
     minutes: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+class ScorePromptRow(Base):
+    """A checkpoint of the outcome-score schedule (core/scores.py) whose prompt the person dismissed."""
+
+    __tablename__ = "score_prompt"
+    __table_args__ = (Index("uq_score_prompt_person_week", "person_id", "week", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), nullable=False)
+    week: Mapped[int] = mapped_column(Integer, nullable=False)
+    dismissed_on: Mapped[date] = mapped_column(Date, nullable=False)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from backstretch.core.consistency import ActiveDay, Consistency, consistency
-from backstretch.core.measures import MEASURES, Measure, Trend, trend
+from backstretch.core.measures import EVERYDAY, SCORES, Measure, Trend, trend
 from backstretch.store.database import Store
 
 WEEKS = 8  # the week-by-week table and charts, unless asked for another number
@@ -31,5 +31,7 @@ def progress_of(store: Store, today: date | None = None, weeks: int = WEEKS) -> 
     planned = profile.planned_weekdays if profile else frozenset(range(7))
     days = [d for d in store.active_days() if d.on <= today]
     readings = [m for m in store.measures() if m.on <= today]
+    scored = {m.kind for m in readings}
+    kinds = [*EVERYDAY, *(k for k in SCORES if k in scored)]  # a score once the person has one; never empty ones
     return Progress(today, days, readings, consistency(days, today, planned, weeks),
-                    [trend(readings, kind) for kind in MEASURES])  # fmt: skip
+                    [trend(readings, kind) for kind in kinds])  # fmt: skip

@@ -20,9 +20,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from backstretch.app.lessons import UnknownLesson, assign, lesson_list
 from backstretch.core.accounts import AccountError, Role, normal_email
 from backstretch.core.catalogue import Catalogue
-from backstretch.core.measures import MeasureKind, trend_of
+from backstretch.core.measures import MEASURES, SCORES, MeasureKind, trend_of
 from backstretch.core.programs import Attention, Program, ProgramError, ProgramItem, attention, check_program
 from backstretch.core.safety import SURGERY_CONDITION, assess
+from backstretch.core.scores import score_summary
 from backstretch.core.spreadsheet import SafeWriter
 from backstretch.printing import (
     MAX_WEEKS,
@@ -91,6 +92,7 @@ def _attention(facts: PatientFacts, catalogue: Catalogue, today: date, with_slop
 class Row:
     patient: Person
     attention: Attention
+    scores: list[str]  # each outcome score the patient has, in a few words (core/scores.py)
 
     @property
     def order(self) -> tuple[int, float, str]:
@@ -106,7 +108,8 @@ def _page(request: Request, catalogue: Catalogue, link: str = "", link_for: str 
     patients = accounts(request).patients_of(me.id)
     today = date.today()
     found = facts_of_patients(request.app.state.store.engine, me.id, today)
-    rows = sorted((Row(p, _attention(found.get(p.id, PatientFacts()), catalogue, today, with_slopes=False))
+    rows = sorted((Row(p, _attention(facts := found.get(p.id, PatientFacts()), catalogue, today, with_slopes=False),
+                       [score_summary(k, series) for k, series in sorted(facts.scores.items())])
                    for p in patients), key=lambda r: r.order)  # fmt: skip
     return templates.TemplateResponse(request, "clinic.html", {
         "me": me, "rows": rows, "invites": _invites(me), "link": link, "link_for": link_for, "error": error,
@@ -163,9 +166,11 @@ def _patient_page(request: Request, catalogue: Catalogue, patient_id: int, value
     today = date.today()
     program = store.program()
     found = _attention(facts_of_patient(store.engine, patient_id, today), catalogue, today)
+    p = progress_of(store, today)
     return templates.TemplateResponse(request, "patient.html", {
-        "patient": patient, "program": program, "attention": found,
-        "p": progress_of(store, today), "recent": recent_sessions(store, catalogue), "catalogue": catalogue,
+        "patient": patient, "program": program, "attention": found, "p": p,
+        "scores": [(MEASURES[t.kind].title, t) for t in p.trends if t.kind in SCORES],
+        "recent": recent_sessions(store, catalogue), "catalogue": catalogue,
         "values": values or _form_values(program, catalogue), "weekdays": list(enumerate(WEEKDAY_NAMES)),
         "error": error, "saved": request.query_params.get("saved") == "1", "profile": store.load_profile(),
         "weeks": WINDOW_DAYS // 7, "lessons": lesson_list(request.app.state.lessons, store),

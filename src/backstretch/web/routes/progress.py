@@ -22,22 +22,32 @@ from backstretch.app.progress import (
     reach_refusal,
     restore_measure,
 )
+from backstretch.app.scores import RECORDED, due, due_json, latest_change
+from backstretch.app.scores import dismiss as dismiss_scores
+from backstretch.app.scores import record as record_score
 from backstretch.core.catalogue import Catalogue
 from backstretch.core.chart import Chart, measure_chart, reading_words, weeks_chart
 from backstretch.core.measures import (
+    ELSEWHERE,
     FUNCTION_MAX_ACTIVITIES,
+    GLOBAL_CHANGE_ANSWERS,
+    GLOBAL_CHANGE_QUESTION,
     MEASURES,
     REACH_NOT_SAVED,
     Measure,
     MeasureError,
     MeasureKind,
     function,
+    outcome_score,
     pain,
     parse_activity,
+    plain_name,
     reach,
     rom_lines,
+    title_of,
     trend_basis,
 )
+from backstretch.core.scores import prompt_words
 from backstretch.core.words import day_words
 from backstretch.store import Store
 from backstretch.store.database import LoggedMeasure, SessionSummary
@@ -88,6 +98,18 @@ def _reach_value(text: str) -> float:
         raise MeasureError(f"reach is a distance such as 12 or 12.5, not {text.strip()!r}") from None
     if value != value or value in (float("inf"), float("-inf")):
         raise MeasureError(f"reach is a distance such as 12 or 12.5, not {text.strip()!r}")
+    return value
+
+
+def _score_value(kind: MeasureKind, text: str) -> float:
+    """A score as typed; the rating of change comes as its number from -3 to 3."""
+    try:
+        value = float(text.strip())
+    except ValueError:
+        what = "one of the answers" if kind is MeasureKind.GLOBAL_CHANGE else "a number"
+        raise MeasureError(f"choose {what} for {title_of(kind).lower()}, not {text.strip()!r}") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise MeasureError(f"{title_of(kind).lower()} needs a number, not {text.strip()!r}")
     return value
 
 
@@ -153,9 +175,10 @@ class Card:
 
     kind: MeasureKind
     title: str
+    name: str  # the title inside a sentence: "leg pain", but "Roland-Morris total"
     statement: str
     basis: str
-    chart: Chart
+    chart: Chart | None  # None for the rating of change: it rates change itself, so it has no trend to draw
     rows: list[tuple[int | None, str, str, str]]  # id (None: given before a session), day, reading, note
 
 
@@ -167,8 +190,20 @@ def _cards(p: Progress, entries: list[LoggedMeasure], refused: str | None, notic
         mine = [e for e in entries if e.measure.kind is t.kind and e.measure.on <= p.today]
         rows = [(e.id, day_words(e.measure.on, p.today), reading_words(e.measure), e.measure.note)
                 for e in reversed(mine)]  # fmt: skip
-        cards.append(Card(t.kind, MEASURES[t.kind].title, t.statement, trend_basis(p.readings, t.kind),
-                          measure_chart(t.kind, p.readings, p.today, t), rows))  # fmt: skip
+        cards.append(Card(t.kind, MEASURES[t.kind].title, plain_name(t.kind), t.statement,
+                          trend_basis(p.readings, t.kind), measure_chart(t.kind, p.readings, p.today, t),
+                          rows))  # fmt: skip
+    rated = [e for e in entries if e.measure.kind is MeasureKind.GLOBAL_CHANGE and e.measure.on <= p.today]
+    change = latest_change([e.measure for e in rated])
+    if change is not None:
+        rows = [(e.id, day_words(e.measure.on, p.today), reading_words(e.measure), e.measure.note)
+                for e in reversed(rated)]  # fmt: skip
+        statement = f"On {day_words(change.on, p.today)} you rated your back {change.words} than when you started."
+        if change.value == 0:
+            statement = f"On {day_words(change.on, p.today)} you rated your back about the same as when you started."
+        cards.append(Card(MeasureKind.GLOBAL_CHANGE, title_of(MeasureKind.GLOBAL_CHANGE),
+                          plain_name(MeasureKind.GLOBAL_CHANGE), statement,
+                          "Each rating compares the day you give it with when you started.", None, rows))  # fmt: skip
     return cards
 
 
@@ -180,9 +215,10 @@ def _notice(store: Store, request: Request) -> tuple[str, int | None, str]:
     back when a reading was just deleted, and the measure whose card shows it (where the person just was; blank:
     at the top, by the log form)."""
     query = request.query_params
-    logged = next((k for k in MEASURES if k.value == query.get("logged")), None)
+    logged = next((k for k in (*MEASURES, MeasureKind.GLOBAL_CHANGE) if k.value == query.get("logged")), None)
     if logged is not None:
-        return f"Saved your {MEASURES[logged].title.lower()} reading. Thank you.", None, ""
+        where = "scores" if logged in RECORDED else ""
+        return f"Saved your {plain_name(logged)} reading. Thank you.", None, where
     for key in ("edited", "restored", "deleted"):
         text = query.get(key, "")
         if not text.isdigit() or not 0 < int(text) <= MAX_ID:
@@ -190,7 +226,7 @@ def _notice(store: Store, request: Request) -> tuple[str, int | None, str]:
         found = store.deleted_measure(int(text)) if key == "deleted" else store.logged_measure(int(text))
         if found is None:
             continue
-        what = f"{MEASURES[found.kind].title.lower()} reading of {day_words(found.on, date.today())}"
+        what = f"{plain_name(found.kind)} reading of {day_words(found.on, date.today())}"
         if key == "deleted":
             return f"Deleted your {what}.", int(text), found.kind.value
         return (f"Changed your {what}." if key == "edited" else f"Put back your {what}."), None, found.kind.value
@@ -218,7 +254,15 @@ def _page(request: Request, store: Store, errors: dict[str, str] | None = None,
         "breaks": [b for b in break_history(store, p.today) if b.offered or b.done],
         "rom": rom_lines(p.readings, catalogue_of(request)),
         "recent": recent_sessions(store, catalogue_of(request), RECENT_ON_PAGE), "reach_refused": reach_refused,
+        **scores_context(store, p.today), "elsewhere": [(k, MEASURES[k]) for k in ELSEWHERE],
+        "change_question": GLOBAL_CHANGE_QUESTION, "change_answers": GLOBAL_CHANGE_ANSWERS,
     }, status_code=status)  # fmt: skip
+
+
+def scores_context(store: Store, today: date) -> dict[str, Any]:
+    """What the scores prompt needs on any page (Today shows it too)."""
+    checkpoint = due(store, today)
+    return {"scores_due": checkpoint, "scores_due_words": prompt_words(checkpoint) if checkpoint else ""}
 
 
 @pages.get("/progress", response_class=HTMLResponse)
@@ -276,6 +320,45 @@ def log_reach(request: Request, store: StoreDep, value: Annotated[str, Form()] =
     return _save(request, store, MeasureKind.REACH, build, values)
 
 
+SCORE_FORMS = {"leg-pain": MeasureKind.LEG_PAIN, "global-change": MeasureKind.GLOBAL_CHANGE}
+
+
+@pages.post("/progress/scores/{form}")
+def log_score(request: Request, store: StoreDep, form: Annotated[str, Path(max_length=20)],
+              value: Annotated[str, Form()] = "", instrument: Annotated[str, Form()] = "",
+              on: Annotated[str, Form()] = "", note: Annotated[str, Form()] = "") -> Response:  # fmt: skip
+    """Leg pain, the rating of change, or a questionnaire's total (`total`, with its `instrument`)."""
+    if form == "total":
+        kind = next((k for k in ELSEWHERE if k.value == instrument), None)
+        key = "total"
+    else:
+        kind, key = SCORE_FORMS.get(form), form.replace("-", "_")
+    values = {f"{key}_value": value, f"{key}_on": on, f"{key}_note": note, "instrument": instrument}
+    if kind is None:
+        error = "choose which questionnaire the total is from" if form == "total" else "there is no such score"
+        return _page(request, store, {key: error}, values, status=422)
+    try:
+        record_score(store, kind, _score_value(kind, value), _day(on), date.today(), note)
+    except MeasureError as error:
+        return _page(request, store, {key: str(error)}, values, status=422)
+    target = request.url_for("progress_page").include_query_params(logged=kind.value)
+    return RedirectResponse(f"{target.path}?{target.query}#scores", status_code=303)
+
+
+BACK = {"today": "/today", "progress": "/progress#scores"}
+
+
+@pages.post("/progress/scores-dismiss")
+def dismiss_scores_form(store: StoreDep, week: Annotated[int, Form(ge=0, le=52)],
+                        back: Annotated[str, Form(max_length=20)] = "progress") -> Response:  # fmt: skip
+    """Put away one checkpoint's prompt; back to the page it was on."""
+    try:
+        dismiss_scores(store, week, date.today())
+    except MeasureError as error:
+        return JSONResponse({"detail": str(error)}, status_code=422)
+    return RedirectResponse(BACK.get(back, BACK["progress"]), status_code=303)
+
+
 MeasureId = Annotated[int, Path(ge=1, le=MAX_ID, description="The reading's id, as logging it returned.")]
 
 
@@ -286,7 +369,8 @@ def _edit_page(request: Request, measure_id: int, measure: Measure, error: str =
     names = typed.get("activity") or [a.activity for a in measure.activities]
     marks = typed.get("score") or [str(a.score) for a in measure.activities]
     return templates.TemplateResponse(request, "progress_edit.html", {
-        "id": measure_id, "m": measure, "info": MEASURES[measure.kind], "kinds": MeasureKind, "error": error,
+        "id": measure_id, "m": measure, "info": MEASURES.get(measure.kind), "name": plain_name(measure.kind),
+        "kinds": MeasureKind, "error": error, "scored": measure.kind in RECORDED, "answers": GLOBAL_CHANGE_ANSWERS,
         "day_words": day_words(measure.on, date.today()), "today": date.today().isoformat(),
         "value": typed.get("value", f"{measure.value:g}"), "on": typed.get("on", measure.on.isoformat()),
         "note": typed.get("note", measure.note), "morning": typed.get("morning", measure.morning),
@@ -334,6 +418,8 @@ def edit_measure_form(request: Request, store: StoreDep, measure_id: MeasureId, 
             change = replace(change, value=_reach_value(value))
         elif old.kind is MeasureKind.FUNCTION:
             change = replace(change, activities=tuple(_activities(names, marks)))
+        elif old.kind in RECORDED:
+            change = replace(change, value=_score_value(old.kind, value))
         edit_measure(store, measure_id, change, date.today())
     except MeasureNotFound:
         return _not_found(request)
@@ -421,7 +507,9 @@ class ActivityIn(BaseModel):
 
 
 class MeasureIn(BaseModel):
-    """A reading to log: pain (`value` 0-10, whole), function (`activities`, up to 3) or reach (`value` in `unit`)."""
+    """A reading to log: pain (`value` 0-10, whole), function (`activities`, up to 3), reach (`value` in `unit`),
+    or an outcome score: `leg_pain` 0-10, `global_change` -3 (very much worse) to 3 (very much better), or the total
+    of a questionnaire taken elsewhere, `rmdq` 0-24, `odi` 0-100, `ndi` 0-50, `peg` 0-10."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
     kind: MeasureKind
@@ -456,6 +544,8 @@ def _build(body: MeasureIn) -> Measure:
         return pain(int(body.value), on, morning=body.morning, note=body.note)
     if body.morning:
         raise MeasureError("only pain readings can be marked as morning readings")
+    if body.kind in RECORDED:
+        return outcome_score(body.kind, body.value, on, note=body.note)
     return reach(body.value, on, unit=body.unit, note=body.note)
 
 
@@ -480,6 +570,27 @@ def list_measures(store: StoreDep, kind: MeasureKind | None = None, since: date 
     """Logged readings oldest first, each with the `id` that changes or deletes it, including the pain given before
     each guided session (its `id` is null: it belongs to the session)."""
     return [{"id": e.id, **_measure_json(e.measure)} for e in store.logged_measures(kind, since)]
+
+
+@api.get("/scores/due")
+def get_scores_due(store: StoreDep) -> dict[str, Any]:
+    """The outcome scores due today (at the start, 2, 6 and 12 weeks), or `{"due": null}`."""
+    return due_json(due(store, date.today()))
+
+
+class DismissIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    week: int = Field(ge=0, le=52, description="The checkpoint's week: 0, 2, 6 or 12.")
+
+
+@api.post("/scores/dismiss", responses={422: {"description": "Not a checkpoint's week"}})
+def post_scores_dismiss(body: DismissIn, store: StoreDep) -> Response:
+    """Put away one checkpoint's prompt for good; the next checkpoint asks again."""
+    try:
+        dismiss_scores(store, body.week, date.today())
+    except MeasureError as error:
+        return JSONResponse({"detail": str(error)}, status_code=422)
+    return JSONResponse(due_json(due(store, date.today())))
 
 
 class Problem(BaseModel):

@@ -17,6 +17,7 @@ from backstretch.app.today import MinutesError, keep_minutes, mark_flare_day, to
 from backstretch.core.catalogue import Catalogue
 from backstretch.core.profile import MINUTES_MAX, MINUTES_MIN
 from backstretch.web.deps import CatalogueDep, RoutinesDep, StoreDep
+from backstretch.web.routes.progress import scores_context
 from backstretch.web.templating import templates
 
 pages = APIRouter(include_in_schema=False)
@@ -67,6 +68,7 @@ def today_page(request: Request, store: StoreDep, catalogue: CatalogueDep, routi
         "kept": request.query_params.get("kept") if request.query_params.get("kept") in ("today", "default") else None,
         "lesson": todays_lesson(request.app.state.lessons, store, date.today()).to_show,
         "flare": view.flare,
+        **scores_context(store, date.today()),
     })  # fmt: skip
 
 
