@@ -17,7 +17,7 @@ import math
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, ValidationError, field_validator
@@ -25,7 +25,9 @@ from sqlalchemy import Connection, func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from backstretch.core.measures import Measure, MeasureKind
+from backstretch.core.chart import day_words
+from backstretch.core.consistency import day_done_problem
+from backstretch.core.measures import Measure, MeasureError, MeasureKind, check_taken_on
 from backstretch.core.profile import Profile
 from backstretch.core.safety import ScreeningError, validate_stored_answers
 from backstretch.core.spreadsheet import SafeWriter, plain_cell
@@ -438,15 +440,23 @@ def _by_id(record: _Record) -> int:
     return record.id
 
 
+# A backup may come from a computer whose date is a day ahead of this one's (time zones run from 12 hours behind
+# to 14 ahead): its "today" is not in the future.
+TIME_ZONE_SLACK = timedelta(days=1)
+_DAYS_DONE: dict[str, tuple[str, ...]] = {"screening": ("taken_on", "cleared_on"), "session": ("day",),
+                                          "report": ("day",)}  # fmt: skip
+
+
 def _check(entries: list[_Entry]) -> _Checked:
     """Every record, in file order, so the error names the first bad one."""
     session_ids = {e.fields.get("id") for e in entries if e.record == "session"}
+    today = date.today() + TIME_ZONE_SLACK
     checked = _Checked()
     seen: dict[str, dict[int, str]] = {record: {} for record in COLUMNS}
     keys: dict[str, str] = {}
     for entry in entries:
         try:
-            record = _check_entry(entry, session_ids)
+            record = _check_entry(entry, session_ids, today)
         except ValidationError as error:
             raise TransferError(f"{entry.label}: {_message(error)}") from None
         except ValueError as error:
@@ -466,10 +476,15 @@ def _check(entries: list[_Entry]) -> _Checked:
     return checked
 
 
-def _check_entry(entry: _Entry, session_ids: set[object]) -> _Record:
+def _check_entry(entry: _Entry, session_ids: set[object], today: date) -> _Record:
     if entry.problem is not None:
         raise ValueError(entry.problem)
     record = MODELS[entry.record].model_validate(entry.fields)
+    for name in _DAYS_DONE.get(entry.record, ()):  # the pages and the API refuse these days, and so does an import
+        day = getattr(record, name)
+        problem = None if day is None else day_done_problem(day, today)
+        if problem is not None:
+            raise ValueError(f"field {name!r}: {day_words(day)} {problem}")
     if isinstance(record, ProfileRecord):
         try:
             Profile.model_validate(record.data)
@@ -492,6 +507,10 @@ def _check_entry(entry: _Entry, session_ids: set[object]) -> _Record:
         if record.session_id not in session_ids:
             raise ValueError(f"field 'session_id': there is no session with id {record.session_id} in the file")
     elif isinstance(record, MeasureRecord):
+        try:
+            check_taken_on(record.taken_on, today)
+        except MeasureError as error:
+            raise ValueError(f"field 'taken_on': {error}") from None
         try:
             Measure.model_validate({"kind": record.kind, "on": record.taken_on, "value": record.value,
                                     "activities": record.activities, "morning": record.morning,

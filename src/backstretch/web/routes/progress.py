@@ -24,6 +24,7 @@ from backstretch.app.progress import (
 )
 from backstretch.core.catalogue import Catalogue
 from backstretch.core.chart import Chart, day_words, measure_chart, reading_words, weeks_chart
+from backstretch.core.consistency import day_done_problem
 from backstretch.core.measures import (
     FUNCTION_MAX_ACTIVITIES,
     MEASURES,
@@ -31,6 +32,7 @@ from backstretch.core.measures import (
     Measure,
     MeasureError,
     MeasureKind,
+    check_taken_on,
     function,
     pain,
     parse_activity,
@@ -53,7 +55,6 @@ RECENT_SESSIONS = 10
 RECENT_ON_PAGE = 5  # the Progress page shows fewer: on a phone each is a card of its own
 STATUS_WORDS = {"completed": "Completed", "partial": "Ended early", "stopped": "Stopped for safety",
                 "in-progress": "Not finished"}  # fmt: skip
-EARLIEST = date(1970, 1, 1)  # progress as it stood before then has nothing to show, and far back overflows
 
 
 def _day(text: str | None) -> date:
@@ -64,13 +65,7 @@ def _day(text: str | None) -> date:
         day = date.fromisoformat(text.strip())
     except ValueError:
         raise MeasureError("the day is not a date: choose it in the day field") from None
-    return _not_future(day)
-
-
-def _not_future(day: date) -> date:
-    if day > date.today():
-        raise MeasureError(f"{day_words(day, date.today())} is in the future; log measures on the day you take them")
-    return day
+    return check_taken_on(day, date.today())
 
 
 def _whole_pain(text: str) -> int:
@@ -403,13 +398,10 @@ def _measure_json(measure: Measure) -> dict[str, Any]:
 def get_progress(store: StoreDep, weeks: Annotated[int, Query(ge=1, le=104)] = WEEKS,
                  on: Annotated[date | None, Query(alias="date")] = None) -> Response:  # fmt: skip
     """Consistency and trends, exactly as `backstretch progress --json` prints them (`date`: as it stood then)."""
-    try:
-        today = _not_future(on) if on is not None else None
-    except MeasureError as error:
-        return JSONResponse({"detail": str(error)}, status_code=422)
-    if today is not None and today < EARLIEST:
-        return JSONResponse({"detail": f"date must be {EARLIEST.isoformat()} or later"}, status_code=422)
-    p = progress_of(store, today, weeks)
+    problem = None if on is None else day_done_problem(on, date.today())
+    if problem is not None:
+        return JSONResponse({"detail": [f"date: {problem}"]}, status_code=422)
+    p = progress_of(store, on, weeks)
     return JSONResponse(progress_json(p.summary, p.trends))
 
 
@@ -433,7 +425,7 @@ class MeasureIn(BaseModel):
 
 
 def _build(body: MeasureIn) -> Measure:
-    on = _not_future(body.on) if body.on is not None else date.today()
+    on = check_taken_on(body.on, date.today()) if body.on is not None else date.today()
     if body.kind is MeasureKind.ROM:
         raise MeasureError("a range of motion is measured by the camera coach in a session and saved with it "
                            "(POST /api/sessions/{id}/rom), not logged by hand")  # fmt: skip
