@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, expect
 from sqlalchemy import update
@@ -496,3 +497,39 @@ def test_inviting_an_email_does_not_tell_whether_it_has_an_account(database_url:
     used = TestClient(app).post(join.group(1), data={"name": "X", "password": PASSWORD, "again": PASSWORD},
                                 headers={"X-CSRF-Token": "t"}, cookies={"backstretch_csrf": "t"})  # fmt: skip
     assert used.status_code == 422 and "please sign in instead" in used.text, "the link's owner is told to sign in"
+
+
+def _invite_link(app: Any, accounts: Accounts, doctor_id: int, base_url: str) -> str:
+    client = _signed_in_as(app, accounts, doctor_id)
+    client.base_url = httpx.URL(base_url)
+    invited = client.post("/clinic/invite", data={"email": "new@example.org"})
+    found = re.search(r'value="([^"]+)/join\?token=[^"]+"', invited.text)
+    assert invited.status_code == 200 and found, invited.text
+    return found.group(1)
+
+
+def test_an_invitation_link_points_at_the_configured_address_never_at_the_requests_host(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Host header is whatever the sender says (a proxy may pass any on): a link built from it could send a
+    patient's first password to another site. Links start with the base URL, or the first name configured."""
+    app = create_app(database_url, multi_user=True, hosts=["mybox.example"])
+    accounts = Accounts(open_store(database_url).engine)
+    doc = accounts.create("doc@example.org", Role.CLINICIAN, "Dr Doc", PASSWORD)
+    # clinic.example is on the allowlist too (tests/conftest.py), but it is not the first name given.
+    assert _invite_link(app, accounts, doc.id, "http://clinic.example") == "http://mybox.example"
+
+    monkeypatch.setenv("BACKSTRETCH_BASE_URL", "https://clinic.example.org/backstretch/")
+    app = create_app(database_url, multi_user=True)
+    assert _invite_link(app, accounts, doc.id, "http://testserver") == "https://clinic.example.org/backstretch"
+    assert TestClient(app, base_url="https://clinic.example.org").get("/api/health").status_code == 200
+    made = backstretch("admin", "create-clinician", "sue@example.org", "--name", "Dr Sue", "--db", database_url)
+    assert made.returncode == 0 and _link(made.stdout).startswith("https://clinic.example.org/backstretch/reset?")
+
+
+@pytest.mark.parametrize("value", ["clinic.example.org", "ftp://clinic.example.org", "https://x.example/?a=1"])
+def test_a_base_url_that_is_not_an_address_is_refused_by_name(value: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BACKSTRETCH_BASE_URL", value)
+    made = backstretch("admin", "create-clinician", "sue@example.org")
+    assert made.returncode == 2 and "Traceback" not in made.stderr
+    assert "BACKSTRETCH_BASE_URL" in made.stderr and "https://clinic.example.org" in made.stderr

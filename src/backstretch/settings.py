@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from platformdirs import user_data_dir
 from pydantic import ValidationError, ValidationInfo, field_validator
@@ -38,11 +39,25 @@ class Settings(BaseSettings):
     allowed_hosts: str = ""
     """More names the web app answers to, besides this computer's own (comma-separated names or base URLs);
     `serve --allow-host` sets it for its workers."""
+    base_url: str | None = None
+    """The address people open the app at (`https://clinic.example.org`): invitation and password links start
+    with it, and the app answers to its name."""
 
     @field_validator("home", "database_url", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("base_url", mode="before")
+    @classmethod
+    def _an_address(cls, value: object) -> object:
+        if not isinstance(value, str) or not value.strip():
+            return None
+        parts = urlsplit(value.strip())
+        parts.port  # noqa: B018 - a port that is not a number is refused here, by name
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+            raise ValueError("give the address people open the app at, such as https://clinic.example.org")
+        return value.strip().rstrip("/")
 
     @field_validator("multi_user", "camera", mode="before")
     @classmethod
