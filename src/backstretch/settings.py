@@ -8,13 +8,16 @@ to call on every request and lets tests change a variable with monkeypatch.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from platformdirs import user_data_dir
-from pydantic import ValidationError, ValidationInfo, field_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from backstretch.core.accounts import IDLE_HOURS_MIN, LOGIN_IDLE
 
 PREFIX = "BACKSTRETCH_"
 
@@ -34,6 +37,8 @@ class Settings(BaseSettings):
     """A SQLAlchemy URL; `--db` beats it, and the SQLite file in `home` is used when neither is given."""
     multi_user: bool = False
     """Clinic mode: accounts for clinicians and patients, everyone signs in (`serve --multi-user` sets it)."""
+    idle_hours: int = Field(default=int(LOGIN_IDLE / timedelta(hours=1)), ge=IDLE_HOURS_MIN, le=14 * 24)
+    """Clinic mode: a login unused this many hours ends (at least 2: a login's last use is written once an hour)."""
     camera: bool = True
     """`off` hides the camera coach in the web player, for clinics whose computers must not ask for a camera."""
     allowed_hosts: str = ""
@@ -59,7 +64,7 @@ class Settings(BaseSettings):
             raise ValueError("give the address people open the app at, such as https://clinic.example.org")
         return value.strip().rstrip("/")
 
-    @field_validator("multi_user", "camera", mode="before")
+    @field_validator("multi_user", "camera", "idle_hours", mode="before")
     @classmethod
     def _blank_is_default(cls, value: object, info: ValidationInfo) -> object:
         # `serve` hands its workers an empty BACKSTRETCH_MULTI_USER for "no".
