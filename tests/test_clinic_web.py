@@ -585,8 +585,8 @@ def test_the_sign_in_page_says_why_a_browser_left_alone_was_signed_out(browser: 
         with open_store(url).engine.begin() as connection:
             connection.execute(update(LoginRow).values(last_seen_at=datetime.now() - timedelta(hours=9)))
         page.goto(f"{server.url}/progress")
-        expect(page.get_by_role("status")).to_have_text("You were signed out because this browser had not used "
-                                                        "backstretch for about 8 hours. Please sign in again.")  # fmt: skip
+        notice = "You were signed out because this browser had not used backstretch for about 8 hours."
+        expect(page.get_by_role("status")).to_have_text(f"{notice} Please sign in again.")
         assert page.url.endswith("/login?next=/progress")
         screenshot(page, "login-after-idle")
         page.close()

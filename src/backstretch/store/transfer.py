@@ -263,6 +263,13 @@ def _finite(value: object) -> object:
     return float(value)
 
 
+def _integral(value: object) -> object:
+    # JSON has one kind of number: 2.0 is the whole number 2 (as JSON Schema's "integer" says), while true and "2"
+    # are still refused.
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+WHOLE = BeforeValidator(_integral)
 Id = Annotated[int, Strict(), Field(ge=1, le=MAX_ID)]
 Count = Annotated[int, Strict(), Field(ge=0, le=MAX_ID)]
 Pain = Annotated[int, Strict(), Field(ge=0, le=10)]
@@ -309,13 +316,13 @@ class StoredPlanItem(BaseModel):
 
     stretch: Name
     name: Annotated[str, Strict(), Field(min_length=1, max_length=200)]
-    hold_seconds: Annotated[int, Strict(), Field(ge=1, le=600)]
-    reps: Annotated[int, Strict(), Field(ge=1, le=20)]
-    sides: Annotated[int, Strict(), Field(ge=1, le=2)]
+    hold_seconds: Annotated[int, Strict(), Field(ge=1, le=600), WHOLE]
+    reps: Annotated[int, Strict(), Field(ge=1, le=20), WHOLE]
+    sides: Annotated[int, Strict(), Field(ge=1, le=2), WHOLE]
     position: Position
     regions: Annotated[list[Region], Field(max_length=20)]
     spinal_movement: SpinalMovement
-    seconds: Annotated[int, Strict(), Field(ge=0, le=86400)]
+    seconds: Annotated[int, Strict(), Field(ge=0, le=86400), WHOLE]
 
 
 class StoredPlan(BaseModel):

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 from backstretch.app.breaks import break_history
 from backstretch.app.progress import (
@@ -407,15 +407,16 @@ def get_progress(store: StoreDep, weeks: Annotated[int, Query(ge=1, le=104)] = W
 
 class ActivityIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    activity: str = Field(max_length=200)
-    score: int
+    activity: str = Field(min_length=1, max_length=80)  # as the core's Activity takes it
+    score: int = Field(ge=0, le=10)
 
 
 class MeasureIn(BaseModel):
     """A reading to log: pain (`value` 0-10, whole), function (`activities`, up to 3) or reach (`value` in `unit`)."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
-    kind: MeasureKind
+    # A range of motion is refused with the reason (the camera coach saves it), so the schema leaves it out.
+    kind: Annotated[MeasureKind, WithJsonSchema({"type": "string", "enum": [k.value for k in MEASURES]})]
     value: float | None = Field(default=None, allow_inf_nan=False)
     activities: list[ActivityIn] | None = Field(default=None, max_length=10)
     unit: Literal["cm", "in"] = "cm"
