@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 
 from backstretch.app.routine import item_json
 from backstretch.core import measures
+from backstretch.core.consistency import EARLIEST_DAY
 from backstretch.core.planner import PlanItem, item_seconds
 from backstretch.core.profile import Profile
 from backstretch.core.safety import QUESTIONS, Screening
@@ -218,7 +219,8 @@ def test_json_to_csv_to_json_gives_the_same_document(source: str, tmp_path: Path
 def measure_records(draw: st.DrawFn) -> list[dict[str, Any]]:
     found = []
     for n in range(1, draw(st.integers(0, 8)) + 1):
-        measure = draw(any_measure().filter(lambda m: "\x00" not in m.note))  # the import refuses NUL, as the API does
+        # The import refuses NUL and days the pages refuse (in the future, before 1970), as the API does.
+        measure = draw(any_measure(EARLIEST_DAY, date.today()).filter(lambda m: "\x00" not in m.note))
         value = measure.value
         found.append({"id": n, "kind": measure.kind.value, "taken_on": measure.on.isoformat(), "value": value,
                       "activities": [a.model_dump() for a in measure.activities], "morning": measure.morning,
