@@ -24,7 +24,7 @@ names = st.text(min_size=1, max_size=30).map(lambda t: " ".join(t.split())).filt
 
 
 @st.composite
-def measures(draw: st.DrawFn, earliest: date = date.min) -> Measure:
+def measures(draw: st.DrawFn, earliest: date = date.min, latest: date = date.max) -> Measure:
     """One valid measure of any kind: whole pain with or without the morning flag, reach in range, function with
     up to three differently named activities and their mean, a range of motion in a camera-coached stretch, or an
     outcome score within its scale (whole, or to two decimals for the PEG)."""
@@ -34,7 +34,7 @@ def measures(draw: st.DrawFn, earliest: date = date.min) -> Measure:
     if kind is MeasureKind.ROM:
         value = round(draw(st.floats(0, ROM_MAX_DEG, allow_nan=False)), 1)
         return Measure(
-            kind=kind, on=draw(st.dates(earliest)), value=value, stretch=draw(st.sampled_from(CAMERA_STRETCHES))
+            kind=kind, on=draw(st.dates(earliest, latest)), value=value, stretch=draw(st.sampled_from(CAMERA_STRETCHES))
         )
     if kind is MeasureKind.GLOBAL_CHANGE:
         value = float(draw(st.sampled_from(sorted(GLOBAL_CHANGE_ANSWERS))))
@@ -51,5 +51,5 @@ def measures(draw: st.DrawFn, earliest: date = date.min) -> Measure:
         picked = draw(st.lists(names, min_size=1, max_size=3, unique_by=str.casefold))
         activities = tuple(Activity(activity=a, score=draw(st.integers(0, 10))) for a in picked)
         value = function_score(activities)
-    return Measure(kind=kind, on=draw(st.dates(earliest)), value=value, activities=activities, morning=morning,
+    return Measure(kind=kind, on=draw(st.dates(earliest, latest)), value=value, activities=activities, morning=morning,
                    note=draw(notes))  # fmt: skip

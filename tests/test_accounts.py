@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import tempfile
 import threading
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select, text
 
@@ -16,6 +18,9 @@ from backstretch.core.accounts import (
     FAILURES_ALLOWED,
     FAILURES_PER_ACCOUNT,
     FAILURES_PER_ADDRESS,
+    LAST_SEEN_EVERY,
+    LOGIN_IDLE,
+    LOGIN_VALID,
     AccountError,
     Role,
     check_name,
@@ -26,7 +31,7 @@ from backstretch.core.accounts import (
 from backstretch.store import accounts as store_accounts
 from backstretch.store import open_store
 from backstretch.store.accounts import Accounts, LoginRefused
-from backstretch.store.models import LinkRow, LoginFailureRow, PersonRow
+from backstretch.store.models import LinkRow, LoginFailureRow, LoginRow, PersonRow
 
 NOW = datetime(2026, 11, 24, 12, 0)
 GOOD = "correct horse battery"
@@ -220,3 +225,55 @@ def test_one_address_trying_many_accounts_is_slowed_down(database_url: str) -> N
         accounts.check_login("doc@example.org", "a long clinic password", "10.0.0.9", now=now)
     assert refused.value.wait is not None and refused.value.wait > timedelta(0)
     assert accounts.check_login("doc@example.org", "a long clinic password", "10.0.0.10", now=now).email
+
+
+def _last_seen(accounts: Accounts) -> list[datetime]:
+    with accounts.sessions() as s:
+        return list(s.scalars(select(LoginRow.last_seen_at).order_by(LoginRow.id)))
+
+
+def test_a_login_unused_for_the_idle_time_ends_and_use_keeps_it_going(database_url: str) -> None:
+    """An idle timeout with a clock given to each call: the last use is written at most once an hour, a login used
+    within the idle time goes on, one unused for it ends (and the sign-in page is told once), and a login past its
+    14 days has expired rather than gone idle."""
+    accounts = Accounts(open_store(database_url).engine)
+    sam = accounts.create("sam@example.org", Role.PATIENT, "Sam", "a long clinic password")
+    start = datetime(2026, 12, 1, 9, 0)
+    token = accounts.open_login(sam.id, now=start)
+    assert accounts.signed_in(token, start + timedelta(minutes=59)) == sam
+    assert _last_seen(accounts) == [start], "no write within the hour"
+    later = start + timedelta(minutes=61)
+    assert accounts.signed_in(token, later) == sam and _last_seen(accounts) == [later]
+    assert accounts.signed_in(token, later + LOGIN_IDLE - timedelta(seconds=1)) == sam, "used just in time"
+    gone = later + LOGIN_IDLE - timedelta(seconds=1) + LOGIN_IDLE
+    assert accounts.signed_in(token, gone) is None
+    assert accounts.ended_idle(token, gone) and not accounts.ended_idle(token, gone), "said once, then gone"
+
+    unused = accounts.open_login(sam.id, now=start)
+    assert accounts.signed_in(unused, start + LOGIN_IDLE) is None
+    expired = accounts.open_login(sam.id, now=start)
+    assert not accounts.ended_idle(expired, start + LOGIN_VALID), "14 days on it has expired, not gone idle"
+
+
+STEADY_USE = LOGIN_IDLE - LAST_SEEN_EVERY  # the written last use lags the real one by less than LAST_SEEN_EVERY
+
+
+@settings(max_examples=25)
+@given(gaps=st.lists(st.integers(min_value=0, max_value=int(STEADY_USE / timedelta(minutes=1)) - 1), max_size=30))
+def test_a_login_used_steadily_never_ends_early_and_writes_at_most_hourly(gaps: list[int]) -> None:
+    """Used again within 7 hours each time (the idle time less the hour its last use may lag by), a login holds
+    until its 14 days are up, and its last use is written at most once an hour of the time the uses span."""
+    url = f"sqlite:///{Path(tempfile.mkdtemp()) / 'idle.sqlite3'}"
+    accounts = Accounts(open_store(url).engine)
+    sam = accounts.create("sam@example.org", Role.PATIENT, "Sam", "a long clinic password")
+    start = datetime(2026, 12, 1, 9, 0)
+    token = accounts.open_login(sam.id, now=start)
+    now, writes = start, 0
+    for gap in gaps:
+        now += timedelta(minutes=gap)
+        if now >= start + LOGIN_VALID:
+            break
+        seen = _last_seen(accounts)
+        assert accounts.signed_in(token, now) == sam, (now, seen)
+        writes += _last_seen(accounts) != seen
+    assert writes <= (now - start) / LAST_SEEN_EVERY, "at most one write an hour"

@@ -14,11 +14,12 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, expect
 from sqlalchemy import update
@@ -29,7 +30,7 @@ from backstretch.core.safety import QUESTIONS, Screening
 from backstretch.library import load_catalogue
 from backstretch.store import open_store
 from backstretch.store.accounts import Accounts
-from backstretch.store.models import PersonRow
+from backstretch.store.models import LoginRow, PersonRow
 from backstretch.web.app import YOUNG_OBJECTS_BEFORE_COLLECTING, create_app
 from tests.helpers import backstretch
 from tests.onboarding import answer_safety, fill_profile
@@ -131,11 +132,13 @@ def test_login_cookie_flags_and_no_open_redirect(database_url: str) -> None:
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Secure" in cookie
 
 
-def test_from_the_admins_link_to_a_patients_first_session(browser: Browser, tmp_path: Path) -> None:
+def test_from_the_admins_link_to_a_patients_first_session(browser: Browser, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     url = f"sqlite:///{tmp_path / 'clinic.sqlite3'}"
     with LiveServer(url, multi_user=True) as server:
-        made = backstretch("admin", "create-clinician", "doc@example.org", "--name", "Dr Doc", "--db", url,
-                           "--base-url", server.url)  # fmt: skip
+        # As a clinic does (docs/clinic.md): the address people open it at, for every link it hands out.
+        monkeypatch.setenv("BACKSTRETCH_BASE_URL", server.url)
+        made = backstretch("admin", "create-clinician", "doc@example.org", "--name", "Dr Doc", "--db", url)
         doctor = browser.new_context(viewport={"width": 390, "height": 844})
         page = doctor.new_page()
         page.goto(_link(made.stdout))
@@ -496,3 +499,96 @@ def test_inviting_an_email_does_not_tell_whether_it_has_an_account(database_url:
     used = TestClient(app).post(join.group(1), data={"name": "X", "password": PASSWORD, "again": PASSWORD},
                                 headers={"X-CSRF-Token": "t"}, cookies={"backstretch_csrf": "t"})  # fmt: skip
     assert used.status_code == 422 and "please sign in instead" in used.text, "the link's owner is told to sign in"
+
+
+def _invite_link(app: Any, accounts: Accounts, doctor_id: int, base_url: str) -> str:
+    client = _signed_in_as(app, accounts, doctor_id)
+    client.base_url = httpx.URL(base_url)
+    invited = client.post("/clinic/invite", data={"email": "new@example.org"})
+    found = re.search(r'value="([^"]+)/join\?token=[^"]+"', invited.text)
+    assert invited.status_code == 200 and found, invited.text
+    return found.group(1)
+
+
+def test_an_invitation_link_points_at_the_configured_address_never_at_the_requests_host(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Host header is whatever the sender says (a proxy may pass any on): a link built from it could send a
+    patient's first password to another site. Links start with the base URL, or the first name configured."""
+    app = create_app(database_url, multi_user=True, hosts=["mybox.example"])
+    accounts = Accounts(open_store(database_url).engine)
+    doc = accounts.create("doc@example.org", Role.CLINICIAN, "Dr Doc", PASSWORD)
+    # clinic.example is on the allowlist too (tests/conftest.py), but it is not the first name given.
+    assert _invite_link(app, accounts, doc.id, "http://clinic.example") == "http://mybox.example"
+
+    monkeypatch.setenv("BACKSTRETCH_BASE_URL", "https://clinic.example.org/backstretch/")
+    app = create_app(database_url, multi_user=True)
+    assert _invite_link(app, accounts, doc.id, "http://testserver") == "https://clinic.example.org/backstretch"
+    assert TestClient(app, base_url="https://clinic.example.org").get("/api/health").status_code == 200
+    made = backstretch("admin", "create-clinician", "sue@example.org", "--name", "Dr Sue", "--db", database_url)
+    assert made.returncode == 0 and _link(made.stdout).startswith("https://clinic.example.org/backstretch/reset?")
+
+
+@pytest.mark.parametrize("value", ["clinic.example.org", "ftp://clinic.example.org", "https://x.example/?a=1"])
+def test_a_base_url_that_is_not_an_address_is_refused_by_name(value: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BACKSTRETCH_BASE_URL", value)
+    made = backstretch("admin", "create-clinician", "sue@example.org")
+    assert made.returncode == 2 and "Traceback" not in made.stderr
+    assert "BACKSTRETCH_BASE_URL" in made.stderr and "https://clinic.example.org" in made.stderr
+
+
+def test_a_login_left_unused_is_signed_out_with_a_plain_word(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A patient's login last used 9 hours ago (the stored time moved back): pages go to the sign-in page, which
+    says why once; saving a step is refused too. A clinic that sets 2 hours signs out after 2."""
+    app, accounts, doc, amy, _ = _clinic_with_two_patients(database_url)
+    client = _signed_in_as(app, accounts, amy)
+    session = client.post("/api/sessions", json={"minutes": 3}).json()["id"]
+    engine = open_store(database_url).engine
+
+    def unused_for(hours: float) -> None:
+        with engine.begin() as connection:
+            connection.execute(update(LoginRow).values(last_seen_at=datetime.now() - timedelta(hours=hours)))
+
+    unused_for(7.5)
+    assert client.get("/today").status_code == 200, "within 8 hours: still signed in"
+    unused_for(9)
+    step = client.post(f"/api/sessions/{session}/steps", json={"index": 0, "seconds": 1, "outcome": "done"})
+    assert step.status_code == 401
+    page = client.get("/today", follow_redirects=False)
+    assert page.status_code == 303 and page.headers["location"] == "/login?next=/today"
+    signed_out = client.get(page.headers["location"])
+    notice = "You were signed out because this browser had not used backstretch for about 8 hours."
+    assert notice in signed_out.text and "Max-Age=0" in signed_out.headers["set-cookie"], "the cookie is dropped"
+    assert notice not in client.get("/login").text, "said once"
+
+    monkeypatch.setenv("BACKSTRETCH_IDLE_HOURS", "2")
+    client = _signed_in_as(app, accounts, doc.id)
+    unused_for(1.5)
+    assert client.get("/clinic").status_code == 200
+    unused_for(2.5)
+    assert client.get("/clinic", follow_redirects=False).status_code == 303
+    assert "for about 2 hours" in client.get("/login").text
+
+
+def test_the_sign_in_page_says_why_a_browser_left_alone_was_signed_out(browser: Browser, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'clinic.sqlite3'}"
+    with LiveServer(url, multi_user=True) as server:
+        accounts = Accounts(open_store(url).engine)
+        doc = accounts.create("doc@example.org", Role.CLINICIAN, "Dr Doc", PASSWORD)
+        _patient(accounts, doc.id, "amy@example.org", "Amy")
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        page.goto(f"{server.url}/login")
+        page.get_by_label("Email").fill("amy@example.org")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url("**/onboarding/**")
+        with open_store(url).engine.begin() as connection:
+            connection.execute(update(LoginRow).values(last_seen_at=datetime.now() - timedelta(hours=9)))
+        page.goto(f"{server.url}/progress")
+        notice = "You were signed out because this browser had not used backstretch for about 8 hours."
+        expect(page.get_by_role("status")).to_have_text(f"{notice} Please sign in again.")
+        assert page.url.endswith("/login?next=/progress")
+        screenshot(page, "login-after-idle")
+        page.close()

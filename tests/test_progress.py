@@ -107,7 +107,7 @@ def test_log_commands_store_good_values_and_refuse_bad_ones_without_storing(tmp_
         ("pain", "four"): "not 'four'",
         ("pain", "3", "--date", "yesterday"): "2026-11-24",
         ("pain", "3", "--date", "2999-01-01"): "in the future",
-        ("pain", "3", "--date", "0001-01-01"): "before 1970-01-01",
+        ("pain", "3", "--date", "0001-01-01"): "is before 1970",
         ("reach", "95"): "-40 to 80 cm",
         ("reach", "12", "--unit", "mm"): "mm",
         ("function", "socks"): "ACTIVITY=SCORE",

@@ -6,7 +6,8 @@ import csv
 import io
 import json
 import re
-from datetime import date, datetime
+import tempfile
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from sqlalchemy import func, select
 
 from backstretch.app.routine import item_json
 from backstretch.core import measures
+from backstretch.core.consistency import EARLIEST_DAY
 from backstretch.core.planner import PlanItem, item_seconds
 from backstretch.core.profile import Profile
 from backstretch.core.safety import QUESTIONS, Screening
@@ -217,7 +219,8 @@ def test_json_to_csv_to_json_gives_the_same_document(source: str, tmp_path: Path
 def measure_records(draw: st.DrawFn) -> list[dict[str, Any]]:
     found = []
     for n in range(1, draw(st.integers(0, 8)) + 1):
-        measure = draw(any_measure().filter(lambda m: "\x00" not in m.note))  # the import refuses NUL, as the API does
+        # The import refuses NUL and days the pages refuse (in the future, before 1970), as the API does.
+        measure = draw(any_measure(EARLIEST_DAY, date.today()).filter(lambda m: "\x00" not in m.note))
         value = measure.value
         found.append({"id": n, "kind": measure.kind.value, "taken_on": measure.on.isoformat(), "value": value,
                       "activities": [a.model_dump() for a in measure.activities], "morning": measure.morning,
@@ -490,3 +493,81 @@ def test_an_import_with_a_nul_character_is_refused_whole() -> None:
                 "profile": None, "screenings": [], "sessions": [], "measures": [measure]}  # fmt: skip
     with pytest.raises(TransferError, match="NUL character"):
         check_document(from_json(json.dumps(document)))
+
+
+def _one_record_document(day: date) -> dict[str, Any]:
+    """A backup with one safety check, one session with a feeling, and one pain reading, all dated `day`."""
+    on, at = day.isoformat(), f"{day.isoformat()}T08:00:00"
+    no = {q.id: False for q in QUESTIONS}
+    return {"format": "backstretch", "version": 1, "exported_at": None, "profile": None,
+            "screenings": [{"id": 1, "taken_on": on, "answers": no, "cleared_on": None, "note": ""}],
+            "sessions": [{"id": 1, "day": on, "started_at": at, "ended_at": at, "status": "completed",
+                          "plan": {"items": []}, "pain_before": None, "pain_after": None, "note": "",
+                          "client_key": None, "steps": [],
+                          "reports": [{"id": 1, "session_id": 1, "day": on, "stretch": "cat-stretch",
+                                       "feeling": "painful", "reported_at": at}]}],
+            "measures": [{"id": 1, "kind": "pain", "taken_on": on, "value": 3.0, "activities": [], "morning": False,
+                          "note": "", "recorded_at": at, "stretch": ""}]}  # fmt: skip
+
+
+def _dated(document: dict[str, Any], record: str, day: date) -> dict[str, Any]:
+    """The document with one record's day moved to `day`."""
+    if record == "screening":
+        document["screenings"][0]["taken_on"] = day.isoformat()
+    elif record == "cleared":
+        document["screenings"][0]["cleared_on"] = day.isoformat()
+    elif record == "session":
+        document["sessions"][0]["day"] = day.isoformat()
+    elif record == "report":
+        document["sessions"][0]["reports"][0]["day"] = day.isoformat()
+    else:
+        document["measures"][0]["taken_on"] = day.isoformat()
+    return document
+
+
+DATED = {
+    "screening": "screenings[0] (id 1): field 'taken_on':",
+    "cleared": "screenings[0] (id 1): field 'cleared_on':",
+    "session": "sessions[0] (id 1): field 'day':",
+    "report": "sessions[0] (id 1): reports[0] (id 1): field 'day':",
+    "measure": "measures[0] (id 1): field 'taken_on':",
+}
+
+
+@pytest.mark.parametrize("record", list(DATED))
+@pytest.mark.parametrize(("days", "problem"), [(3, "is in the future"), (-365 * 60, "is before 1970")])
+def test_an_import_refuses_the_days_the_pages_refuse(record: str, days: int, problem: str, tmp_path: Path) -> None:
+    """A day in the future or before 1970 is refused whole, naming the record, as the pages and the API do."""
+    today = date.today()
+    document = _dated(_one_record_document(today - timedelta(days=30)), record, today + timedelta(days=days))
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(document), "utf-8")
+    empty = url(tmp_path / "empty.sqlite3")
+    result = backstretch("import", bad, "--db", empty)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert DATED[record] in words(result.stderr) and problem in words(result.stderr), result.stderr
+    assert not re.search(r"\d{4}-\d\d-\d\d", words(result.stderr).split(":", 2)[-1])  # the day in words
+    assert not any(counts(empty).values())
+
+
+def test_a_backup_from_a_computer_a_day_ahead_imports(tmp_path: Path) -> None:
+    """Time zones put another computer's date up to a day ahead of this one's: its today is not the future."""
+    document = _one_record_document(date.today() + timedelta(days=1))
+    assert check_document(from_json(json.dumps(document))).total == 4
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 12, 31)))
+def test_whatever_day_the_api_refuses_for_a_reading_the_import_refuses(day: date) -> None:
+    """One rule for the day a reading was taken, on every way in (bar the day of time-zone slack)."""
+    if day == date.today() + timedelta(days=1):
+        return
+    store_url = f"sqlite:///{Path(tempfile.mkdtemp()) / 'api.sqlite3'}"
+    api = TestClient(create_app(store_url)).post("/api/measures", json={"kind": "pain", "value": 3,
+                                                                       "date": day.isoformat()})  # fmt: skip
+    try:
+        check_document(from_json(json.dumps(_one_record_document(day) | {"screenings": [], "sessions": []})))
+        imported = True
+    except TransferError:
+        imported = False
+    assert (api.status_code == 201) == imported, (day, api.status_code, api.text)

@@ -15,6 +15,7 @@ from backstretch.core.measures import (
     MeasureError,
     MeasureKind,
     Trend,
+    check_taken_on,
     function,
     outcome_score,
     pain,
@@ -22,7 +23,6 @@ from backstretch.core.measures import (
     reach_test_refusal,
 )
 from backstretch.core.profile import Profile
-from backstretch.core.words import day_words
 
 
 def progress_json(c: Consistency, trends: list[Trend]) -> dict[str, Any]:
@@ -93,9 +93,7 @@ def reach_refusal(records: MeasureRecords) -> str | None:
 
 def changed(old: Measure, change: MeasureChange, today: date) -> Measure:
     """The reading with the change made, checked as a new one would be; MeasureError says what to fix."""
-    on = old.on if change.on is None else change.on
-    if on > today:
-        raise MeasureError(f"{day_words(on, today)} is in the future; log measures on the day you take them")
+    on = old.on if change.on is None else check_taken_on(change.on, today)
     note = old.note if change.note is None else change.note.strip()
     if old.kind is not MeasureKind.FUNCTION and change.activities is not None:
         raise MeasureError(f"only function readings have activities, not {old.kind.value}")

@@ -14,11 +14,11 @@ from backstretch.core.measures import (
     Measure,
     MeasureError,
     MeasureKind,
+    check_taken_on,
     outcome_score,
     title_of,
 )
 from backstretch.core.scores import CHECKPOINT_WEEKS, Checkpoint, checkpoint_due, prompt_words
-from backstretch.core.words import day_words
 
 RECORDED = (*SCORES, MeasureKind.GLOBAL_CHANGE)  # what `record` takes, in the order the faces offer them
 
@@ -65,9 +65,7 @@ def record(records: ScoreRecords, kind: MeasureKind, value: float, on: date, tod
     """Store one score, checked first; MeasureError says what to fix, and nothing is stored then."""
     if kind not in RECORDED:
         raise MeasureError(f"{title_of(kind).lower()} is not an outcome score")
-    if on > today:
-        raise MeasureError(f"{day_words(on, today)} is in the future; record a score on the day it was taken")
-    measure = outcome_score(kind, value, on, note=note.strip())
+    measure = outcome_score(kind, value, check_taken_on(on, today), note=note.strip())
     records.add_measure(measure)
     return measure
 

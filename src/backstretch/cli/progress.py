@@ -38,6 +38,7 @@ from backstretch.core.measures import (
     MeasureKind,
     RomLine,
     Trend,
+    check_taken_on,
     function,
     pain,
     parse_activity,
@@ -58,7 +59,6 @@ from backstretch.store.progress import WEEKS, progress_of
 app = typer.Typer(help="Log a measure: pain now, your own function scale, how far you reach, or an outcome score.",
                   no_args_is_help=True)  # fmt: skip
 
-EARLIEST_DAY = date(1970, 1, 1)
 DateOption = Annotated[str | None, typer.Option("--date", help="The day it was measured (YYYY-MM-DD, default today).")]
 NoteOption = Annotated[str, typer.Option("--note", help="A short note (what you noticed, what stopped you).")]
 
@@ -70,11 +70,10 @@ def _day(text: str | None, option: str = "--date") -> date:
         day = date.fromisoformat(text)
     except ValueError:
         raise fail(f"{option} must look like 2026-11-24, not {text!r}") from None
-    if day > date.today():
-        raise fail(f"{option} {text} is in the future; log measures on the day you take them")
-    if day < EARLIEST_DAY:
-        raise fail(f"{option} {text} is before {EARLIEST_DAY.isoformat()}; give the day you took the measure")
-    return day
+    try:
+        return check_taken_on(day, date.today())
+    except MeasureError as error:
+        raise fail(f"{option} {text}: {error}") from None
 
 
 def _save(store: Store, build: Any) -> Measure:

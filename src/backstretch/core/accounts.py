@@ -47,6 +47,17 @@ FAILURES_PER_ADDRESS = 50
 INVITE_VALID = timedelta(days=7)
 RESET_VALID = timedelta(hours=24)
 LOGIN_VALID = timedelta(days=14)
+# A login also ends when it has not been used for a while (an idle timeout: OWASP Session Management Cheat Sheet,
+# "Session Expiration", which asks for one besides the absolute limit). OWASP's example ranges are 15 to 30 minutes
+# idle for a low-risk application and 4 to 8 hours in all for one used through a working day. The default here is a
+# working day, 8 hours, for the idle time: a clinician's computer left signed in overnight, or a patient's on a
+# shared computer, is signed out by the next morning, while a clinic day or a patient's daily few minutes go on
+# undisturbed. Each clinic may shorten it (BACKSTRETCH_IDLE_HOURS, docs/settings.md).
+LOGIN_IDLE = timedelta(hours=8)
+# A login's last use is written at most this often, so the busiest requests do not each write a row. So the idle
+# time is counted from a last use up to this much older than the real one, and must be longer than it.
+LAST_SEEN_EVERY = timedelta(hours=1)
+IDLE_HOURS_MIN = 2
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")

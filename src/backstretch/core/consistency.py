@@ -9,8 +9,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+# The oldest day anything in backstretch may be dated: nobody logged a reading or a session before then, and days
+# far before it overflow the date arithmetic of weeks and charts.
+EARLIEST_DAY = date(1970, 1, 1)
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def day_done_problem(day: date, today: date, within_days: int | None = None) -> str | None:
+    """What is wrong with dating something done (a session, a reading, a safety check) `day`, or None.
+
+    Everything is dated the day it was done, so never after today, and never before EARLIEST_DAY; the player also
+    takes a session done offline only up to `within_days` back. Every face and the import ask this one function,
+    so a backup holds nothing the pages would refuse."""
+    if day > today:
+        return "is in the future"
+    if day < EARLIEST_DAY:
+        return "is before 1970"
+    if within_days is not None and day < today - timedelta(days=within_days):
+        return f"is more than {within_days} days ago"
+    return None
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from backstretch.core.consistency import day_done_problem
 from backstretch.core.vocab import Condition
+from backstretch.core.words import day_words
 
 if TYPE_CHECKING:
     from backstretch.core.catalogue import Catalogue
@@ -335,6 +337,14 @@ def _number(value: float) -> str:
 
 def function_score(activities: tuple[Activity, ...]) -> float:
     return round(sum(a.score for a in activities) / len(activities), 4) if activities else 0.0
+
+
+def check_taken_on(on: date, today: date) -> date:
+    """The day a reading was taken, if it can be: each face and the import check it here (day_done_problem)."""
+    problem = day_done_problem(on, today)
+    if problem is not None:
+        raise MeasureError(f"{day_words(on, today)} {problem}; log measures on the day you take them")
+    return on
 
 
 def pain(value: int, on: date, *, morning: bool = False, note: str = "") -> Measure:

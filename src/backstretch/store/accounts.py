@@ -25,6 +25,7 @@ from backstretch.core.accounts import (
     FAILURES_PER_ACCOUNT,
     FAILURES_PER_ADDRESS,
     INVITE_VALID,
+    LAST_SEEN_EVERY,
     LOGIN_VALID,
     RESET_VALID,
     AccountError,
@@ -35,6 +36,7 @@ from backstretch.core.accounts import (
     wait_before_login,
 )
 from backstretch.optional import CLINIC, MissingPart
+from backstretch.settings import current as current_settings
 from backstretch.store.models import CareRow, LinkRow, LoginFailureRow, LoginRow, PersonRow
 
 # Each hash takes 64 MiB for its moment (RFC 9106's low-memory profile): without a bound, many logins at once take a
@@ -129,13 +131,20 @@ def token_hash(token: str) -> str:
 # Built once: it runs on every request in clinic mode, and building it costs more than running it.
 PERSON_COLUMNS = (PersonRow.id, PersonRow.role, PersonRow.email, PersonRow.name)
 _SIGNED_IN = (
-    select(*PERSON_COLUMNS)
+    select(*PERSON_COLUMNS, LoginRow.id.label("login_id"), LoginRow.last_seen_at)
     .join(LoginRow, LoginRow.person_id == PersonRow.id)
-    .where(LoginRow.token_hash == bindparam("token_hash"), LoginRow.expires_at > bindparam("now"))
-)
+    .where(LoginRow.token_hash == bindparam("token_hash"), LoginRow.expires_at > bindparam("now"),
+           LoginRow.last_seen_at > bindparam("idle_since"))
+)  # fmt: skip
+_SEEN = update(LoginRow).where(LoginRow.id == bindparam("login_id")).values(last_seen_at=bindparam("seen"))
 
 
-def _person(row: PersonRow | Row[int, str, str | None, str]) -> Person:
+def login_idle() -> timedelta:
+    """How long a login may go unused before it ends, as this clinic set it (BACKSTRETCH_IDLE_HOURS)."""
+    return timedelta(hours=current_settings().idle_hours)
+
+
+def _person(row: PersonRow | Row[int, str, str | None, str] | Row[int, str, str | None, str, int, datetime]) -> Person:
     """A person from their row, or from its plain columns PERSON_COLUMNS."""
     return Person(row.id, Role(row.role), row.email, row.name)
 
@@ -217,19 +226,37 @@ class Accounts:
                 return _person(row)
         raise LoginRefused()
 
-    def open_login(self, person_id: int) -> str:
+    def open_login(self, person_id: int, now: datetime | None = None) -> str:
         token = secrets.token_urlsafe(32)
-        now = datetime.now()
+        now = now or datetime.now()
         with self.sessions() as s, s.begin():
             s.add(LoginRow(token_hash=token_hash(token), person_id=person_id, created_at=now,
-                           expires_at=now + LOGIN_VALID))  # fmt: skip
+                           expires_at=now + LOGIN_VALID, last_seen_at=now))  # fmt: skip
         return token
 
-    def signed_in(self, token: str) -> Person | None:
-        """Who holds this login token. Asked on every request in clinic mode, so plain columns, no ORM objects."""
+    def signed_in(self, token: str, now: datetime | None = None) -> Person | None:
+        """Who holds this login token, if it has not expired nor gone unused for the idle time; its last use is
+        written when the one written is over LAST_SEEN_EVERY old. Asked on every request in clinic mode, so plain
+        columns, no ORM objects, and a write only once an hour per login."""
+        now = now or datetime.now()
         with self.engine.connect() as connection:
-            row = connection.execute(_SIGNED_IN, {"token_hash": token_hash(token), "now": datetime.now()}).first()
+            row = connection.execute(_SIGNED_IN, {"token_hash": token_hash(token), "now": now,
+                                                  "idle_since": now - login_idle()}).first()  # fmt: skip
+            if row is not None and row.last_seen_at <= now - LAST_SEEN_EVERY:
+                connection.execute(_SEEN, {"login_id": row.login_id, "seen": now})
+                connection.commit()
         return None if row is None else _person(row)
+
+    def ended_idle(self, token: str, now: datetime | None = None) -> bool:
+        """Whether this token's login ended because it went unused for the idle time, so the sign-in page can say
+        so; the login is deleted then (it says so once)."""
+        now = now or datetime.now()
+        with self.sessions() as s, s.begin():
+            ended = s.execute(delete(LoginRow).where(LoginRow.token_hash == token_hash(token),
+                                                     LoginRow.expires_at > now,
+                                                     LoginRow.last_seen_at <= now - login_idle())
+                              .returning(LoginRow.id)).first()  # fmt: skip
+        return ended is not None
 
     def close_login(self, token: str) -> None:
         with self.sessions() as s, s.begin():

@@ -27,6 +27,7 @@ from backstretch.core.safety import SPINE_SURGERY, Screening, validate_stored_an
 from backstretch.core.timeline import Step, StepKind
 from backstretch.optional import CLINIC, MissingPart
 from backstretch.paths import home
+from backstretch.store.accounts import login_idle
 from backstretch.store.models import (
     PAINFUL_FEELINGS,
     BreakEventRow,
@@ -88,6 +89,7 @@ def _save_step_statement(as_read: bool, login: bool = False) -> ReturningInsert[
                 LoginRow.token_hash == bindparam("login"),
                 LoginRow.person_id == bindparam("person_id"),
                 LoginRow.expires_at > bindparam("now"),
+                LoginRow.last_seen_at > bindparam("idle_since"),
                 # Each role as its own comparison: SQLAlchemy spells an IN list out again at every execution,
                 # about 7 % of a step's CPU time in the app (in one process, alternating).
                 or_(*(PersonRow.role == role for role in sorted(r.value for r in PATIENT_ROLES))),
@@ -305,15 +307,16 @@ class Store:
         still running, and (given ``as_read``) still as read, with the plan the step came from and no newer safety
         answers, and (given ``login``, the hash of a clinic login token, with ``as_read``) while that login is still
         this patient's; else SessionChanged."""
+        now = datetime.now()
         values = {"session_id": session_id, "step_index": step.index, "kind": step.kind.value, "stretch": step.stretch,
                   "side": step.side, "rep": step.rep, "seconds": round(seconds, 2), "outcome": outcome,
-                  "finished_at": datetime.now(), "person_id": self.person_id}  # fmt: skip
+                  "finished_at": now, "person_id": self.person_id}  # fmt: skip
         statement = _SAVE_STEP
         if as_read is not None:
             statement = _SAVE_STEP_AS_READ if login is None else _SAVE_STEP_SIGNED_IN
             values.update(plan_key=as_read.plan_key, screenings_up_to=as_read.screenings_up_to)
             if login is not None:
-                values.update(login=login, now=values["finished_at"])
+                values.update(login=login, now=now, idle_since=now - login_idle())
         elif login is not None:
             raise ValueError("a step is saved for a login only as read")
         try:

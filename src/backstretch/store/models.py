@@ -197,6 +197,8 @@ class LoginRow(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), nullable=False, index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
     expires_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+    # When it was last used, written at most once an hour (core/accounts.py: LAST_SEEN_EVERY): the idle timeout.
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
 
 
 class LinkRow(Base):

@@ -17,7 +17,7 @@ import math
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, ValidationError, field_validator
@@ -25,12 +25,14 @@ from sqlalchemy import Connection, func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from backstretch.core.measures import Measure, MeasureKind
+from backstretch.core.consistency import day_done_problem
+from backstretch.core.measures import Measure, MeasureError, MeasureKind, check_taken_on
 from backstretch.core.profile import Profile
 from backstretch.core.safety import ScreeningError, validate_stored_answers
 from backstretch.core.spreadsheet import SafeWriter, plain_cell
 from backstretch.core.timeline import StepKind
 from backstretch.core.vocab import Position, Region, SpinalMovement
+from backstretch.core.words import day_words
 from backstretch.store.database import FEELINGS, Store
 from backstretch.store.models import MAX_ID, Base, MeasureRow, ProfileRow, ReportRow, ScreeningRow, SessionRow, StepRow
 
@@ -261,6 +263,13 @@ def _finite(value: object) -> object:
     return float(value)
 
 
+def _integral(value: object) -> object:
+    # JSON has one kind of number: 2.0 is the whole number 2 (as JSON Schema's "integer" says), while true and "2"
+    # are still refused.
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+WHOLE = BeforeValidator(_integral)
 Id = Annotated[int, Strict(), Field(ge=1, le=MAX_ID)]
 Count = Annotated[int, Strict(), Field(ge=0, le=MAX_ID)]
 Pain = Annotated[int, Strict(), Field(ge=0, le=10)]
@@ -307,13 +316,13 @@ class StoredPlanItem(BaseModel):
 
     stretch: Name
     name: Annotated[str, Strict(), Field(min_length=1, max_length=200)]
-    hold_seconds: Annotated[int, Strict(), Field(ge=1, le=600)]
-    reps: Annotated[int, Strict(), Field(ge=1, le=20)]
-    sides: Annotated[int, Strict(), Field(ge=1, le=2)]
+    hold_seconds: Annotated[int, Strict(), Field(ge=1, le=600), WHOLE]
+    reps: Annotated[int, Strict(), Field(ge=1, le=20), WHOLE]
+    sides: Annotated[int, Strict(), Field(ge=1, le=2), WHOLE]
     position: Position
     regions: Annotated[list[Region], Field(max_length=20)]
     spinal_movement: SpinalMovement
-    seconds: Annotated[int, Strict(), Field(ge=0, le=86400)]
+    seconds: Annotated[int, Strict(), Field(ge=0, le=86400), WHOLE]
 
 
 class StoredPlan(BaseModel):
@@ -438,15 +447,23 @@ def _by_id(record: _Record) -> int:
     return record.id
 
 
+# A backup may come from a computer whose date is a day ahead of this one's (time zones run from 12 hours behind
+# to 14 ahead): its "today" is not in the future.
+TIME_ZONE_SLACK = timedelta(days=1)
+_DAYS_DONE: dict[str, tuple[str, ...]] = {"screening": ("taken_on", "cleared_on"), "session": ("day",),
+                                          "report": ("day",)}  # fmt: skip
+
+
 def _check(entries: list[_Entry]) -> _Checked:
     """Every record, in file order, so the error names the first bad one."""
     session_ids = {e.fields.get("id") for e in entries if e.record == "session"}
+    today = date.today() + TIME_ZONE_SLACK
     checked = _Checked()
     seen: dict[str, dict[int, str]] = {record: {} for record in COLUMNS}
     keys: dict[str, str] = {}
     for entry in entries:
         try:
-            record = _check_entry(entry, session_ids)
+            record = _check_entry(entry, session_ids, today)
         except ValidationError as error:
             raise TransferError(f"{entry.label}: {_message(error)}") from None
         except ValueError as error:
@@ -466,10 +483,15 @@ def _check(entries: list[_Entry]) -> _Checked:
     return checked
 
 
-def _check_entry(entry: _Entry, session_ids: set[object]) -> _Record:
+def _check_entry(entry: _Entry, session_ids: set[object], today: date) -> _Record:
     if entry.problem is not None:
         raise ValueError(entry.problem)
     record = MODELS[entry.record].model_validate(entry.fields)
+    for name in _DAYS_DONE.get(entry.record, ()):  # the pages and the API refuse these days, and so does an import
+        day = getattr(record, name)
+        problem = None if day is None else day_done_problem(day, today)
+        if problem is not None:
+            raise ValueError(f"field {name!r}: {day_words(day)} {problem}")
     if isinstance(record, ProfileRecord):
         try:
             Profile.model_validate(record.data)
@@ -492,6 +514,10 @@ def _check_entry(entry: _Entry, session_ids: set[object]) -> _Record:
         if record.session_id not in session_ids:
             raise ValueError(f"field 'session_id': there is no session with id {record.session_id} in the file")
     elif isinstance(record, MeasureRecord):
+        try:
+            check_taken_on(record.taken_on, today)
+        except MeasureError as error:
+            raise ValueError(f"field 'taken_on': {error}") from None
         try:
             Measure.model_validate({"kind": record.kind, "on": record.taken_on, "value": record.value,
                                     "activities": record.activities, "morning": record.morning,

@@ -154,6 +154,7 @@ def create_app(database: str | None = None, multi_user: bool = False, hosts: Ite
     app.state.read_sessions = player.ReadSessions()
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
+    app.state.hosts = tuple(hosts)
     allowed = allowed_hosts(hosts)
     app.add_middleware(SameOriginWrites, hosts=allowed)
     app.add_middleware(BodyLimits, multi_user=multi_user, signed_in=app.state.accounts.signed_in)

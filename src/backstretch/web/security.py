@@ -80,12 +80,31 @@ def host_name(value: str) -> str:
     return text.split(":", 1)[0].rstrip(".") if text.count(":") <= 1 else text
 
 
+def configured_hosts(configured: Iterable[str] = ()) -> list[str]:
+    """The names and base URLs the app was told it is reached by, in order: BACKSTRETCH_BASE_URL, the ones given
+    (`serve --host` and `--allow-host`), then BACKSTRETCH_ALLOWED_HOSTS. "Every address" (0.0.0.0) names none."""
+    settings = current_settings()
+    given = [settings.base_url or "", *configured, *settings.allowed_hosts.split(",")]
+    return [name.strip() for name in given if host_name(name) not in ("", "0.0.0.0", "::")]
+
+
 def allowed_hosts(configured: Iterable[str] = ()) -> frozenset[str]:
-    """The names the app answers to: this computer's loopback names, the ones given (`serve --allow-host`, a host
-    or a base URL each), and those in BACKSTRETCH_ALLOWED_HOSTS. The one place they come from."""
-    given = [*configured, *current_settings().allowed_hosts.split(",")]
-    named = {host_name(name) for name in given} - {"", "0.0.0.0", "::"}  # "every address" names no host
-    return frozenset(LOOPBACK_NAMES) | named
+    """The names the app answers to: this computer's loopback names and the configured ones. The one place they
+    come from."""
+    return frozenset(LOOPBACK_NAMES) | {host_name(name) for name in configured_hosts(configured)}
+
+
+def link_origin(configured: Iterable[str], scheme: str, port: int | None) -> str:
+    """Where a link the app hands out (an invitation, a password link) points: the base URL, or else the first
+    configured name on this server's own port, or else this computer. Never the Host a request names: a request
+    sent with another name (a proxy that passes any Host on) would otherwise get a link to someone else's site."""
+    names = configured_hosts(configured)
+    first = names[0] if names else LOOPBACK_NAMES[0]
+    if "://" in first:
+        return first.rstrip("/")
+    host = f"[{host_name(first)}]" if ":" in host_name(first) else host_name(first)
+    default = {"http": 80, "https": 443}.get(scheme)
+    return f"{scheme}://{host}" + (f":{port}" if port is not None and port != default else "")
 
 
 class AllowedHosts:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from backstretch.core.accounts import AccountError
-from backstretch.store.accounts import LoginRefused, Person
+from backstretch.store.accounts import LoginRefused, Person, login_idle
 from backstretch.web.auth import accounts, clinic_only, home_of, sign_in, sign_out, signed_in
+from backstretch.web.security import LOGIN_COOKIE
 from backstretch.web.templating import templates
 
 pages = APIRouter(include_in_schema=False, dependencies=[Depends(clinic_only)])
@@ -26,7 +28,20 @@ def _safe_next(next_path: str) -> str:
 
 @pages.get("/login", response_class=HTMLResponse)
 def login_page(request: Request, next: Annotated[str, Query(max_length=500)] = "") -> Response:
-    return templates.TemplateResponse(request, "login.html", {"next": _safe_next(next), "error": "", "email": ""})
+    token = request.cookies.get(LOGIN_COOKIE)
+    idle = token is not None and accounts(request).ended_idle(token)
+    notice = idle_words(login_idle()) if idle else ""
+    response = templates.TemplateResponse(request, "login.html", {"next": _safe_next(next), "error": "", "email": "",
+                                                                  "notice": notice})  # fmt: skip
+    if idle:
+        response.delete_cookie(LOGIN_COOKIE, path="/")
+    return response
+
+
+def idle_words(idle: timedelta) -> str:
+    hours = round(idle / timedelta(hours=1))
+    return (f"You were signed out because this browser had not used backstretch for about {hours} hours. Please sign "
+            "in again.")  # fmt: skip
 
 
 @pages.post("/login")

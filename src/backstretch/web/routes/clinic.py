@@ -43,6 +43,7 @@ from backstretch.web.auth import accounts, clinic_only, signed_in
 from backstretch.web.deps import CatalogueDep, RoutinesDep
 from backstretch.web.routes.printouts import pdf_response
 from backstretch.web.routes.progress import recent_sessions
+from backstretch.web.security import link_origin
 from backstretch.web.templating import templates
 
 pages = APIRouter(include_in_schema=False, dependencies=[Depends(clinic_only)])
@@ -62,7 +63,9 @@ def _invites(me: Person) -> Role:
 
 
 def _url(request: Request, path: str, token: str) -> str:
-    return f"{str(request.base_url).rstrip('/')}{path}?token={token}"
+    server = request.scope.get("server")  # the socket this server listens on, not what the request says
+    origin = link_origin(request.app.state.hosts, request.url.scheme, server[1] if server else None)
+    return f"{origin}{path}?token={token}"
 
 
 def _patient(request: Request, patient_id: int) -> tuple[Person, Store]:

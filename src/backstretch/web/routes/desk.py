@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 from backstretch.app.breaks import BreakRefused, break_item, break_settings, next_stretch, rotation, save_done_break
 from backstretch.core.breaks import SNOOZE_MINUTES, BreakSettings
@@ -30,6 +30,11 @@ api = APIRouter(tags=["desk"])
 DAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # indexed by Python's weekday(), Monday is 0
 
 
+# What the schema says of these fields is what they accept; the checks themselves give the plain messages.
+CLOCK_TIME = WithJsonSchema({"type": "string", "pattern": "^([01]?[0-9]|2[0-3]):[0-5][0-9]$"})
+WEEKDAY_LIST = WithJsonSchema({"type": "array", "items": {"enum": list(DAY_KEYS)}, "uniqueItems": True})
+
+
 class BreakDone(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -41,9 +46,9 @@ class DeskSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     every: Annotated[int, Field(ge=EVERY_MIN, le=EVERY_MAX, description="Minutes between breaks.")]
-    start: Annotated[str, Field(alias="from", max_length=5, description="Start of work hours, like 09:00.")]
-    end: Annotated[str, Field(alias="to", max_length=5, description="End of work hours, like 17:00.")]
-    days: Annotated[list[str], Field(max_length=7, description="Work days: mon, tue, ... sun.")]
+    start: Annotated[str, CLOCK_TIME, Field(alias="from", max_length=5, description="Start of work hours, like 09:00.")]
+    end: Annotated[str, CLOCK_TIME, Field(alias="to", max_length=5, description="End of work hours, like 17:00.")]
+    days: Annotated[list[str], WEEKDAY_LIST, Field(max_length=7, description="Work days: mon, tue, ... sun.")]
 
 
 def _settings_json(s: BreakSettings) -> dict[str, Any]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, WithJsonSchema
 from starlette.datastructures import FormData
 
 from backstretch.app.screening import clearance_refused, save_screening
@@ -368,7 +368,11 @@ async def clearance_submit(request: Request, store: StoreDep) -> Response:
 class ScreeningAnswers(BaseModel):
     """Yes (true) or no (false) for every safety question, by its id."""
 
-    answers: dict[str, bool] = Field(examples=[{q.id: False for q in QUESTIONS}])
+    # The schema names every question (the check itself says which is missing or unknown, in words).
+    answers: Annotated[dict[str, bool], WithJsonSchema({
+        "type": "object", "properties": {q.id: {"type": "boolean"} for q in QUESTIONS},
+        "required": [q.id for q in QUESTIONS], "additionalProperties": False,
+    })] = Field(examples=[{q.id: False for q in QUESTIONS}])  # fmt: skip
 
 
 class ScreeningOut(BaseModel):

@@ -28,6 +28,7 @@ from sqlalchemy import select
 from backstretch import settings
 from backstretch.app.routine import Refusal, Routines, item_json, refusal_reasons
 from backstretch.core.catalogue import Catalogue
+from backstretch.core.consistency import day_done_problem
 from backstretch.core.measures import ROM_MAX_DEG, MeasureError, rom
 from backstretch.core.motion import settings_data, target_data
 from backstretch.core.planner import History, PlanItem, item_seconds
@@ -353,8 +354,9 @@ def create_session(body: NewSession, response: Response, store: StoreDep, catalo
             return Loaded(store, catalogue, found).json(catalogue)
     today = date.today()
     day = body.day or today
-    if not today - timedelta(days=OFFLINE_DAYS) <= day <= today:
-        raise HTTPException(422, [f"day: must be today or up to {OFFLINE_DAYS} days before"])
+    problem = day_done_problem(day, today, within_days=OFFLINE_DAYS)
+    if problem is not None:
+        raise HTTPException(422, [f"day: {problem}; a session is saved for today or up to {OFFLINE_DAYS} days before"])
     if body.offline and body.plan is not None:
         profile = store.load_profile()  # already done: losing it would not make it safer
         if profile is None:

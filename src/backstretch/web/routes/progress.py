@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 from backstretch.app.breaks import break_history
 from backstretch.app.progress import (
@@ -27,6 +27,7 @@ from backstretch.app.scores import dismiss as dismiss_scores
 from backstretch.app.scores import record as record_score
 from backstretch.core.catalogue import Catalogue
 from backstretch.core.chart import Chart, measure_chart, reading_words, weeks_chart
+from backstretch.core.consistency import day_done_problem
 from backstretch.core.measures import (
     ELSEWHERE,
     FUNCTION_MAX_ACTIVITIES,
@@ -37,6 +38,7 @@ from backstretch.core.measures import (
     Measure,
     MeasureError,
     MeasureKind,
+    check_taken_on,
     function,
     outcome_score,
     pain,
@@ -64,7 +66,6 @@ RECENT_SESSIONS = 10
 RECENT_ON_PAGE = 5  # the Progress page shows fewer: on a phone each is a card of its own
 STATUS_WORDS = {"completed": "Completed", "partial": "Ended early", "stopped": "Stopped for safety",
                 "in-progress": "Not finished"}  # fmt: skip
-EARLIEST = date(1970, 1, 1)  # progress as it stood before then has nothing to show, and far back overflows
 
 
 def _day(text: str | None) -> date:
@@ -75,13 +76,7 @@ def _day(text: str | None) -> date:
         day = date.fromisoformat(text.strip())
     except ValueError:
         raise MeasureError("the day is not a date: choose it in the day field") from None
-    return _not_future(day)
-
-
-def _not_future(day: date) -> date:
-    if day > date.today():
-        raise MeasureError(f"{day_words(day, date.today())} is in the future; log measures on the day you take them")
-    return day
+    return check_taken_on(day, date.today())
 
 
 def _whole_pain(text: str) -> int:
@@ -490,20 +485,17 @@ def _measure_json(measure: Measure) -> dict[str, Any]:
 def get_progress(store: StoreDep, weeks: Annotated[int, Query(ge=1, le=104)] = WEEKS,
                  on: Annotated[date | None, Query(alias="date")] = None) -> Response:  # fmt: skip
     """Consistency and trends, exactly as `backstretch progress --json` prints them (`date`: as it stood then)."""
-    try:
-        today = _not_future(on) if on is not None else None
-    except MeasureError as error:
-        return JSONResponse({"detail": str(error)}, status_code=422)
-    if today is not None and today < EARLIEST:
-        return JSONResponse({"detail": f"date must be {EARLIEST.isoformat()} or later"}, status_code=422)
-    p = progress_of(store, today, weeks)
+    problem = None if on is None else day_done_problem(on, date.today())
+    if problem is not None:
+        return JSONResponse({"detail": [f"date: {problem}"]}, status_code=422)
+    p = progress_of(store, on, weeks)
     return JSONResponse(progress_json(p.summary, p.trends))
 
 
 class ActivityIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    activity: str = Field(max_length=200)
-    score: int
+    activity: str = Field(min_length=1, max_length=80)  # as the core's Activity takes it
+    score: int = Field(ge=0, le=10)
 
 
 class MeasureIn(BaseModel):
@@ -512,7 +504,8 @@ class MeasureIn(BaseModel):
     of a questionnaire taken elsewhere, `rmdq` 0-24, `odi` 0-100, `ndi` 0-50, `peg` 0-10."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
-    kind: MeasureKind
+    # A range of motion is refused with the reason (the camera coach saves it), so the schema leaves it out.
+    kind: Annotated[MeasureKind, WithJsonSchema({"type": "string", "enum": [k.value for k in MEASURES]})]
     value: float | None = Field(default=None, allow_inf_nan=False)
     activities: list[ActivityIn] | None = Field(default=None, max_length=10)
     unit: Literal["cm", "in"] = "cm"
@@ -522,7 +515,7 @@ class MeasureIn(BaseModel):
 
 
 def _build(body: MeasureIn) -> Measure:
-    on = _not_future(body.on) if body.on is not None else date.today()
+    on = check_taken_on(body.on, date.today()) if body.on is not None else date.today()
     if body.kind is MeasureKind.ROM:
         raise MeasureError("a range of motion is measured by the camera coach in a session and saved with it "
                            "(POST /api/sessions/{id}/rom), not logged by hand")  # fmt: skip
