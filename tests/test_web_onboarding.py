@@ -58,6 +58,7 @@ def test_a_new_person_onboards_and_gets_a_plan_that_changes_with_minutes_and_swa
     _no_violations(page)
     assert steps.locator("img").evaluate_all("imgs => imgs.every(i => i.complete && i.naturalWidth > 0)")
 
+    page.get_by_text("Change the minutes").click()
     page.get_by_label("Minutes today").select_option("20")
     page.get_by_role("button", name="Change").click()
     expect(page.locator("#plan-budget")).to_have_text("20")
