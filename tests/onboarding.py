@@ -7,7 +7,7 @@ from collections.abc import Collection
 
 from playwright.sync_api import Page, expect
 
-from backstretch.core.safety import QUESTIONS
+from backstretch.core.safety import QUESTIONS, Urgency
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -54,9 +54,14 @@ def fill_profile(
     page.get_by_role("button", name="Save and continue").click()
 
 
-def answer_safety(page: Page, yes: Collection[str] = ()) -> None:
-    """Every safety question on its own screen, "No" unless its id is in ``yes``; the last press saves them."""
-    for n, q in enumerate(QUESTIONS, start=1):
+def answer_safety(page: Page, yes: Collection[str] = (), start: int = 1) -> None:
+    """Every safety question from number ``start`` on its own screen, "No" unless its id is in ``yes``; the last
+    press saves them. A yes that needs urgent care brings its advice first, and the person carries on from there."""
+    for n, q in enumerate(QUESTIONS[start - 1 :], start=start):
         expect(page.get_by_role("heading", level=1)).to_have_text(q.text)
         page.locator(f"#q-{q.id}").get_by_label("Yes" if q.id in yes else "No", exact=True).check()
-        page.get_by_role("button", name="Save my answers" if n == len(QUESTIONS) else "Next").click()
+        last = n == len(QUESTIONS)
+        page.get_by_role("button", name="Save my answers" if last else "Next").click()
+        if q.id in yes and q.urgency is Urgency.EMERGENCY:
+            expect(page.get_by_role("heading", level=1)).to_have_text("Please get urgent medical help now")
+            page.get_by_role("button", name="Save my answers" if last else "Carry on with the questions").click()

@@ -128,6 +128,19 @@ def test_interactive_emergency_answer_shows_urgent_advice(backstretch_home: Path
     assert backstretch("plan").returncode == 3
 
 
+def test_the_urgent_advice_comes_right_after_the_answer_that_needs_it(backstretch_home: Path) -> None:
+    assert backstretch("profile", "--from", Path("/dev/null")).returncode == 0
+    at = next(n for n, q in enumerate(QUESTIONS, start=1) if q.urgency is Urgency.EMERGENCY)
+    # Yes to the first urgent question, and then the person stops: the advice was already given.
+    stopped = backstretch("screen", stdin="n\n" * (at - 1) + "y\n")
+    assert "Please get urgent medical help now." in stopped.stderr and "emergency department" in stopped.stderr
+    assert "Traceback" not in stopped.stderr
+    assert backstretch("plan").returncode == 3, "nothing was saved: the safety questions are still to answer"
+    finished = backstretch("screen", stdin="n\n" * (at - 1) + "y\n" + "n\n" * (len(QUESTIONS) - at))
+    assert finished.stderr.count("Please get urgent medical help now.") == 1, "told once, then the verdict"
+    assert "Please get urgent medical help." in finished.stderr
+
+
 def test_flare_needs_a_fresh_screening_and_gives_the_gentlest(tmp_path: Path) -> None:
     result = backstretch("plan", "--profile", profile_file(tmp_path), "--flare", "--json")
     assert result.returncode == 0, result.stderr

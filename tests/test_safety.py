@@ -22,6 +22,7 @@ from backstretch.core.safety import (
     assess,
     carry_clearance,
     has_emergency,
+    urgent_so_far,
 )
 
 answer_sets = st.fixed_dictionaries({q.id: st.booleans() for q in QUESTIONS})
@@ -184,3 +185,17 @@ def test_an_emergency_answer_is_one_however_old_the_screening() -> None:
     assert not assess(old, TODAY).emergency, "past four weeks the verdict only asks for new answers"
     assert has_emergency(old)
     assert not has_emergency(Screening(TODAY, {**CLEAR, "cancer": True}))
+
+
+@given(st.integers(0, len(QUESTIONS)).flatmap(
+    lambda n: st.fixed_dictionaries({q.id: st.booleans() for q in QUESTIONS[:n]})), days)  # fmt: skip
+def test_urgent_advice_before_the_questions_end_is_what_the_finished_screening_would_say(
+    answered: dict[str, bool], today: date
+) -> None:
+    """Part way through, the urgent answers so far are exactly the emergency the finished screening names, whatever
+    the rest of the answers turn out to be (here: all no), so the early advice never says more or less."""
+    urgent = urgent_so_far(answered)
+    assert all(q.urgency is Urgency.EMERGENCY and answered[q.id] for q in urgent)
+    finished = assess(Screening(today, {**{q.id: False for q in QUESTIONS}, **answered}), today)
+    assert urgent == finished.emergency
+    assert (not urgent) or not finished.may_plan

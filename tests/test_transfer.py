@@ -7,7 +7,7 @@ import io
 import json
 import re
 import tempfile
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +19,11 @@ from sqlalchemy import func, select
 
 from backstretch.app.routine import item_json
 from backstretch.core import measures
+from backstretch.core.breaks import BreakSettings
 from backstretch.core.consistency import EARLIEST_DAY
 from backstretch.core.planner import PlanItem, item_seconds
 from backstretch.core.profile import Profile
+from backstretch.core.reminders import BREAK_MINUTES, EVERY_MAX, EVERY_MIN
 from backstretch.core.safety import QUESTIONS, Screening
 from backstretch.core.spreadsheet import FORMULA_STARTS
 from backstretch.core.timeline import Step, StepKind
@@ -43,6 +45,15 @@ from backstretch.store.transfer import (
 from backstretch.web.app import create_app
 from tests.helpers import backstretch
 from tests.strategies import measures as any_measure
+
+NO_BREAKS_OR_LESSONS: dict[str, Any] = {"break_settings": None, "break_events": [], "lessons_read": []}
+
+
+def a_document(**records: Any) -> dict[str, Any]:
+    """An export holding only these records (and anything else given), the rest empty, as an export writes it."""
+    return {"format": "backstretch", "version": 1, "exported_at": "2026-11-24T08:00:00+01:00", "profile": None,
+            "screenings": [], "sessions": [], "measures": [], **NO_BREAKS_OR_LESSONS, **records}  # fmt: skip
+
 
 NOTE = 'Felt "loose", then tight;\nback of the leg — zäh 😊, 50 % better'
 
@@ -100,6 +111,15 @@ def seed(url: str) -> None:
     store.add_measure(measures.function([("lifting the shopping", 3)], date(2026, 11, 4)))
     store.add_measure(measures.reach(-3.5, date(2026, 11, 2), note="stood on a step,\r\npast my toes"))
     store.add_measure(measures.reach(12.7, date(2026, 11, 4), unit="in"))
+    store.save_break_settings(BreakSettings(45, time(8, 30), time(16, 15), frozenset({0, 2, 4})))
+    store.pause_breaks(datetime(2026, 11, 5, 13, 0))
+    for kind, stretch, at in (("offered", "chair-chin-tuck", datetime(2026, 11, 2, 10, 15)),
+                              ("snoozed", "chair-chin-tuck", datetime(2026, 11, 2, 10, 16)),
+                              ("skipped", "", datetime(2026, 11, 3, 14, 0)),
+                              ("started", "seated-chair-twist", datetime(2026, 11, 4, 11, 30))):  # fmt: skip
+        store.add_break_event(kind, stretch, at)
+    store.mark_lesson_read("a-few-minutes-every-day", date(2026, 11, 2))
+    store.mark_lesson_read("hurt-is-not-always-harm", date(2026, 11, 4))
 
 
 def url(path: Path) -> str:
@@ -180,6 +200,13 @@ def test_json_export_imports_into_an_empty_database_and_exports_identically(sour
     assert new.history() == old.history()
     assert new.measures() == old.measures()
     assert new.planner_history(date(2026, 11, 6)) == old.planner_history(date(2026, 11, 6))
+    # Desk breaks and lessons too: the hours and the pause, what happened to each break, and what was read when.
+    assert new.load_break_settings() == old.load_break_settings()
+    assert new.load_break_settings()[1] == datetime(2026, 11, 5, 13, 0)
+    assert new.break_history_rows(date(2026, 11, 1)) == old.break_history_rows(date(2026, 11, 1))
+    assert new.lessons_read() == old.lessons_read() == {"a-few-minutes-every-day": date(2026, 11, 2),
+                                                        "hurt-is-not-always-harm": date(2026, 11, 4)}  # fmt: skip
+    assert "1 desk-break setting, 4 desk-break events, 2 lessons read" in words(result.stderr)
 
 
 def test_csv_export_imports_and_exports_identically(source: str, tmp_path: Path) -> None:
@@ -232,8 +259,7 @@ def measure_records(draw: st.DrawFn) -> list[dict[str, Any]]:
 @settings(max_examples=150, deadline=None)
 @given(measure_records())
 def test_any_valid_measures_round_trip_through_csv_exactly(records: list[dict[str, Any]]) -> None:
-    document = {"format": "backstretch", "version": 1, "exported_at": "2026-11-24T08:00:00+01:00",
-                "profile": None, "screenings": [], "sessions": [], "measures": records}  # fmt: skip
+    document = a_document(measures=records)
     assert from_csv(to_csv(document)) == document
 
 
@@ -388,7 +414,17 @@ def test_importing_over_existing_data_needs_replace(source: str, tmp_path: Path)
     result = backstretch("import", path, "--replace", "--db", source)
     assert result.returncode == 0, result.stderr
     assert snapshot(source) == without_time(path.read_text("utf-8"))
-    assert counts(source) == {"profile": 1, "screening": 0, "session": 0, "step": 0, "report": 0, "measure": 1}
+    assert counts(source) == {
+        "profile": 1,
+        "screening": 0,
+        "session": 0,
+        "step": 0,
+        "report": 0,
+        "measure": 1,
+        "break_settings": 0,
+        "break_event": 0,
+        "lesson_read": 0,
+    }, "replaced, breaks too"
     profile = open_store(source).load_profile()
     assert profile is not None and profile.minutes == 20
     # New rows after an import continue after the imported ids.
@@ -400,7 +436,7 @@ def test_import_reads_standard_input_and_exports_an_empty_database(tmp_path: Pat
     empty = url(tmp_path / "empty.sqlite3")
     text = export(empty)
     assert without_time(text) == {"format": "backstretch", "version": 1, "profile": None, "screenings": [],
-                                  "sessions": [], "measures": []}  # fmt: skip
+                                  "sessions": [], "measures": [], **NO_BREAKS_OR_LESSONS}  # fmt: skip
     result = backstretch("import", "-", "--db", url(tmp_path / "other.sqlite3"), stdin=text)
     assert result.returncode == 0, result.stderr
     assert datetime.fromisoformat(json.loads(text)["exported_at"]).tzinfo is not None
@@ -469,15 +505,14 @@ def test_a_number_too_long_to_read_is_a_clear_error(tmp_path: Path) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(st.characters(exclude_characters="\x00")), st.text(alphabet="=+-@\t\r'abc1 ", max_size=4))
+@given(st.text(st.characters(codec="utf-8", exclude_characters="\x00")), st.text(alphabet="=+-@\t\r'abc1 ", max_size=4))
 def test_no_exported_cell_is_a_formula_and_every_note_reads_back_as_typed(tail: str, head: str) -> None:
     """CSV injection: text a spreadsheet would run (=, +, -, @, tab, carriage return first) is written as text, and
     the import gives back exactly what was typed."""
     note = head + tail
     measure = {"id": 1, "kind": "pain", "taken_on": "2026-11-20", "value": 3.0, "activities": [], "morning": False,
                "note": note, "recorded_at": "2026-11-20T08:00:00", "stretch": None}  # fmt: skip
-    document = {"format": "backstretch", "version": 1, "exported_at": "2026-11-24T08:00:00+01:00",
-                "profile": None, "screenings": [], "sessions": [], "measures": [measure]}  # fmt: skip
+    document = a_document(measures=[measure])
     text = to_csv(document)
     for row in csv.reader(io.StringIO(text, newline="")):
         for cell in row:  # a number alone ("-3.5") is a number to a spreadsheet, not a formula
@@ -489,8 +524,7 @@ def test_an_import_with_a_nul_character_is_refused_whole() -> None:
     """The pages and the API never take a NUL character (PostgreSQL cannot store one); neither does an import."""
     measure = {"id": 1, "kind": "pain", "taken_on": "2026-11-20", "value": 3.0, "activities": [], "morning": False,
                "note": "left\x00hip", "recorded_at": "2026-11-20T08:00:00", "stretch": None}  # fmt: skip
-    document = {"format": "backstretch", "version": 1, "exported_at": "2026-11-24T08:00:00+01:00",
-                "profile": None, "screenings": [], "sessions": [], "measures": [measure]}  # fmt: skip
+    document = a_document(measures=[measure])
     with pytest.raises(TransferError, match="NUL character"):
         check_document(from_json(json.dumps(document)))
 
@@ -571,3 +605,119 @@ def test_whatever_day_the_api_refuses_for_a_reading_the_import_refuses(day: date
     except TransferError:
         imported = False
     assert (api.status_code == 201) == imported, (day, api.status_code, api.text)
+
+
+# --- desk breaks and lessons read ------------------------------------------------------------------------------
+
+
+@st.composite
+def breaks_and_lessons(draw: st.DrawFn) -> dict[str, Any]:
+    """Valid desk-break settings (or none), break events and lessons read, as an export writes them."""
+    moments = st.datetimes(datetime(2020, 1, 1), datetime(2030, 12, 31)).map(lambda d: d.isoformat())
+    settings_record = None
+    if draw(st.booleans()):
+        every = draw(st.integers(EVERY_MIN, EVERY_MAX))
+        start = draw(st.integers(0, 20 * 60))
+        end = draw(st.integers(start + every + BREAK_MINUTES, 24 * 60 - 1))
+        settings_record = {"id": draw(st.integers(1, 10**6)), "every": every,
+                           "work_from": f"{start // 60:02}:{start % 60:02}", "work_to": f"{end // 60:02}:{end % 60:02}",
+                           "days": sorted(draw(st.sets(st.integers(0, 6), min_size=1))),
+                           "paused_until": draw(st.none() | moments), "updated_at": draw(moments)}  # fmt: skip
+    events = []
+    for n in range(1, draw(st.integers(0, 6)) + 1):
+        at = draw(st.datetimes(datetime(2020, 1, 1), datetime(2030, 12, 31)))
+        events.append({"id": n, "day": at.date().isoformat(), "at": at.isoformat(),
+                       "kind": draw(st.sampled_from(["offered", "started", "snoozed", "skipped"])),
+                       "stretch": draw(st.sampled_from(["", "chair-chin-tuck", "seated-chair-twist"]))})  # fmt: skip
+    slugs = draw(st.lists(st.from_regex(r"[a-z][a-z0-9-]{0,40}", fullmatch=True), max_size=5, unique=True))
+    read = [{"id": n, "slug": slug, "read_on": draw(st.dates(date(2020, 1, 1), date(2030, 12, 31))).isoformat(),
+             "read_at": draw(moments)} for n, slug in enumerate(slugs, start=1)]  # fmt: skip
+    return {"break_settings": settings_record, "break_events": events, "lessons_read": read}
+
+
+PROPERTY_DATABASE = f"sqlite:///{tempfile.mkdtemp(prefix='backstretch-transfer-')}/breaks.sqlite3"
+
+
+@settings(max_examples=150, deadline=None)
+@given(breaks_and_lessons())
+def test_any_desk_breaks_and_lessons_read_round_trip_through_csv_and_a_database(found: dict[str, Any]) -> None:
+    document = a_document(**found)
+    assert from_csv(to_csv(document)) == document
+    store = open_store(PROPERTY_DATABASE)
+    imported = import_data(store, from_json(json.dumps(document)), replace=True)
+    assert (imported.break_settings, imported.break_events, imported.lessons_read) == (
+        int(found["break_settings"] is not None),
+        len(found["break_events"]),
+        len(found["lessons_read"]),
+    )
+    again = export_data(store)
+    again["exported_at"] = document["exported_at"]
+    assert again == document
+
+
+def test_an_export_from_before_desk_breaks_and_lessons_still_imports(tmp_path: Path) -> None:
+    old = {"format": "backstretch", "version": 1, "exported_at": "2026-01-05T08:00:00+01:00", "profile": None,
+           "screenings": [], "sessions": [], "measures": []}  # fmt: skip
+    store = open_store(url(tmp_path / "old.sqlite3"))
+    assert import_data(store, old).total == 0
+    assert export_data(store)["lessons_read"] == [] and export_data(store)["break_settings"] is None
+    # The CSV form as it was then: without the columns desk breaks and lessons added.
+    later = {"every", "work_from", "work_to", "days", "paused_until", "at", "slug", "read_on", "read_at"}
+    rows = list(csv.reader(io.StringIO(to_csv(old), newline="")))
+    keep = [i for i, column in enumerate(rows[0]) if column not in later]
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer).writerows([[row[i] for i in keep] for row in rows])
+    assert len(keep) == len(rows[0]) - len(later)
+    assert from_csv(buffer.getvalue())["break_events"] == []
+
+
+def _with(found: dict[str, Any], spoil: Any) -> dict[str, Any]:
+    document = a_document(exported_at=None, **found)
+    spoil(document)
+    return document
+
+
+BREAKS_AND_LESSONS = {
+    "break_settings": {"id": 1, "every": 45, "work_from": "08:30", "work_to": "16:15", "days": [0, 2, 4],
+                       "paused_until": None, "updated_at": "2026-11-02T09:00:00"},
+    "break_events": [{"id": 1, "day": "2026-11-02", "at": "2026-11-02T10:15:00", "kind": "offered",
+                      "stretch": "chair-chin-tuck"}],
+    "lessons_read": [{"id": 1, "slug": "a-few-minutes-every-day", "read_on": "2026-11-02",
+                      "read_at": "2026-11-02T12:00:00"},
+                     {"id": 2, "slug": "hurt-is-not-always-harm", "read_on": "2026-11-03",
+                      "read_at": "2026-11-03T12:00:00"}],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("spoil", "message"), [
+    (lambda d: d["break_settings"].update(every=5), "break_settings: desk breaks must come every 30 to"),
+    (lambda d: d["break_settings"].update(work_from="8.30"),
+     "break_settings: field 'work_from': must be a time on the 24-hour clock, like 09:00; got '8.30'"),
+    (lambda d: d["break_settings"].update(days=[]), "break_settings: choose at least one work day"),
+    (lambda d: d["break_events"][0].update(kind="ignored"),
+     "break_events[0] (id 1): field 'kind': must be one of offered, started, snoozed, skipped; got 'ignored'"),
+    (lambda d: d["lessons_read"][1].update(slug="a-few-minutes-every-day"),
+     "lessons_read[1] (id 2): field 'slug': the lesson 'a-few-minutes-every-day' is marked read twice; the first "
+     "is lessons_read[0]"),
+    (lambda d: d.update(lessons_read={}), "the top-level field 'lessons_read' must be a list"),
+])  # fmt: skip
+def test_a_bad_desk_break_or_lesson_record_is_named_and_nothing_is_written(spoil: Any, message: str,
+                                                                         tmp_path: Path) -> None:  # fmt: skip
+    store = open_store(url(tmp_path / "target.sqlite3"))
+    document = _with(json.loads(json.dumps(BREAKS_AND_LESSONS)), spoil)
+    with pytest.raises(TransferError) as refused:
+        import_data(store, document)
+    assert message in str(refused.value), refused.value
+    assert sum(counts(url(tmp_path / "target.sqlite3")).values()) == 0
+
+
+def test_the_web_export_and_import_carry_desk_breaks_and_lessons(source: str, tmp_path: Path) -> None:
+    exported = TestClient(create_app(source)).get("/api/export").json()
+    assert exported["break_settings"]["every"] == 45 and len(exported["break_events"]) == 4
+    assert [r["slug"] for r in exported["lessons_read"]] == ["a-few-minutes-every-day", "hurt-is-not-always-harm"]
+    target = url(tmp_path / "web-target.sqlite3")
+    client = TestClient(create_app(target))
+    sent = client.post("/settings/import", files={"file": ("backup.json", json.dumps(exported), "application/json")})
+    assert sent.status_code in (200, 303), sent.text
+    assert open_store(target).lessons_read() == open_store(source).lessons_read()
+    assert open_store(target).load_break_settings() == open_store(source).load_break_settings()

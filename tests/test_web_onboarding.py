@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from backstretch.core.planner import DayRecord, History, allowed_reason, plan_with_swaps
 from backstretch.core.profile import AgeBand, Experience, PainArea, Profile, Trimester, Weekday
-from backstretch.core.safety import QUESTIONS
+from backstretch.core.safety import QUESTION_BY_ID, QUESTIONS
 from backstretch.core.vocab import DERIVED_CONDITIONS, Condition, Equipment
 from backstretch.library import load_catalogue
 from backstretch.web.app import create_app
@@ -58,6 +58,7 @@ def test_a_new_person_onboards_and_gets_a_plan_that_changes_with_minutes_and_swa
     _no_violations(page)
     assert steps.locator("img").evaluate_all("imgs => imgs.every(i => i.complete && i.naturalWidth > 0)")
 
+    page.get_by_text("Change the minutes").click()
     page.get_by_label("Minutes today").select_option("20")
     page.get_by_role("button", name="Change").click()
     expect(page.locator("#plan-budget")).to_have_text("20")
@@ -220,7 +221,7 @@ def test_a_bad_profile_value_is_named_and_nothing_is_saved(page: Page, live_serv
     page.get_by_label("Minutes a day").fill("99")
     page.get_by_label("Tuesday").check()
     page.get_by_role("button", name="Next").click()
-    expect(page.locator("#error-minutes")).to_contain_text("less than or equal to 30")
+    expect(page.locator("#error-minutes")).to_contain_text("Please give 30 or less.")
     expect(page.get_by_label("Minutes a day")).to_have_value("99")
     expect(page.get_by_label("Tuesday")).to_be_checked()
     _no_violations(page)
@@ -252,10 +253,31 @@ def test_a_red_flag_explains_and_gives_no_plan_until_cleared(page: Page, live_se
     expect(page.locator("#routine .step").first).to_be_visible()
 
 
-def test_an_emergency_answer_gives_urgent_advice_and_no_plan(page: Page, live_server: LiveServer) -> None:
+def test_an_emergency_answer_gives_urgent_advice_at_once(page: Page, live_server: LiveServer) -> None:
     page.goto(f"{live_server.url}/onboarding/profile")
     fill_profile(page)
-    answer_safety(page, yes={"saddle-numbness"})
+    at = next(n for n, q in enumerate(QUESTIONS, start=1) if q.id == "saddle-numbness")
+    for q in QUESTIONS[: at - 1]:
+        page.locator(f"#q-{q.id}").get_by_label("No", exact=True).check()
+        page.get_by_role("button", name="Next").click()
+    page.locator("#q-saddle-numbness").get_by_label("Yes", exact=True).check()
+    page.get_by_role("button", name="Next").click()
+    # The very next screen is the urgent advice, with the rest of the questions still to come.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Please get urgent medical help now")
+    expect(page.get_by_role("alert")).to_contain_text("emergency department")
+    expect(page.get_by_role("alert")).to_contain_text("You do not need to finish the questions first.")
+    expect(page.locator("#urgent-answers")).to_have_text(QUESTION_BY_ID["saddle-numbness"].text)
+    expect(page.get_by_text(f"({len(QUESTIONS) - at} more)")).to_be_visible()
+    _no_violations(page)
+    screenshot(page, "emergency-at-once")
+    assert page.request.get(f"{live_server.url}/api/screening").json()["screening"] is None, "nothing saved yet"
+    # Changing the answer goes back to it; keeping it, the advice is not shown twice and the questions go on.
+    page.get_by_role("button", name="Change my answer").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(QUESTION_BY_ID["saddle-numbness"].text)
+    expect(page.locator("#q-saddle-numbness").get_by_label("Yes", exact=True)).to_be_checked()
+    page.get_by_role("button", name="Next").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(QUESTIONS[at].text)
+    answer_safety(page, start=at + 1)
     expect(page.get_by_role("heading", name="Please get urgent medical help now")).to_be_visible()
     expect(page.get_by_text("emergency department")).to_be_visible()
     expect(page.get_by_role("button", name="Confirm I have been cleared")).to_have_count(0)

@@ -66,11 +66,16 @@ def test_today_before_and_after_a_session(page: Page, live_server: LiveServer, t
     expect(page.get_by_role("heading", name="Today's routine", level=1)).to_be_visible()
     expect(page.get_by_role("link", name="Start")).to_be_visible()
     expect(page.locator("#done")).to_have_count(0)
-    # Start comes straight before the routine's settings; printing is folded away below the routine.
+    # Start, then the routine; the minutes are one small line under Start and printing is folded away below.
     start_box, routine_box = page.locator("#start").bounding_box(), page.locator("#routine").bounding_box()
     print_box = page.locator("#print-routine").bounding_box()
     assert start_box and routine_box and print_box and start_box["y"] < routine_box["y"] < print_box["y"]
     assert start_box["y"] + start_box["height"] <= 844, "Start is on the first screen of a phone"
+    first_stretch = page.locator("#routine .step").first.bounding_box()
+    assert first_stretch and first_stretch["y"] < 844 * 0.75, "the first stretch shows on the first screen too"
+    expect(page.locator("#minutes")).to_be_hidden()
+    minutes_box = page.locator("#change-minutes").bounding_box()
+    assert minutes_box and start_box["y"] < minutes_box["y"] < routine_box["y"] and minutes_box["height"] < 60
     expect(page.locator("#paper")).to_be_hidden()
     lesson = page.locator(".lesson-of-the-day")
     expect(lesson.get_by_role("link")).to_have_attribute("href", re.compile(r"^/lessons/[a-z0-9-]+$"))
@@ -121,7 +126,9 @@ def test_the_chosen_minutes_stick_for_today_or_from_now_on(page: Page, live_serv
     store = _seed(tmp_path)
     page.goto(f"{live_server.url}/today")
     expect(page.locator("#plan-budget")).to_have_text("8")
+    page.get_by_text("Change the minutes").click()
     expect(page.get_by_label("From now on")).to_be_checked()
+    screenshot(page, "today-minutes-open")
     page.get_by_label("Minutes today").select_option("12")
     page.get_by_label("Just for today").check()
     page.get_by_role("button", name="Change").click()
@@ -129,6 +136,7 @@ def test_the_chosen_minutes_stick_for_today_or_from_now_on(page: Page, live_serv
     expect(page.locator("#plan-budget")).to_have_text("12")
     page.goto(f"{live_server.url}/today")  # no minutes in the address: they are kept
     expect(page.locator("#plan-budget")).to_have_text("12")
+    page.get_by_text("Change the minutes").click()
     expect(page.get_by_label("Just for today")).to_be_checked()
     assert page.request.get(f"{live_server.url}/api/plan").json()["minutes_budget"] == 12
     usual = store.load_profile()

@@ -32,13 +32,16 @@ from backstretch.core.profile import (
 )
 from backstretch.core.safety import (
     DISCLAIMER,
+    EMERGENCY_ADVICE,
     QUESTIONS,
     SPINE_SURGERY,
+    URGENT_NOW,
     Screening,
     ScreeningError,
     Verdict,
     assess,
     carry_clearance,
+    urgent_so_far,
     validate_answers,
 )
 from backstretch.core.vocab import CONDITION_LABELS, DERIVED_CONDITIONS, Condition, Equipment
@@ -171,7 +174,17 @@ def ask_screening(today: date) -> Screening:
         if question.hint:
             out.print(f"[dim]{question.hint}[/]")
         answers[question.id] = Confirm.ask(question.text, default=False)
+        if question in urgent_so_far(answers):
+            show_urgent()
     return Screening(taken_on=today, answers=answers)
+
+
+def show_urgent() -> None:
+    """The urgent advice at once, under the answer that needs it; the questions go on after it."""
+    err.print(f"\n[bold red]Please get urgent medical help now.[/] {EMERGENCY_ADVICE}")
+    err.print(f"  {URGENT_NOW}")
+    err.print("  The other questions follow. You may also stop here (Ctrl+C) and answer them all another time; "
+              "nothing is kept until every question is answered.\n")  # fmt: skip
 
 
 def profile_command(

@@ -11,7 +11,7 @@ the surgical team (clinical-facts: spine-surgery), and a clearance carries to a 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -285,6 +285,19 @@ def has_emergency(screening: Screening) -> bool:
     """Whether any answer is a yes to an emergency question, however old the screening: such answers are never
     cleared in the app (clinical-facts: clearance-carry)."""
     return any(_is_emergency(qid) for qid in _yes(screening))
+
+
+def urgent_so_far(answers: Mapping[str, bool]) -> tuple[Question, ...]:
+    """The emergency questions answered yes so far, in the order they are asked, while the rest may still be
+    unanswered: their advice cannot wait for the end of the questions, so every face shows it on the next screen
+    (clinical-facts: red-flag), and the person may finish the questions afterwards."""
+    return tuple(q for q in QUESTIONS if q.urgency is Urgency.EMERGENCY and answers.get(q.id) is True)
+
+
+URGENT_NOW = (
+    "You do not need to finish the questions first. Your answer is a sign that a doctor should see you today: "
+    "it is not a diagnosis, and it is quick to check. Please do not stretch until you have been seen."
+)
 
 
 def _is_emergency(qid: str) -> bool:

@@ -17,7 +17,7 @@ import math
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, ValidationError, field_validator
@@ -25,6 +25,7 @@ from sqlalchemy import Connection, func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from backstretch.core.breaks import BreakSettings
 from backstretch.core.consistency import day_done_problem
 from backstretch.core.measures import Measure, MeasureError, MeasureKind, check_taken_on
 from backstretch.core.profile import Profile
@@ -33,8 +34,20 @@ from backstretch.core.spreadsheet import SafeWriter, plain_cell
 from backstretch.core.timeline import StepKind
 from backstretch.core.vocab import Position, Region, SpinalMovement
 from backstretch.core.words import day_words
-from backstretch.store.database import FEELINGS, Store
-from backstretch.store.models import MAX_ID, Base, MeasureRow, ProfileRow, ReportRow, ScreeningRow, SessionRow, StepRow
+from backstretch.store.database import BREAK_EVENTS, FEELINGS, Store
+from backstretch.store.models import (
+    MAX_ID,
+    Base,
+    BreakEventRow,
+    BreakSettingsRow,
+    LessonReadRow,
+    MeasureRow,
+    ProfileRow,
+    ReportRow,
+    ScreeningRow,
+    SessionRow,
+    StepRow,
+)
 
 FORMAT = "backstretch"
 VERSION = 1
@@ -56,6 +69,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
              "finished_at"),
     "report": ("id", "session_id", "day", "stretch", "feeling", "reported_at"),
     "measure": ("id", "kind", "taken_on", "value", "activities", "morning", "note", "recorded_at", "stretch"),
+    "break_settings": ("id", "every", "work_from", "work_to", "days", "paused_until", "updated_at"),
+    "break_event": ("id", "day", "at", "kind", "stretch"),
+    "lesson_read": ("id", "slug", "read_on", "read_at"),
 }  # fmt: skip
 TABLES: dict[str, type[Base]] = {
     "profile": ProfileRow,
@@ -64,30 +80,44 @@ TABLES: dict[str, type[Base]] = {
     "step": StepRow,
     "report": ReportRow,
     "measure": MeasureRow,
+    "break_settings": BreakSettingsRow,
+    "break_event": BreakEventRow,
+    "lesson_read": LessonReadRow,
 }
-DOCUMENT_KEYS = ("format", "version", "exported_at", "profile", "screenings", "sessions", "measures")
+# The document's lists of records (the profile and the desk-break settings are one object each, or null).
+LISTS = {"screenings": "screening", "sessions": "session", "measures": "measure", "break_events": "break_event",
+         "lessons_read": "lesson_read"}  # fmt: skip
+DOCUMENT_KEYS = ("format", "version", "exported_at", "profile", "screenings", "sessions", "measures",
+                 "break_settings", "break_events", "lessons_read")  # fmt: skip
+# Added after the first exports: a file without them has none (desk breaks and lessons came later).
+LATER_KEYS = frozenset({"break_settings", "break_events", "lessons_read"})
 
 # The CSV file: a header, then an "export" row with the format and version, then one row per record. Columns
 # are the union of every record's fields: identity first, then what a person reads, then the JSON cells, and
 # last the export row's own three. An empty cell is a missing value (null where the field may be null).
-CSV_RECORDS = ("export", "profile", "screening", "session", "step", "report", "measure")
+CSV_RECORDS = ("export", "profile", "screening", "session", "step", "report", "measure", "break_settings",
+               "break_event", "lesson_read")  # fmt: skip
 CSV_COLUMNS = (
     "record", "id", "session_id", "day", "taken_on", "kind", "stretch", "side", "rep", "step_index", "status",
     "outcome", "feeling", "pain_before", "pain_after", "value", "seconds", "morning", "started_at", "ended_at",
     "cleared_on", "finished_at", "reported_at", "recorded_at", "updated_at", "note", "answers", "activities",
-    "plan", "data", "client_key", "format", "version", "exported_at",
+    "plan", "data", "client_key", "every", "work_from", "work_to", "days", "paused_until", "at", "slug", "read_on",
+    "read_at", "format", "version", "exported_at",
 )  # fmt: skip
-_OPTIONAL_COLUMNS = frozenset({"client_key"})  # added later: files exported before it still import
+# Added later: files exported before them still import.
+_OPTIONAL_COLUMNS = frozenset({"client_key", "every", "work_from", "work_to", "days", "paused_until", "at", "slug",
+                               "read_on", "read_at"})  # fmt: skip
 _EXPORT_COLUMNS = ("format", "version", "exported_at")
-_INT_CELLS = frozenset({"id", "session_id", "step_index", "rep", "pain_before", "pain_after", "version"})
+_INT_CELLS = frozenset({"id", "session_id", "step_index", "rep", "pain_before", "pain_after", "version", "every"})
 _FLOAT_CELLS = frozenset({"value", "seconds"})
 _BOOL_CELLS = frozenset({"morning"})
-_JSON_CELLS = frozenset({"answers", "activities", "plan", "data"})
+_JSON_CELLS = frozenset({"answers", "activities", "plan", "data", "days"})
 _TEXT_CELLS = frozenset({"note"})  # an empty cell is empty text, not a missing value
 _NULLABLE_CELLS = {
     "screening": frozenset({"cleared_on"}),
     "session": frozenset({"ended_at", "pain_before", "pain_after", "client_key"}),
     "step": frozenset({"stretch", "side", "rep"}),
+    "break_settings": frozenset({"paused_until"}),
     "export": frozenset({"exported_at"}),
 }
 assert set(CSV_COLUMNS) == {c for cols in COLUMNS.values() for c in cols} | {"record", *_EXPORT_COLUMNS}
@@ -108,10 +138,14 @@ class Counts:
     steps: int = 0
     reports: int = 0
     measures: int = 0
+    break_settings: int = 0
+    break_events: int = 0
+    lessons_read: int = 0
 
     @property
     def total(self) -> int:
-        return self.profile + self.screenings + self.sessions + self.steps + self.reports + self.measures
+        return (self.profile + self.screenings + self.sessions + self.steps + self.reports + self.measures
+                + self.break_settings + self.break_events + self.lessons_read)  # fmt: skip
 
     def __str__(self) -> str:
         def many(n: int, word: str) -> str:
@@ -119,7 +153,8 @@ class Counts:
 
         return (f"{many(self.profile, 'profile')}, {many(self.screenings, 'screening')}, "
                 f"{many(self.sessions, 'session')} ({many(self.steps, 'step')}, {many(self.reports, 'report')}), "
-                f"{many(self.measures, 'measure')}")  # fmt: skip
+                f"{many(self.measures, 'measure')}, {many(self.break_settings, 'desk-break setting')}, "
+                f"{many(self.break_events, 'desk-break event')}, {many(self.lessons_read, 'lesson')} read")  # fmt: skip
 
 
 class DatabaseNotEmptyError(TransferError):
@@ -155,12 +190,17 @@ def export_data(store: Store) -> dict[str, Any]:
         steps = s.scalars(select(StepRow).where(StepRow.session_id.in_(ids)).order_by(StepRow.id)).all()
         reports = s.scalars(select(ReportRow).where(ReportRow.session_id.in_(ids)).order_by(ReportRow.id)).all()
         measures = s.scalars(select(MeasureRow).where(MeasureRow.person_id == mine).order_by(MeasureRow.id)).all()
+        breaks = s.scalars(select(BreakSettingsRow).where(BreakSettingsRow.person_id == mine)).first()
+        events = s.scalars(select(BreakEventRow).where(BreakEventRow.person_id == mine)
+                           .order_by(BreakEventRow.id)).all()  # fmt: skip
+        read = s.scalars(select(LessonReadRow).where(LessonReadRow.person_id == mine).order_by(LessonReadRow.id)).all()
     return _document(profile, screenings, sessions, steps, reports, measures,
-                     datetime.now().astimezone().isoformat(timespec="seconds"))  # fmt: skip
+                     datetime.now().astimezone().isoformat(timespec="seconds"), breaks, events, read)  # fmt: skip
 
 
 def _document(profile: object | None, screenings: Any, sessions: Any, steps: Any, reports: Any, measures: Any,
-              exported_at: str | None) -> dict[str, Any]:  # fmt: skip
+              exported_at: str | None, break_settings: object | None, break_events: Any,
+              lessons_read: Any) -> dict[str, Any]:  # fmt: skip
     by_session: dict[int, dict[str, list[dict[str, object]]]] = {}
     for row in sessions:
         by_session[row.id] = {"steps": [], "reports": []}
@@ -176,6 +216,9 @@ def _document(profile: object | None, screenings: Any, sessions: Any, steps: Any
         "screenings": [_fields("screening", row) for row in screenings],
         "sessions": [{**_fields("session", row), **by_session[row.id]} for row in sessions],
         "measures": [_fields("measure", row) for row in measures],
+        "break_settings": None if break_settings is None else _fields("break_settings", break_settings),
+        "break_events": [_fields("break_event", row) for row in break_events],
+        "lessons_read": [_fields("lesson_read", row) for row in lessons_read],
     }
 
 
@@ -217,6 +260,12 @@ def to_csv(document: dict[str, Any]) -> str:
             row("report", report)
     for measure in document["measures"]:
         row("measure", measure)
+    if document.get("break_settings") is not None:
+        row("break_settings", document["break_settings"])
+    for event in document.get("break_events", []):
+        row("break_event", event)
+    for read in document.get("lessons_read", []):
+        row("lesson_read", read)
     return buffer.getvalue()
 
 
@@ -376,6 +425,41 @@ class MeasureRecord(_Record):
     stretch: Annotated[str, Strict(), Field(max_length=60)] = ""  # a range of motion's; files from before lack it
 
 
+def _clock(value: object) -> object:
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{2}:[0-9]{2}", value):
+        try:
+            time.fromisoformat(value)
+            return value
+        except ValueError:
+            pass
+    raise ValueError("must be a time on the 24-hour clock, like 09:00")
+
+
+Clock = Annotated[str, BeforeValidator(_clock)]
+
+
+class BreakSettingsRecord(_Record):
+    every: Annotated[int, Strict()]
+    work_from: Clock
+    work_to: Clock
+    days: Annotated[list[Annotated[int, Strict()]], Field(max_length=7)]
+    paused_until: Moment | None
+    updated_at: Moment
+
+
+class BreakEventRecord(_Record):
+    day: Day
+    at: Moment
+    kind: Annotated[str, _choice(BREAK_EVENTS)]
+    stretch: Annotated[str, Strict(), Field(max_length=60)] = ""  # the desk stretch offered, when there was one
+
+
+class LessonReadRecord(_Record):
+    slug: Name
+    read_on: Day
+    read_at: Moment
+
+
 MODELS: dict[str, type[_Record]] = {
     "profile": ProfileRecord,
     "screening": ScreeningRecord,
@@ -383,6 +467,9 @@ MODELS: dict[str, type[_Record]] = {
     "step": StepRecord,
     "report": ReportRecord,
     "measure": MeasureRecord,
+    "break_settings": BreakSettingsRecord,
+    "break_event": BreakEventRecord,
+    "lesson_read": LessonReadRecord,
 }
 
 
@@ -426,21 +513,26 @@ class _Entry:
     problem: str | None = None  # something wrong before the fields could be read
 
 
+SINGLE = ("profile", "break_settings")  # one of each at most
+
+
 @dataclass
 class _Checked:
-    profile: ProfileRecord | None = None
-    records: dict[str, list[_Record]] = field(default_factory=lambda: {r: [] for r in COLUMNS if r != "profile"})
+    single: dict[str, _Record | None] = field(default_factory=lambda: dict.fromkeys(SINGLE))
+    records: dict[str, list[_Record]] = field(default_factory=lambda: {r: [] for r in COLUMNS if r not in SINGLE})
 
     def counts(self) -> Counts:
         r = self.records
-        return Counts(int(self.profile is not None), len(r["screening"]), len(r["session"]), len(r["step"]),
-                      len(r["report"]), len(r["measure"]))  # fmt: skip
+        return Counts(int(self.single["profile"] is not None), len(r["screening"]), len(r["session"]),
+                      len(r["step"]), len(r["report"]), len(r["measure"]),
+                      int(self.single["break_settings"] is not None), len(r["break_event"]),
+                      len(r["lesson_read"]))  # fmt: skip
 
     def document(self, exported_at: str | None) -> dict[str, Any]:
-        r = self.records
-        return _document(self.profile, sorted(r["screening"], key=_by_id), sorted(r["session"], key=_by_id),
-                         sorted(r["step"], key=_by_id), sorted(r["report"], key=_by_id),
-                         sorted(r["measure"], key=_by_id), exported_at)  # fmt: skip
+        r = {record: sorted(found, key=_by_id) for record, found in self.records.items()}
+        return _document(self.single["profile"], r["screening"], r["session"], r["step"], r["report"],
+                         r["measure"], exported_at, self.single["break_settings"], r["break_event"],
+                         r["lesson_read"])  # fmt: skip
 
 
 def _by_id(record: _Record) -> int:
@@ -461,6 +553,7 @@ def _check(entries: list[_Entry]) -> _Checked:
     checked = _Checked()
     seen: dict[str, dict[int, str]] = {record: {} for record in COLUMNS}
     keys: dict[str, str] = {}
+    slugs: dict[str, str] = {}
     for entry in entries:
         try:
             record = _check_entry(entry, session_ids, today)
@@ -476,8 +569,16 @@ def _check(entries: list[_Entry]) -> _Checked:
             if first != entry.place:
                 raise TransferError(f"{entry.label}: field 'client_key': {record.client_key!r} is used twice; the "
                                     f"first is {first}")  # fmt: skip
-        if isinstance(record, ProfileRecord):
-            checked.profile = record
+        if isinstance(record, LessonReadRecord):
+            first = slugs.setdefault(record.slug, entry.place)
+            if first != entry.place:
+                raise TransferError(f"{entry.label}: field 'slug': the lesson {record.slug!r} is marked read twice; "
+                                    f"the first is {first}")  # fmt: skip
+        if entry.record in SINGLE:
+            if checked.single[entry.record] is not None:
+                raise TransferError(f"{entry.label}: there is only one {entry.record.replace('_', ' ')} record; "
+                                    "this is a second")  # fmt: skip
+            checked.single[entry.record] = record
         else:
             checked.records[entry.record].append(record)
     return checked
@@ -513,6 +614,11 @@ def _check_entry(entry: _Entry, session_ids: set[object], today: date) -> _Recor
                              f"under session {entry.parent}")  # fmt: skip
         if record.session_id not in session_ids:
             raise ValueError(f"field 'session_id': there is no session with id {record.session_id} in the file")
+    elif isinstance(record, BreakSettingsRecord):
+        BreakSettings(record.every, time.fromisoformat(record.work_from), time.fromisoformat(record.work_to),
+                      frozenset(record.days))  # its ValueError names what is wrong  # fmt: skip
+        if len(set(record.days)) != len(record.days):
+            raise ValueError("field 'days': a day is listed twice")
     elif isinstance(record, MeasureRecord):
         try:
             check_taken_on(record.taken_on, today)
@@ -563,11 +669,11 @@ def _document_entries(data: object) -> list[_Entry]:
     unknown = [k for k in document if k not in DOCUMENT_KEYS]
     if unknown:
         raise TransferError(f"unknown top-level field {unknown[0]!r}; the fields are {', '.join(DOCUMENT_KEYS)}")
-    for key in ("profile", "screenings", "sessions", "measures"):
-        if key not in document:
+    for key in DOCUMENT_KEYS[3:]:
+        if key not in document and key not in LATER_KEYS:
             raise TransferError(f"the top-level field {key!r} is missing")
-    for key in ("screenings", "sessions", "measures"):
-        if not isinstance(document[key], list):
+    for key in LISTS:
+        if not isinstance(document.get(key, []), list):
             raise TransferError(f"the top-level field {key!r} must be a list")
     entries: list[_Entry] = []
     if document["profile"] is not None:
@@ -590,8 +696,11 @@ def _document_entries(data: object) -> list[_Entry]:
             for j, child in enumerate(raw[key]):
                 entries.append(_object(record, f"{label}: {key}[{j}]{_id_label(child)}", f"{place}.{key}[{j}]",
                                        child, parent))  # fmt: skip
-    for i, raw in enumerate(document["measures"]):
-        entries.append(_object("measure", f"measures[{i}]{_id_label(raw)}", f"measures[{i}]", raw))
+    for key in ("measures", "break_events", "lessons_read"):
+        for i, raw in enumerate(document.get(key, [])):
+            entries.append(_object(LISTS[key], f"{key}[{i}]{_id_label(raw)}", f"{key}[{i}]", raw))
+    if document.get("break_settings") is not None:
+        entries.append(_object("break_settings", "break_settings", "break_settings", document["break_settings"]))
     return entries
 
 
@@ -616,7 +725,8 @@ def count(document: dict[str, Any]) -> Counts:
     sessions = document["sessions"]
     return Counts(int(document["profile"] is not None), len(document["screenings"]), len(sessions),
                   sum(len(x["steps"]) for x in sessions), sum(len(x["reports"]) for x in sessions),
-                  len(document["measures"]))  # fmt: skip
+                  len(document["measures"]), int(document.get("break_settings") is not None),
+                  len(document.get("break_events", [])), len(document.get("lessons_read", [])))  # fmt: skip
 
 
 def check_document(data: object) -> Counts:
@@ -732,7 +842,8 @@ def from_csv(text: str) -> dict[str, Any]:
 
 
 def _counts(s: Session, person_id: int) -> Counts:
-    def count(table: type[ProfileRow | ScreeningRow | SessionRow | MeasureRow]) -> int:
+    def count(table: type[ProfileRow | ScreeningRow | SessionRow | MeasureRow | BreakSettingsRow | BreakEventRow
+                          | LessonReadRow]) -> int:  # fmt: skip
         return s.scalar(select(func.count()).select_from(table).where(table.person_id == person_id)) or 0
 
     def in_sessions(table: type[StepRow | ReportRow]) -> int:
@@ -740,7 +851,8 @@ def _counts(s: Session, person_id: int) -> Counts:
         return s.scalar(select(func.count()).select_from(table).where(table.session_id.in_(sessions))) or 0
 
     return Counts(count(ProfileRow), count(ScreeningRow), count(SessionRow), in_sessions(StepRow),
-                  in_sessions(ReportRow), count(MeasureRow))  # fmt: skip
+                  in_sessions(ReportRow), count(MeasureRow), count(BreakSettingsRow), count(BreakEventRow),
+                  count(LessonReadRow))  # fmt: skip
 
 
 def stored_counts(store: Store) -> Counts:
@@ -760,9 +872,10 @@ def import_data(store: Store, data: object, replace: bool = False) -> Counts:
                 raise DatabaseNotEmptyError(existing)
             if replace:
                 store.delete_data(s)
-            if checked.profile is not None:
-                s.execute(insert(ProfileRow), [_values("profile", checked.profile, store.person_id)])
-            for record in ("screening", "session", "step", "report", "measure"):
+            for record, single in checked.single.items():
+                if single is not None:
+                    s.execute(insert(TABLES[record]), [_values(record, single, store.person_id)])
+            for record in ("screening", "session", "step", "report", "measure", "break_event", "lesson_read"):
                 rows = [_values(record, r, store.person_id) for r in sorted(checked.records[record], key=_by_id)]
                 if rows:
                     s.execute(insert(TABLES[record]), rows)

@@ -6,6 +6,7 @@ import gc
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -20,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from backstretch import __version__
 from backstretch.app.routine import Routines
+from backstretch.core.errors import what_is_wanted
 from backstretch.library import load_catalogue, load_lessons
 from backstretch.optional import MissingPart
 from backstretch.settings import current as current_settings
@@ -102,6 +104,42 @@ class SameOriginWrites:
             await send(message)
 
         await self.app(scope, receive, send_with_cookie)
+
+
+# The pages' form and address fields, in the words their labels use, for the sentence a page shows when one cannot
+# be used ("Minutes today: please give a whole number, in figures."). tests/test_web_form_errors.py checks that every
+# field of every page has words here.
+FIELD_WORDS = {
+    "activity": "Activity", "again": "New password, again", "at": "Time", "confirm": "Confirmation",
+    "current": "Current password", "days": "Days", "desk": "Desk stretches", "desk_breaks": "Desk breaks",
+    "email": "Email address", "equipment": "Equipment", "every": "How often", "file": "File", "from": "From",
+    "keep": "Keep them", "lesson": "Lessons", "measure_id": "The reading", "minutes": "Minutes today",
+    "morning": "Taken on waking", "name": "Name", "next": "The page to go back to", "note": "Note", "on": "Day",
+    "paper": "Paper size", "password": "Password", "patient_id": "The person", "pose": "Which picture",
+    "position": "Position", "q": "Search", "region": "Body area", "replace": "Replace", "score": "Score",
+    "session": "The session", "session_id": "The session", "slug": "The lesson", "speed": "Speed",
+    "stretch_id": "The stretch", "suggest": "Suggest", "swap": "Stretches to swap", "to": "Until",
+    "token": "The link", "unit": "Unit", "value": "Value", "weeks": "Weeks", "work_days": "Work days",
+    "yoga": "Yoga",
+}  # fmt: skip
+
+
+def form_problems(error: RequestValidationError) -> list[str]:
+    """Each field a page could not use, as a sentence that names it in the words of its label."""
+    sentences = []
+    for item in error.errors():
+        name = str(item["loc"][-1]) if len(item["loc"]) > 1 else ""
+        field = FIELD_WORDS.get(name, name.replace("_", " ").capitalize() or "This page's address")
+        sentences.append(f"{field}: {what_is_wanted(item)}.")
+    return list(dict.fromkeys(sentences))
+
+
+def page_before(request: Request) -> str | None:
+    """The page of this app the person came from (to go back to a form and change it), or None."""
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc != request.url.netloc or not referer.path.startswith("/") or referer.path.startswith("//"):
+        return None
+    return referer.path + (f"?{referer.query}" if referer.query else "")
 
 
 class Problem(BaseModel):
@@ -190,8 +228,9 @@ def create_app(database: str | None = None, multi_user: bool = False, hosts: Ite
         if request.url.path.startswith("/api/"):
             return JSONResponse({"detail": detail}, status_code=status, headers=headers)
         shown = detail if page is None else page
-        return templates.TemplateResponse(request, "error.html", {"status": status, "detail": shown},
-                                          status_code=status)  # fmt: skip
+        return templates.TemplateResponse(request, "error.html", {
+            "status": status, "detail": shown, "back": page_before(request) if status == 422 else None,
+        }, status_code=status)  # fmt: skip
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, error: HTTPException) -> Response:
@@ -212,7 +251,7 @@ def create_app(database: str | None = None, multi_user: bool = False, hosts: Ite
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, error: RequestValidationError) -> Response:
         problems = [f"{'.'.join(str(p) for p in e['loc'][1:]) or 'request'}: {e['msg']}" for e in error.errors()]
-        return problem(request, 422, problems, page="; ".join(problems))
+        return problem(request, 422, problems, page=" ".join(form_problems(error)))
 
     return app
 

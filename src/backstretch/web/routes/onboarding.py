@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field, ValidationError, WithJsonSchema
 from starlette.datastructures import FormData
 
 from backstretch.app.screening import clearance_refused, save_screening
-from backstretch.core.errors import field_messages
+from backstretch.core.errors import what_is_wanted
 from backstretch.core.profile import (
     AGE_BAND_WORDS,
     MINUTES_DEFAULT,
@@ -29,12 +29,17 @@ from backstretch.core.profile import (
     Weekday,
 )
 from backstretch.core.safety import (
+    EMERGENCY_ADVICE,
+    QUESTION_BY_ID,
     QUESTIONS,
+    URGENT_NOW,
     WHY_ASKED,
+    Question,
     Screening,
     ScreeningError,
     Verdict,
     assess,
+    urgent_so_far,
     validate_answers,
 )
 from backstretch.core.vocab import CONDITION_LABELS, DERIVED_CONDITIONS, Condition, Equipment
@@ -169,8 +174,8 @@ def _checked(values: dict[str, Any]) -> tuple[Profile | None, dict[str, str]]:
     try:
         profile = Profile.model_validate(_profile_data(values))
     except ValidationError as error:
-        for field, message in field_messages(error):
-            errors.setdefault(field.split(".")[0], message)
+        for item in error.errors(include_url=False):
+            errors.setdefault(str(item["loc"][0]) if item["loc"] else "(file)", what_is_wanted(item))
     trimester = _trimester_error(values)
     if trimester:
         errors.setdefault("pregnancy_trimester", trimester)
@@ -294,17 +299,29 @@ async def profile_submit(request: Request, store: StoreDep) -> Response:
     return RedirectResponse(where, status_code=303)
 
 
-def _safety_page(request: Request, store: Store, answers: dict[str, str], at: int, missing: bool = False) -> Response:
-    """Question ``at`` (from 1) on its own screen, the other answers so far going on with the form."""
+def _safety_page(request: Request, store: Store, answers: dict[str, str], at: int, missing: bool = False,
+                 told: tuple[str, ...] = ()) -> Response:  # fmt: skip
+    """Question ``at`` (from 1) on its own screen, the other answers so far going on with the form (and the
+    urgent answers whose advice was shown already, so it is not shown twice)."""
     question = QUESTIONS[at - 1]
     return templates.TemplateResponse(request, "screening.html", {
         "q": question, "at": at, "count": len(QUESTIONS), "answer": answers.get(question.id, ""),
         "why": WHY_ASKED[question.id], "missing": missing,
-        "hidden": [(k, v) for k, v in answers.items() if k != question.id and v in ("yes", "no")],
+        "hidden": [(k, v) for k, v in answers.items() if k != question.id and v in ("yes", "no")]
+        + [("told", t) for t in told],
         # A first screening is the last step of onboarding; a later one is the safety check on its own.
         "onboarding": store.latest_screening() is None, "step": SAFETY_STEP, "steps": STEPS, "total": SAFETY_STEP,
         "topic_start": at == 1 or QUESTIONS[at - 2].topic != question.topic,
     }, status_code=422 if missing else 200)  # fmt: skip
+
+
+def _urgent_page(request: Request, answers: dict[str, str], at: int, urgent: tuple[Question, ...]) -> Response:
+    """The urgent advice, on the screen after an answer that needs it, before the other questions; carrying on
+    goes to the next question with every answer so far (and this advice noted as shown)."""
+    return templates.TemplateResponse(request, "urgent.html", {
+        "urgent": urgent, "advice": EMERGENCY_ADVICE, "why": URGENT_NOW, "at": at, "count": len(QUESTIONS),
+        "hidden": [(k, v) for k, v in answers.items() if v in ("yes", "no")] + [("told", q.id) for q in urgent],
+    })  # fmt: skip
 
 
 @pages.get("/onboarding/safety", response_class=HTMLResponse)
@@ -317,18 +334,24 @@ async def safety_submit(request: Request, store: StoreDep) -> Response:
     """One question's Back or Next (nothing saved until the last one is answered), or every answer at once."""
     form = await request.form()
     answers = {q.id: str(form.get(q.id, "")) for q in QUESTIONS}
+    told = tuple(dict.fromkeys(str(t) for t in form.getlist("told") if str(t) in QUESTION_BY_ID))
     at = _number(form.get("at"), len(QUESTIONS))
     if at is not None and form.get("go") == "back":
         if at == 1:
             return RedirectResponse(f"/onboarding/profile?step={len(STEPS)}", status_code=303)
-        return _safety_page(request, store, answers, at - 1)
+        return _safety_page(request, store, answers, at - 1, told=told)
     if at is not None and answers[QUESTIONS[at - 1].id] not in ("yes", "no"):
-        return _safety_page(request, store, answers, at, missing=True)
+        return _safety_page(request, store, answers, at, missing=True, told=told)
+    urgent = urgent_so_far({k: v == "yes" for k, v in answers.items()})
+    if at is not None and form.get("go") == "change":  # from the urgent advice, back to the answer just given
+        return _safety_page(request, store, answers, at, told=told)
+    if at is not None and any(q.id not in told for q in urgent):
+        return _urgent_page(request, answers, at, urgent)
     if at is not None and at < len(QUESTIONS):
-        return _safety_page(request, store, answers, at + 1)
+        return _safety_page(request, store, answers, at + 1, told=told)
     missing = [n for n, q in enumerate(QUESTIONS, start=1) if answers[q.id] not in ("yes", "no")]
     if missing:
-        return _safety_page(request, store, answers, missing[0], missing=True)
+        return _safety_page(request, store, answers, missing[0], missing=True, told=told)
     today = date.today()
     latest = save_answers(store, {k: v == "yes" for k, v in answers.items()}, today)
     if assess(latest, today, conditions=conditions_of(store)).may_plan:

@@ -1,4 +1,7 @@
-// Loaded on every page: registers the service worker so the app installs and opens offline.
+// Loaded on every page: registers the service worker so the app installs and opens offline, and looks whether the
+// daily notification is due (notify.js).
+import { settingsForm, startChecking } from "/static/notify.js";
+
 if ("serviceWorker" in navigator) {
   navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {
     // Without a service worker the app still works online; nothing to tell the person.
@@ -19,3 +22,7 @@ async function forgetThisBrowser() {
   if (!("caches" in self)) return;
   await Promise.all((await caches.keys()).map((k) => caches.delete(k)));
 }
+
+startChecking();
+const noticeForm = document.getElementById("notice-form");
+if (noticeForm) settingsForm(noticeForm, document.getElementById("notice-status"));
