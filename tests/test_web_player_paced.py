@@ -132,3 +132,17 @@ def test_a_whole_session_at_a_persons_own_pace_on_a_phone(page: Page, live_serve
     assert waited and all(r[3] <= draft["steps"][r[0]]["seconds"] for r in waited)
     (session,) = store.history()
     assert (session.status, session.pain_before, session.pain_after) == ("completed", 3, 1)
+
+    # How it went: the run of days and the week, then Today says the day is done, with the same run.
+    page.goto(f"{live_server.url}/sessions/{session_id}/done")
+    expect(page.locator("#ending-streak")).to_contain_text("1 day")
+    expect(page.locator("#ending-streak")).to_contain_text("Your first day of stretching")
+    expect(page.locator("#ending-week .big-number")).to_have_text(re.compile(r"^1 of [1-7]$"))
+    expect(page.locator("#ending-pain")).to_contain_text("3")
+    screenshot(page, "player-paced-how-it-went")
+    page.goto(f"{live_server.url}/today")
+    expect(page.get_by_role("heading", name="Done for today", exact=True)).to_be_visible()
+    expect(page.locator("#done-streak")).to_have_text("your first day of stretching")
+    expect(page.locator("#start")).to_have_count(0)  # no big Start again: a second round is offered, not asked
+    expect(page.locator("#routine li")).to_have_count(len(draft["items"]))  # the routine stays in view
+    screenshot(page, "player-paced-today-done")
