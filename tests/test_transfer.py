@@ -541,7 +541,9 @@ def _one_record_document(day: date) -> dict[str, Any]:
                           "reports": [{"id": 1, "session_id": 1, "day": on, "stretch": "cat-stretch",
                                        "feeling": "painful", "reported_at": at}]}],
             "measures": [{"id": 1, "kind": "pain", "taken_on": on, "value": 3.0, "activities": [], "morning": False,
-                          "note": "", "recorded_at": at, "stretch": ""}]}  # fmt: skip
+                          "note": "", "recorded_at": at, "stretch": ""}],
+            "break_events": [{"id": 1, "day": on, "at": at, "kind": "started", "stretch": "chair-chin-tuck"}],
+            "lessons_read": [{"id": 1, "slug": "hurt-is-not-always-harm", "read_on": on, "read_at": at}]}  # fmt: skip
 
 
 def _dated(document: dict[str, Any], record: str, day: date) -> dict[str, Any]:
@@ -554,6 +556,10 @@ def _dated(document: dict[str, Any], record: str, day: date) -> dict[str, Any]:
         document["sessions"][0]["day"] = day.isoformat()
     elif record == "report":
         document["sessions"][0]["reports"][0]["day"] = day.isoformat()
+    elif record == "break":
+        document["break_events"][0]["day"] = day.isoformat()
+    elif record == "lesson":
+        document["lessons_read"][0]["read_on"] = day.isoformat()
     else:
         document["measures"][0]["taken_on"] = day.isoformat()
     return document
@@ -565,6 +571,8 @@ DATED = {
     "session": "sessions[0] (id 1): field 'day':",
     "report": "sessions[0] (id 1): reports[0] (id 1): field 'day':",
     "measure": "measures[0] (id 1): field 'taken_on':",
+    "break": "break_events[0] (id 1): field 'day':",
+    "lesson": "lessons_read[0] (id 1): field 'read_on':",
 }
 
 
@@ -587,7 +595,7 @@ def test_an_import_refuses_the_days_the_pages_refuse(record: str, days: int, pro
 def test_a_backup_from_a_computer_a_day_ahead_imports(tmp_path: Path) -> None:
     """Time zones put another computer's date up to a day ahead of this one's: its today is not the future."""
     document = _one_record_document(date.today() + timedelta(days=1))
-    assert check_document(from_json(json.dumps(document))).total == 4
+    assert check_document(from_json(json.dumps(document))).total == 6
 
 
 @settings(max_examples=40, deadline=None)
@@ -600,7 +608,14 @@ def test_whatever_day_the_api_refuses_for_a_reading_the_import_refuses(day: date
     api = TestClient(create_app(store_url)).post("/api/measures", json={"kind": "pain", "value": 3,
                                                                        "date": day.isoformat()})  # fmt: skip
     try:
-        check_document(from_json(json.dumps(_one_record_document(day) | {"screenings": [], "sessions": []})))
+        check_document(
+            from_json(
+                json.dumps(
+                    _one_record_document(day)
+                    | {"screenings": [], "sessions": [], "break_events": [], "lessons_read": []}
+                )
+            )
+        )
         imported = True
     except TransferError:
         imported = False

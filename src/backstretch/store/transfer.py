@@ -543,7 +543,8 @@ def _by_id(record: _Record) -> int:
 # to 14 ahead): its "today" is not in the future.
 TIME_ZONE_SLACK = timedelta(days=1)
 _DAYS_DONE: dict[str, tuple[str, ...]] = {"screening": ("taken_on", "cleared_on"), "session": ("day",),
-                                          "report": ("day",)}  # fmt: skip
+                                          "report": ("day",), "break_event": ("day",),
+                                          "lesson_read": ("read_on",)}  # fmt: skip
 
 
 def _check(entries: list[_Entry]) -> _Checked:
