@@ -134,6 +134,9 @@ class Given:
     def flare_day(self, on: date) -> bool:
         return False
 
+    def screened_since_flare(self, on: date) -> bool:
+        return True
+
 
 ROUTINES = Routines(load_catalogue())
 others = st.lists(st.sampled_from([c for c in Condition if c is not Condition.RECENT_SPINE_SURGERY

@@ -328,10 +328,42 @@ def test_the_command_line_keeps_a_flare_up_day_as_the_web_does(tmp_path: Path) -
     store.save_profile(Profile(minutes=20))
     store.add_screening(Screening(date.today(), {q.id: False for q in QUESTIONS}))
     runner = CliRunner()
-    shown = runner.invoke(app, ["plan", "--flare", "--db", url])
-    assert shown.exit_code == 0 and "Kept: a flare-up day for" in shown.output and store.flare_day(date.today())
-    assert "Flare-up day: 10 minutes at most" in shown.output
+    asked = runner.invoke(app, ["plan", "--flare", "--db", url])
+    assert asked.exit_code == 3 and "Kept: a flare-up day for" in asked.output and store.flare_day(date.today())
+    assert "please answer the safety questions again first" in asked.output
+    answered = runner.invoke(app, ["screen", "--db", url], input="n\n" * len(QUESTIONS))
+    assert answered.exit_code == 0, answered.output
+    shown = runner.invoke(app, ["plan", "--db", url])
+    assert shown.exit_code == 0 and "Flare-up day: 10 minutes at most" in shown.output
     kept = json.loads(runner.invoke(app, ["plan", "--json", "--db", url]).output)
     assert kept["total_seconds"] <= 10 * 60, "the day stays a flare-up day, for `start` too"
     assert runner.invoke(app, ["plan", "--no-flare", "--db", url]).exit_code == 0
     assert json.loads(runner.invoke(app, ["plan", "--json", "--db", url]).output)["total_seconds"] > 10 * 60
+
+
+def test_answers_from_before_the_flare_up_do_not_count_for_it(tmp_path: Path) -> None:
+    # Answered this morning, worse this afternoon: the questions come again, and then the gentle routine.
+    store = _store(tmp_path, Profile(minutes=20), screened=DAY)
+    mark_flare_day(store, DAY, True)
+    asked = today_view(store, ROUTINES, DAY).routine
+    assert isinstance(asked, Refusal) and "answer the safety" in asked.reasons[0]
+    store.add_screening(Screening(DAY, {q.id: False for q in QUESTIONS}))
+    flare = today_view(store, ROUTINES, DAY).routine
+    assert isinstance(flare, Routine) and flare.plan.total_seconds <= 10 * 60
+
+
+def test_a_routine_kept_from_before_the_flare_up_cannot_be_started(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'web.sqlite3'}"
+    store = open_store(url)
+    store.save_profile(Profile(minutes=20))
+    store.add_screening(Screening(date.today(), {q.id: False for q in QUESTIONS}))
+    client = TestClient(create_app(url))
+    usual = client.get("/api/plan").json()  # a page opened before the back got worse keeps this routine
+    store.mark_flare_day(date.today(), True)
+    store.add_screening(Screening(date.today(), {q.id: False for q in QUESTIONS}))
+    refused = client.post("/api/sessions", json={"plan": usual["items"]})
+    assert refused.status_code == 409, refused.text
+    assert "a flare-up day's routine takes 10 minutes at most" in refused.text
+    gentle = client.get("/api/plan").json()["items"]
+    assert client.post("/api/sessions", json={"plan": gentle}).status_code == 201
+    assert len(store.history()) == 1, "the refused start opened nothing"

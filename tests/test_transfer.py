@@ -640,12 +640,12 @@ def breaks_and_lessons(draw: st.DrawFn) -> dict[str, Any]:
                            "paused_until": draw(st.none() | moments), "updated_at": draw(moments)}  # fmt: skip
     events = []
     for n in range(1, draw(st.integers(0, 6)) + 1):
-        at = draw(st.datetimes(datetime(2020, 1, 1), datetime(2030, 12, 31)))
+        at = draw(st.datetimes(datetime(2020, 1, 1), datetime.combine(date.today(), time())))  # days done: not ahead
         events.append({"id": n, "day": at.date().isoformat(), "at": at.isoformat(),
                        "kind": draw(st.sampled_from(["offered", "started", "snoozed", "skipped"])),
                        "stretch": draw(st.sampled_from(["", "chair-chin-tuck", "seated-chair-twist"]))})  # fmt: skip
     slugs = draw(st.lists(st.from_regex(r"[a-z][a-z0-9-]{0,40}", fullmatch=True), max_size=5, unique=True))
-    read = [{"id": n, "slug": slug, "read_on": draw(st.dates(date(2020, 1, 1), date(2030, 12, 31))).isoformat(),
+    read = [{"id": n, "slug": slug, "read_on": draw(st.dates(date(2020, 1, 1), date.today())).isoformat(),
              "read_at": draw(moments)} for n, slug in enumerate(slugs, start=1)]  # fmt: skip
     return {"break_settings": settings_record, "break_events": events, "lessons_read": read}
 

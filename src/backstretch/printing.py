@@ -16,16 +16,15 @@ from pathlib import Path
 
 import jinja2
 
+from backstretch.app.scores import latest_change
 from backstretch.core.catalogue import Catalogue, Stretch
 from backstretch.core.consistency import Consistency
 from backstretch.core.figure import render_svg
 from backstretch.core.lessons import Lesson
 from backstretch.core.measures import (
-    GLOBAL_CHANGE_ANSWERS,
     MEASURES,
     Measure,
     MeasureInfo,
-    MeasureKind,
     Trend,
     title_of,
 )
@@ -250,8 +249,7 @@ def report_html(data: ReportData, catalogue: Catalogue, paper: Paper = Paper.A4)
     latest = {t.kind: next((m for m in reversed(data.readings) if m.kind is t.kind), None) for t in data.trends}
     rows = [MeasureRow(MEASURES[t.kind], t, latest[t.kind]) for t in data.trends]
     window = [s for s in data.sessions if since <= s.day <= data.today]
-    rated = [m for m in data.readings if m.kind is MeasureKind.GLOBAL_CHANGE]
-    change = (rated[-1].on, GLOBAL_CHANGE_ANSWERS[int(rated[-1].value)]) if rated else None
+    change = latest_change(data.readings)
     return _ENV.get_template("print/report.html").render(
         change=change,
         d=data, c=data.consistency, rows=rows, since=since, sessions=window,

@@ -34,7 +34,7 @@ from backstretch.core.planner import (
 from backstretch.core.profile import Profile
 from backstretch.core.programs import Program, program_plan
 from backstretch.core.reminders import desk_rotation
-from backstretch.core.safety import Screening, Verdict, assess
+from backstretch.core.safety import FLARE_RESCREEN, Screening, Verdict, assess
 from backstretch.core.vocab import SpinalMovement
 
 REST_DAY = ("A rest day in your program: nothing is planned today. Moving about as usual is good for your back; "
@@ -58,6 +58,8 @@ class PersonData(Protocol):
     def day_minutes(self, on: date) -> int | None: ...
 
     def flare_day(self, on: date) -> bool: ...
+
+    def screened_since_flare(self, on: date) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,9 @@ def day_verdict(person: PersonData, on: date, flare: bool = False, profile: Prof
     latest = screening if screening_given else person.latest_screening()
     flare = flare or person.flare_day(on)  # clinical-facts: red-flag, screened again at every flare-up
     verdict = assess(latest, on, flare_or_new_symptoms=flare, conditions=profile.conditions)
+    if verdict.may_plan and flare and not screening_given and not person.screened_since_flare(on):
+        # Answered this morning, worse this afternoon: the answers must come after the flare-up was said.
+        verdict = Verdict(False, (), (), (FLARE_RESCREEN,))
     if latest is None:
         return Refusal(verdict.reasons, verdict, needs="screening")
     return verdict
@@ -148,18 +153,23 @@ class Routines:
     ) -> Routine | Refusal:
         """The routine for a day, or why there is none. `profile` and `screening` (with `screening_given`) stand in
         for the stored ones, as `backstretch plan --profile FILE` does; the history still comes from `person`.
-        Without `minutes`, the minutes the person chose for that day, else their profile's. A day the person
-        said is a flare-up gets the flare-up routine (clinical-facts: flare)."""
-        if minutes is None:
-            minutes = person.day_minutes(on)
-        flare = flare or person.flare_day(on)
+        Without `minutes`, the minutes the person chose for that day, else their profile's."""
         allowed = cleared(person, on, flare, profile, screening, screening_given)
         if isinstance(allowed, Refusal):
             return allowed
         profile, verdict = allowed
+        return Routine(self.day_plan(person, profile, on, minutes, swaps, desk, flare), profile, verdict)
+
+    def day_plan(self, person: PersonData, profile: Profile, on: date, minutes: int | None = None,
+                 swaps: Sequence[str] = (), desk: bool = False, flare: bool = False) -> Plan:  # fmt: skip
+        """The day's plan for someone the safety check has cleared: the minutes kept for the day unless others are
+        asked for, and on a day the person said is a flare-up, the flare-up routine instead of a program
+        (clinical-facts: flare)."""
+        if minutes is None:
+            minutes = person.day_minutes(on)
+        flare = flare or person.flare_day(on)
         program = None if desk or flare else person.program()
-        plan = self.plan(profile, on, person.planner_history(on), program, minutes, swaps, desk, flare)
-        return Routine(plan, profile, verdict)
+        return self.plan(profile, on, person.planner_history(on), program, minutes, swaps, desk, flare)
 
     def week(self, person: PersonData, start: date, minutes: int | None = None, desk: bool = False,
              profile: Profile | None = None, screening: Screening | None = None,
@@ -215,9 +225,11 @@ class Routines:
             return plan_with_swaps(self.catalogue, profile, on, history, swaps, minutes, desk, flare)
         return plan_day(self.catalogue, profile, on, history, minutes, desk, flare)
 
-    def check_saved(self, items: Sequence[PlanItem], profile: Profile, history: History, on: date) -> list[str]:
-        """Why a routine saved earlier (a plan file, a page kept offline) may not be followed today."""
-        return check_items(items, self.catalogue, profile, history, on)
+    def check_saved(self, person: PersonData, items: Sequence[PlanItem], profile: Profile, history: History,
+                    on: date) -> list[str]:  # fmt: skip
+        """Why a routine saved earlier (a plan file, a page kept offline) may not be followed today: on a day the
+        person said is a flare-up, the flare-up's rules too."""
+        return check_items(items, self.catalogue, profile, history, on, person.flare_day(on))
 
     def easier_variant(self, items: Sequence[PlanItem], stretch: str, profile: Profile, history: History,
                        on: date) -> PlanItem | Refusal:  # fmt: skip

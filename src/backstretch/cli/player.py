@@ -376,7 +376,7 @@ def start_command(
     assert isinstance(catalogue, Catalogue)
     if plan_file is not None:
         items = _plan_from_file(plan_file, catalogue)
-        problems = routines.check_saved(items, profile, store.planner_history(today), today)
+        problems = routines.check_saved(store, items, profile, store.planner_history(today), today)
         if problems:
             raise fail(f"{plan_file} cannot be followed safely today: " + "; ".join(problems))
     else:

@@ -353,13 +353,30 @@ def gate_reason(
     return f"not yet: first do the step before it without pain in {PAIN_FREE_SESSIONS_TO_PROGRESS} sessions"
 
 
+def flare_reason(stretch: Stretch) -> str | None:
+    """Why a stretch is left out on a flare-up day, or None (clinical-facts: flare)."""
+    if Equipment.BACK_STRETCHER in stretch.equipment:
+        return "no back-stretcher on a flare-up day"
+    if stretch.end_range or stretch.neck_end_range:
+        return "nothing to the end of the range on a flare-up day"
+    return None
+
+
 def check_items(
-    items: Sequence[PlanItem], catalogue: Mapping[str, Stretch], profile: Profile, history: History, on: date
+    items: Sequence[PlanItem],
+    catalogue: Mapping[str, Stretch],
+    profile: Profile,
+    history: History,
+    on: date,
+    flare: bool = False,
 ) -> list[str]:
-    """Why a saved plan may not be followed today: the same safety rules the planner applies, checked again."""
+    """Why a saved plan may not be followed today: the same safety rules the planner applies, checked again (on a
+    flare-up day, the flare-up's too: its stretches, the gentlest steps only, and its minutes)."""
     problems = []
     painful = painful_recently(history, on)
     cap = OLDER_HOLD_CAP_S if profile.age_band is AgeBand.FROM_65 else None
+    suitable = {sid for sid, s in catalogue.items() if allowed_reason(s, profile, desk=False) is None}
+    level = levels(catalogue, suitable) if flare else {}
     for item in items:
         stretch = catalogue.get(item.stretch)
         if stretch is None:
@@ -368,6 +385,10 @@ def check_items(
         reason = allowed_reason(stretch, profile, desk=False)
         if reason:
             problems.append(f"{stretch.name}: {reason}")
+        elif flare:
+            reason = flare_reason(stretch) or gate_reason(stretch, level[item.stretch], (), profile, {}, True)
+            if reason:
+                problems.append(f"{stretch.name}: {reason}")
         if item.stretch in painful:
             problems.append(f"{stretch.name}: you found it painful on {day_words(painful[item.stretch])}")
         if not stretch.hold_seconds.min <= item.hold_seconds <= (cap or stretch.hold_seconds.max):
@@ -379,6 +400,8 @@ def check_items(
     )
     if 3 * flexion > len(items):
         problems.append("more than a third of the stretches bend the spine forward")
+    if flare and SESSION_START_S + WARM_UP_S + sum(i.seconds for i in items) > 60 * FLARE_MAX_MINUTES:
+        problems.append(f"a flare-up day's routine takes {FLARE_MAX_MINUTES} minutes at most")
     return problems
 
 
@@ -496,7 +519,7 @@ def build_problem(
         stretch = suitable[sid]
         if sid in painful:
             continue
-        if flare and (Equipment.BACK_STRETCHER in stretch.equipment or stretch.end_range or stretch.neck_end_range):
+        if flare and flare_reason(stretch) is not None:
             continue
         below = steps_below(catalogue, sid, suitable)
         if gate_reason(stretch, level[sid], below, profile, pain_free, gentlest_only) is not None:

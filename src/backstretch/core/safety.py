@@ -200,6 +200,10 @@ SURGERY_CONDITION = "recent-spine-surgery"  # the profile condition (core.vocab.
 # clinical-facts: red-flag. Screen at onboarding, at every flare-up, and at least every 4 weeks.
 RESCREEN_AFTER = timedelta(weeks=4)
 
+FLARE_RESCREEN = (
+    "Your pain is much worse or you have new symptoms: please answer the safety questions again "
+    "first."
+)  # clinical-facts: section 3, screened at every flare-up
 OUT_OF_DATE = ("The safety questions have changed since you last answered them. Please answer them again; there "
                "is no plan until you do.")  # fmt: skip
 
@@ -350,8 +354,7 @@ def assess(
             False, (), (), ("It has been more than 4 weeks since your safety check; please answer it again.",)
         )
     if flare_or_new_symptoms and screening.taken_on != today:
-        return Verdict(False, (), (), ("Your pain is much worse or you have new symptoms: please answer the safety "
-                                       "questions again first.",))  # fmt: skip
+        return Verdict(False, (), (), (FLARE_RESCREEN,))
     if emergency:
         # The emergency comes first; the other flags are still named so the person sees every answer that counts.
         return Verdict(False, emergency, clinician, tuple(_reason(q) for q in emergency + clinician))

@@ -188,11 +188,22 @@ class Store:
                                                          FlareDayRow.day == on)) is not None  # fmt: skip
 
     def mark_flare_day(self, on: date, flare: bool) -> None:
-        """Keep (or forget) that this day is a flare-up day."""
+        """Keep (or forget) that this day is a flare-up day, with the safety answers it came after."""
         with self.session() as s, s.begin():
             s.execute(delete(FlareDayRow).where(FlareDayRow.person_id == self.person_id, FlareDayRow.day == on))
             if flare:
-                s.add(FlareDayRow(person_id=self.person_id, day=on))
+                latest = self._latest_screening_row(s)
+                s.add(FlareDayRow(person_id=self.person_id, day=on, screened_before=latest.id if latest else None))
+
+    def screened_since_flare(self, on: date) -> bool:
+        """Whether safety answers were saved after the day was said to be a flare-up (True on any other day)."""
+        with self.session() as s:
+            mark = s.scalars(select(FlareDayRow).where(FlareDayRow.person_id == self.person_id,
+                                                       FlareDayRow.day == on)).first()  # fmt: skip
+            if mark is None:
+                return True
+            latest = self._latest_screening_row(s)
+            return latest is not None and (mark.screened_before is None or latest.id > mark.screened_before)
 
     def started_on(self) -> date:
         """The person's first day with backstretch: when their record was made, or their first reading or session

@@ -323,6 +323,8 @@ class FlareDayRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), nullable=False)
     day: Mapped[date] = mapped_column(Date, nullable=False)
+    # The newest safety answers when the flare-up was said (none: no answers yet): answers after it count.
+    screened_before: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class DayMinutesRow(Base):

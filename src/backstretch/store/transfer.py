@@ -593,7 +593,7 @@ def _check_entry(entry: _Entry, session_ids: set[object], today: date) -> _Recor
         day = getattr(record, name)
         problem = None if day is None else day_done_problem(day, today)
         if problem is not None:
-            raise ValueError(f"field {name!r}: {day_words(day)} {problem}")
+            raise ValueError(f"field {name!r}: {day_words(day, today)} {problem}")
     if isinstance(record, ProfileRecord):
         try:
             Profile.model_validate(record.data)

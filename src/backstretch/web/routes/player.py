@@ -369,10 +369,7 @@ def create_session(body: NewSession, response: Response, store: StoreDep, catalo
         swaps = swaps_to_leave_out(catalogue, body.swap)
         # The Today page's planning, so a session follows the plan the person saw (and swapped stretches that the
         # planner still looks up by name, to explain a variant, do not break it).
-        minutes = body.minutes if body.minutes is not None else store.day_minutes(day)  # the minutes kept today
-        flare = store.flare_day(day)  # a flare-up day's gentle routine, as Today shows it
-        program = None if flare else store.program()
-        plan = routines.plan(profile, day, store.planner_history(day), program, minutes, swaps, flare=flare)
+        plan = routines.day_plan(store, profile, day, body.minutes, swaps)
         items = list(plan.items)
         if not items:
             raise refused(list(plan.warnings) or [NOTHING_SUITS])
@@ -384,7 +381,7 @@ def create_session(body: NewSession, response: Response, store: StoreDep, catalo
             raise refused([f"This routine names stretches not in your library: {', '.join(unknown)}."])
         items = [_as_in_library(catalogue, i) for i in body.plan]
         history = History(()) if body.offline else store.planner_history(day)
-        problems = routines.check_saved(items, profile, history, day)
+        problems = routines.check_saved(store, items, profile, history, day)
         if problems:
             why = f"This routine cannot be followed now: {'; '.join(problems)}. Please open Today for a fresh one."
             raise refused([why])

@@ -20,6 +20,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column("person_id", sa.Integer(), sa.ForeignKey("person.id", ondelete="CASCADE"), nullable=False),
         sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("screened_before", sa.Integer(), nullable=True),
     )
     op.create_index("uq_flare_day_person_day", "flare_day", ["person_id", "day"], unique=True)
 
