@@ -32,6 +32,7 @@ PUBLIC = {
     "/lessons/{slug}/read": "marks a lesson read for the signed-in person only",
     "/api/lessons/{slug}/read": "marks a lesson read for the signed-in person only",
     "/api/desk/breaks/{stretch_id}": "a stretch of the library, checked against the signed-in person's own profile",
+    "/progress/scores/{form}": "which score form was sent; the score is the signed-in person's own",
 }
 ID_QUERIES = ("session",)  # query parameters that name someone's record
 

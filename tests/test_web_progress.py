@@ -210,7 +210,7 @@ def test_settings_reminders_export_import_and_delete(page: Page, live_server: Li
         page.goto(f"{fresh.url}/settings")
         page.get_by_label("File made by Export").set_input_files(backup)
         page.get_by_role("button", name="Import").click()
-        expect(page.get_by_role("status")).to_contain_text("Imported. What is stored now: 1 profile")
+        expect(page.locator(".notice.confirm")).to_contain_text("Imported. What is stored now: 1 profile")
         again = page.request.get(f"{fresh.url}/settings/export.json").text()
         assert _json_without_time(again) == _json_without_time(exported)
 
@@ -270,7 +270,7 @@ def test_confirmations_come_from_the_server_not_the_address(database_url: str) -
     assert "cured" not in made_up and "Saved your pain reading" in made_up
     assert 'role="status"' not in client.get("/progress", params={"logged": "You are cured"}).text
     shown = client.get("/settings", params={"imported": "Imported a made-up backup"}).text
-    assert "made-up" not in shown and 'role="status"' not in shown
+    assert "made-up" not in shown and "notice confirm" not in shown
     assert "Imported. What is stored now: 0 profiles" in client.get("/settings", params={"done": "imported"}).text
 
 

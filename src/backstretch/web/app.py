@@ -110,7 +110,9 @@ class SameOriginWrites:
 # be used ("Minutes today: please give a whole number, in figures."). tests/test_web_form_errors.py checks that every
 # field of every page has words here.
 FIELD_WORDS = {
-    "activity": "Activity", "again": "New password, again", "at": "Time", "confirm": "Confirmation",
+    "activity": "Activity", "again": "New password, again", "at": "Time", "back": "The page to go back to",
+    "confirm": "Confirmation", "flare": "Is your back much worse today", "form": "Which score",
+    "instrument": "Questionnaire", "week": "Which time for your scores",
     "current": "Current password", "days": "Days", "desk": "Desk stretches", "desk_breaks": "Desk breaks",
     "email": "Email address", "equipment": "Equipment", "every": "How often", "file": "File", "from": "From",
     "keep": "Keep them", "lesson": "Lessons", "measure_id": "The reading", "minutes": "Minutes today",
