@@ -19,7 +19,12 @@ class Part:
 
 
 PRINT = Part("print", "Printing to PDF", "WeasyPrint", ("weasyprint",))
-CLINIC = Part("clinic", "Clinic mode", "the PostgreSQL driver and password hashing", ("argon2", "psycopg"))
+CLINIC = Part(
+    "clinic",
+    "Clinic mode",
+    "the PostgreSQL driver, password hashing and the password-strength check",
+    ("argon2", "psycopg", "zxcvbn"),
+)
 CAMERA = Part("camera", "The camera coach in the terminal", "MediaPipe and OpenCV", ("cv2", "mediapipe"))
 BREAKS = Part("breaks", "Desk breaks as desktop notifications", "desktop-notifier", ("desktop_notifier",))
 
