@@ -120,8 +120,7 @@ MEASURES: dict[MeasureKind, MeasureInfo] = {
         important_change=2.0,
         important_share=0.30,
         change_words="a change most people notice",
-        source="clinical-facts 6: 2 points or 30 %, the threshold for pain (Ostelo et al., Spine 2008;33:90), used "
-        "for leg pain too",
+        source="2 points or 30 %, the threshold for pain (Ostelo et al., Spine 2008;33:90), used for leg pain too",
         how_to="Rate the pain in your leg or legs right now from 0 (none at all) to 10 (as bad as you can "
         "imagine). Rate only the leg; your back has its own pain score. If your legs do not hurt, that is a 0.",
         short="leg pain",
