@@ -375,8 +375,10 @@ def check_items(
     problems = []
     painful = painful_recently(history, on)
     cap = OLDER_HOLD_CAP_S if profile.age_band is AgeBand.FROM_65 else None
-    suitable = {sid for sid, s in catalogue.items() if allowed_reason(s, profile, desk=False) is None}
-    level = levels(catalogue, suitable) if flare else {}
+    level: dict[str, int] = {}
+    if flare:  # the flare-up's gate: how far each stretch is from the gentlest step of its family
+        suitable = {sid for sid, s in catalogue.items() if allowed_reason(s, profile, desk=False) is None}
+        level = levels(catalogue, suitable)
     for item in items:
         stretch = catalogue.get(item.stretch)
         if stretch is None:

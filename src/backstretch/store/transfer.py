@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from backstretch.core.breaks import BreakSettings
 from backstretch.core.consistency import day_done_problem
-from backstretch.core.measures import Measure, MeasureError, MeasureKind, check_taken_on
+from backstretch.core.measures import Measure, MeasureKind
 from backstretch.core.profile import Profile
 from backstretch.core.safety import ScreeningError, validate_stored_answers
 from backstretch.core.spreadsheet import SafeWriter, plain_cell
@@ -543,7 +543,7 @@ def _by_id(record: _Record) -> int:
 # to 14 ahead): its "today" is not in the future.
 TIME_ZONE_SLACK = timedelta(days=1)
 _DAYS_DONE: dict[str, tuple[str, ...]] = {"screening": ("taken_on", "cleared_on"), "session": ("day",),
-                                          "report": ("day",), "break_event": ("day",),
+                                          "report": ("day",), "measure": ("taken_on",), "break_event": ("day",),
                                           "lesson_read": ("read_on",)}  # fmt: skip
 
 
@@ -621,10 +621,6 @@ def _check_entry(entry: _Entry, session_ids: set[object], today: date) -> _Recor
         if len(set(record.days)) != len(record.days):
             raise ValueError("field 'days': a day is listed twice")
     elif isinstance(record, MeasureRecord):
-        try:
-            check_taken_on(record.taken_on, today)
-        except MeasureError as error:
-            raise ValueError(f"field 'taken_on': {error}") from None
         try:
             Measure.model_validate({"kind": record.kind, "on": record.taken_on, "value": record.value,
                                     "activities": record.activities, "morning": record.morning,
